@@ -1,0 +1,106 @@
+/**
+ * The `nnlearn` command line. Results go to stdout (JSON with --json), progress and diagnostics to stderr.
+ * Errors are one line and an exit code, never a stack trace: 0 success, 1 bad input (a missing, corrupt or
+ * ill-shaped file, a bad value), 2 wrong usage (unknown command or flag, a bad flag value).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { NnlearnError, UsageError } from '../errors.js';
+import { registerCost } from './commands/cost.js';
+import { registerCheckGradients } from './commands/check-gradients.js';
+import { registerTrain } from './commands/train.js';
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  bad input: a missing, corrupt or ill-shaped file, a bad value in the data
+  2  wrong usage: unknown command or flag, a bad flag value`;
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Where a command writes: injectable so tests can capture output. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** whether stderr is a terminal (progress is drawn in place then) */
+  errIsTTY: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  errIsTTY: Boolean(process.stderr.isTTY),
+};
+
+/** A shared `--json` option. */
+export function jsonOption(): Option {
+  return new Option('--json', 'print the result as JSON on stdout');
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('nnlearn')
+    .description('Neural-network learning by backpropagation: the Coursera ML exercise 4 and beyond.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (str, write) => write(`nnlearn: ${str.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerCost(program, io);
+  registerCheckGradients(program, io);
+  registerTrain(program, io);
+  for (const cmd of program.commands) {
+    cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
+    cmd.configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (str, write) => write(`nnlearn ${cmd.name()}: ${str.replace(/^error: /, '')}`),
+    });
+  }
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_OK;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version end with code 0; everything else commander rejects is a usage error (already printed).
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      io.err(`nnlearn: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof NnlearnError) {
+      io.err(`nnlearn: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // A bug, not the user's fault: still one line, with a way to get the details.
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`nnlearn: internal error: ${message} (set NNLEARN_DEBUG=1 for details, and please report it)\n`);
+    if (process.env.NNLEARN_DEBUG) io.err(`${err instanceof Error ? err.stack : ''}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * File access for Node (the parsers themselves take bytes and run in the browser too).
+ *
+ * Writes are atomic: the bytes go to a temporary file beside the target, which is then renamed over it, so an
+ * interrupted run never leaves a half-written model or picture.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { FormatError, NnlearnError } from '../errors.js';
+import { MatFile } from './mat.js';
+
+/** Reads a whole file, turning "not found" and friends into one-line errors that name the path. */
+export function readBytes(path: string): Uint8Array {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new NnlearnError(`${path}: no such file`);
+  }
+  if (stat.isDirectory()) throw new NnlearnError(`${path}: is a directory, not a file`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    throw new NnlearnError(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** Reads and parses a MAT-file. */
+export function readMatFile(path: string): MatFile {
+  return new MatFile(readBytes(path), path);
+}
+
+/** Writes bytes or text to `path` atomically (temporary file, then rename), creating the folder if needed. */
+export function writeFileAtomic(path: string, content: Uint8Array | string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created
+    }
+    throw new NnlearnError(`${path}: cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+export { FormatError };

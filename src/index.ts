@@ -1,0 +1,78 @@
+/**
+ * nnlearn's public API.
+ *
+ * The course's names (camelCase of ex4's Octave functions) are the faithful front: sigmoid, sigmoidGradient,
+ * randInitializeWeights, debugInitializeWeights, nnCostFunction, computeNumericalGradient, checkNNGradients,
+ * predict, fmincg. Behind them: matrices and kernels, MAT-files, label conventions, a Network object and the
+ * optimizers.
+ */
+export { NnlearnError, FormatError, ShapeError, ValueError, UsageError } from './errors.js';
+export { Random } from './random.js';
+
+export { Matrix } from './linalg/matrix.js';
+export {
+  matmul,
+  matmulABt,
+  matmulAtB,
+  affineABt,
+  affineAtB,
+  matmulSkipBias,
+  map,
+  colSums,
+  rowSums,
+  sumSquares,
+  pairwiseSum,
+} from './linalg/kernels.js';
+export * as crmath from './linalg/crmath.js';
+
+export { MatFile, readMat, writeMat, type MatClass, type MatVariableInfo, type WriteMatOptions } from './data/mat.js';
+export {
+  labelsToTargets,
+  targetsToLabels,
+  detectConvention,
+  oneHot,
+  digitOfLabel,
+  type LabelConvention,
+} from './data/labels.js';
+
+export { sigmoid, sigmoidGradient, sigmoidScalar, sigmoidGradientScalar } from './nn/sigmoid.js';
+export { crossEntropyTerm, logSigmoid } from './nn/cross-entropy.js';
+export {
+  thetaShapes,
+  paramCount,
+  rollParams,
+  unrollParams,
+  sizesOfThetas,
+  type UnrollOrder,
+} from './nn/params.js';
+export {
+  randInitializeWeights,
+  randInitializeNetwork,
+  debugInitializeWeights,
+  initEpsilon,
+  type InitOptions,
+} from './nn/init.js';
+export {
+  nnCostFunction,
+  costFunction,
+  forward,
+  Workspace,
+  type CostResult,
+  type CostOptions,
+  type NnCostOptions,
+} from './nn/cost.js';
+export { backpropLoop } from './nn/backprop-loop.js';
+export {
+  computeNumericalGradient,
+  checkNNGradients,
+  type GradientCheck,
+  type CheckOptions,
+  type ScalarCost,
+} from './nn/gradcheck.js';
+export { predict, predictTargets, accuracy } from './nn/predict.js';
+export { Network, type TrainOptions, type TrainResult, type OptimizerName } from './nn/network.js';
+export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson } from './nn/model.js';
+
+export { fmincg, formatIteration, type FmincgOptions } from './optim/fmincg.js';
+export { gradientDescent, type GradientDescentOptions } from './optim/gradient-descent.js';
+export type { Objective, OptimizeOptions, OptimizeResult, Optimizer, IterationInfo } from './optim/types.js';

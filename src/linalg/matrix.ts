@@ -1,0 +1,124 @@
+import { ShapeError, ValueError } from '../errors.js';
+
+/**
+ * A dense float64 matrix in row-major order: element (i, j) is `data[i * cols + j]`.
+ *
+ * Row-major is NumPy's (and the Python notebook's) order; MATLAB/Octave store column-major, and the MAT-file
+ * reader converts on load. Rows are examples (`X: m×n`), as in the course.
+ */
+export class Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+
+  constructor(rows: number, cols: number, data?: Float64Array) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
+      throw new ValueError(`a matrix needs non-negative integer dimensions, got ${rows}×${cols}`);
+    }
+    if (data !== undefined && data.length !== rows * cols) {
+      throw new ShapeError(`a ${rows}×${cols} matrix needs ${rows * cols} values, got ${data.length}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.data = data ?? new Float64Array(rows * cols);
+  }
+
+  /** A zero matrix. */
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols);
+  }
+
+  /** From nested arrays, one inner array per row. */
+  static fromRows(rows: readonly (readonly number[])[]): Matrix {
+    const r = rows.length;
+    const c = r === 0 ? 0 : rows[0].length;
+    const m = new Matrix(r, c);
+    for (let i = 0; i < r; i++) {
+      if (rows[i].length !== c) {
+        throw new ShapeError(`row ${i} has ${rows[i].length} values, but row 0 has ${c}`);
+      }
+      m.data.set(rows[i], i * c);
+    }
+    return m;
+  }
+
+  /** From values in column-major (MATLAB `A(:)`) order. */
+  static fromColumnMajor(rows: number, cols: number, values: ArrayLike<number>): Matrix {
+    if (values.length !== rows * cols) {
+      throw new ShapeError(`a ${rows}×${cols} matrix needs ${rows * cols} values, got ${values.length}`);
+    }
+    const m = new Matrix(rows, cols);
+    const d = m.data;
+    for (let j = 0; j < cols; j++) {
+      for (let i = 0; i < rows; i++) d[i * cols + j] = values[j * rows + i];
+    }
+    return m;
+  }
+
+  /** A column vector (m×1). */
+  static column(values: ArrayLike<number>): Matrix {
+    return new Matrix(values.length, 1, Float64Array.from(values));
+  }
+
+  /** "rows×cols", as error messages print shapes. */
+  get shape(): string {
+    return `${this.rows}×${this.cols}`;
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j];
+  }
+
+  set(i: number, j: number, v: number): void {
+    this.data[i * this.cols + j] = v;
+  }
+
+  /** Row i as a view (no copy). */
+  row(i: number): Float64Array {
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+  }
+
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+
+  /** Values in column-major (MATLAB `A(:)`) order. */
+  toColumnMajor(): Float64Array {
+    const { rows, cols, data } = this;
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
+    }
+    return out;
+  }
+
+  /** Nested arrays, one per row. */
+  toRows(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    return out;
+  }
+
+  /** The transpose, materialised (kernels never need it; this is for display and tests). */
+  transpose(): Matrix {
+    const t = new Matrix(this.cols, this.rows);
+    for (let i = 0; i < this.rows; i++) {
+      for (let j = 0; j < this.cols; j++) t.data[j * this.rows + i] = this.data[i * this.cols + j];
+    }
+    return t;
+  }
+}
+
+/** Throws a ShapeError naming both operands unless `ok`. */
+export function assertShapes(ok: boolean, op: string, a: Matrix, b: Matrix, why: string): void {
+  if (!ok) throw new ShapeError(`${op}: A is ${a.shape} and B is ${b.shape}; ${why}`);
+}
+
+/** Returns `out` after checking its shape, or a new zero matrix. */
+export function outMatrix(out: Matrix | undefined, rows: number, cols: number, op: string): Matrix {
+  if (out === undefined) return new Matrix(rows, cols);
+  if (out.rows !== rows || out.cols !== cols) {
+    throw new ShapeError(`${op}: the output is ${out.shape} but the result is ${rows}×${cols}`);
+  }
+  return out;
+}

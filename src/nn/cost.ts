@@ -1,0 +1,201 @@
+/**
+ * The regularized cross-entropy cost of a sigmoid network and its gradient by backpropagation, vectorized over
+ * the examples, for any number of layers (ex4 sections 1.3, 1.4, 2.3-2.5; the vectorized form of the Spanish
+ * lecture, "Implementación vectorizada").
+ *
+ * Shapes, for sizes [s1, …, sL], m examples, K = sL:
+ *   X: m×s1 (A1)            Theta(l): s(l+1)×(s(l)+1)
+ *   Z(l+1) = [1 A(l)]·Theta(l)ᵀ : m×s(l+1)     A(l+1) = g(Z(l+1))
+ *   J = -1/m Σ_i Σ_k [y log h + (1-y) log(1-h)] + λ/(2m) Σ_l Σ_{j, k>=1} Theta(l)_jk²   (bias column not regularized)
+ *   δ(L) = A(L) - Y : m×K
+ *   δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ g'(Z(l)),  g'(Z) = A∘(1-A)
+ *   ∂J/∂Theta(l) = (1/m)·δ(l+1)ᵀ·[1 A(l)] + (λ/m)·[0 Theta(l)(:, 2:end)]
+ *
+ * The per-example loop of the notebook (steps 1-5) is in ./backprop-loop.ts; tests check the two agree.
+ */
+import { ShapeError } from '../errors.js';
+import { affineABt, affineAtB, matmulSkipBias, pairwiseSum, sumSquares } from '../linalg/kernels.js';
+import { Matrix } from '../linalg/matrix.js';
+import { labelsToTargets, type LabelConvention } from '../data/labels.js';
+import { crossEntropyTerm } from './cross-entropy.js';
+import { paramCount, rollParams, checkLayerSizes } from './params.js';
+import { sigmoidScalar } from './sigmoid.js';
+
+export interface CostResult {
+  /** J(Θ) */
+  cost: number;
+  /** ∂J/∂Θ, unrolled as the parameters (row-major Theta1, Theta2, …) */
+  grad: Float64Array;
+}
+
+/**
+ * Buffers for one network and one number of examples, allocated once and reused by every evaluation (a
+ * training run evaluates the cost hundreds of times; nothing in it allocates per evaluation or per example).
+ */
+export class Workspace {
+  readonly sizes: readonly number[];
+  readonly m: number;
+  /** Z[l], A[l], D[l] for l = 1..L-1 (index 0 unused: A[0] is X itself) */
+  readonly Z: Matrix[];
+  readonly A: Matrix[];
+  readonly D: Matrix[];
+
+  constructor(sizes: readonly number[], m: number) {
+    checkLayerSizes(sizes);
+    this.sizes = [...sizes];
+    this.m = m;
+    this.Z = [new Matrix(0, 0)];
+    this.A = [new Matrix(0, 0)];
+    this.D = [new Matrix(0, 0)];
+    for (let l = 1; l < sizes.length; l++) {
+      this.Z.push(new Matrix(m, sizes[l]));
+      this.A.push(new Matrix(m, sizes[l]));
+      this.D.push(new Matrix(m, sizes[l]));
+    }
+  }
+
+  fits(sizes: readonly number[], m: number): boolean {
+    return m === this.m && sizes.length === this.sizes.length && sizes.every((s, i) => s === this.sizes[i]);
+  }
+}
+
+export interface CostOptions {
+  /** where to write the gradient (length = number of parameters); allocated if absent */
+  grad?: Float64Array;
+  /** reusable buffers (see Workspace); allocated if absent or of another shape */
+  workspace?: Workspace;
+  /** false: the cost only, no backpropagation (the gradient is left untouched) */
+  gradient?: boolean;
+}
+
+/** Checks that the data fits the network, with messages that name both sides. */
+export function checkData(sizes: readonly number[], X: Matrix, targets: ArrayLike<number>): void {
+  if (X.cols !== sizes[0]) {
+    throw new ShapeError(`the data has ${X.cols} columns but the network expects ${sizes[0]} inputs`);
+  }
+  if (targets.length !== X.rows) {
+    throw new ShapeError(`the data has ${X.rows} examples but there are ${targets.length} labels`);
+  }
+}
+
+/** Forward pass: fills ws.Z and ws.A for every layer. Returns the output activations A(L): m×K. */
+export function forward(thetas: readonly Matrix[], X: Matrix, ws: Workspace): Matrix {
+  let prev = X;
+  for (let l = 1; l <= thetas.length; l++) {
+    const Z = ws.Z[l];
+    const A = ws.A[l];
+    affineABt(prev, thetas[l - 1], Z);
+    const z = Z.data;
+    const a = A.data;
+    for (let i = 0; i < z.length; i++) a[i] = sigmoidScalar(z[i]);
+    prev = A;
+  }
+  return prev;
+}
+
+/**
+ * J(Θ) and ∂J/∂Θ for a sigmoid network with layer sizes `sizes`, unrolled parameters `params`, data X (m×n)
+ * and targets (the 0-based output unit of each example; see labelsToTargets).
+ */
+export function costFunction(
+  sizes: readonly number[],
+  params: Float64Array,
+  X: Matrix,
+  targets: ArrayLike<number>,
+  lambda: number,
+  options: CostOptions = {},
+): CostResult {
+  checkData(sizes, X, targets);
+  const thetas = rollParams(params, sizes);
+  const m = X.rows;
+  const L = sizes.length - 1; // number of weight layers
+  const K = sizes[L];
+  const ws = options.workspace?.fits(sizes, m) ? options.workspace : new Workspace(sizes, m);
+  const grad = options.grad ?? new Float64Array(paramCount(sizes));
+  if (grad.length !== params.length) {
+    throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${params.length} parameters`);
+  }
+
+  const H = forward(thetas, X, ws);
+
+  // Cost: the m×K summands, summed as NumPy's np.sum does, then scaled as the notebook does.
+  const terms = ws.D[L].data; // δ(L) is written after the terms are summed
+  const z = ws.Z[L].data;
+  const h = H.data;
+  for (let i = 0; i < m; i++) {
+    const t = targets[i];
+    const row = i * K;
+    for (let k = 0; k < K; k++) terms[row + k] = crossEntropyTerm(z[row + k], h[row + k], k === t ? 1 : 0);
+  }
+  let J = (-1 / m) * pairwiseSum(terms, 0, m * K);
+  if (lambda !== 0) {
+    let reg = 0;
+    for (const T of thetas) reg += sumSquares(T, 1);
+    J += (lambda / (2 * m)) * reg;
+  }
+  if (options.gradient === false) return { cost: J, grad };
+
+  // Backward.
+  const gradThetas = rollParams(grad, sizes);
+  const dL = ws.D[L].data;
+  for (let i = 0; i < m; i++) {
+    const t = targets[i];
+    const row = i * K;
+    for (let k = 0; k < K; k++) dL[row + k] = h[row + k] - (k === t ? 1 : 0);
+  }
+  for (let l = L; l >= 1; l--) {
+    // ∂J/∂Theta(l) = (1/m)·δ(l+1)ᵀ·[1 A(l)] + (λ/m)·Theta(l) off the bias column
+    const Aprev = l === 1 ? X : ws.A[l - 1];
+    const G = gradThetas[l - 1];
+    affineAtB(ws.D[l], Aprev, G);
+    scaleAndRegularize(G, thetas[l - 1], 1 / m, lambda / m);
+    if (l > 1) {
+      // δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ A(l)∘(1 - A(l))
+      const D = ws.D[l - 1];
+      matmulSkipBias(ws.D[l], thetas[l - 1], D);
+      const d = D.data;
+      const a = ws.A[l - 1].data;
+      for (let i = 0; i < d.length; i++) d[i] *= a[i] * (1 - a[i]);
+    }
+  }
+  return { cost: J, grad };
+}
+
+/** G = s·G, then G(:, 2:end) += r·Theta(:, 2:end) (the notebook's order of operations). */
+function scaleAndRegularize(G: Matrix, Theta: Matrix, s: number, r: number): void {
+  const g = G.data;
+  const t = Theta.data;
+  const c = G.cols;
+  for (let i = 0; i < g.length; i++) g[i] = s * g[i];
+  if (r === 0) return;
+  for (let i = 0; i < G.rows; i++) {
+    for (let j = 1; j < c; j++) g[i * c + j] = g[i * c + j] + r * t[i * c + j];
+  }
+}
+
+export interface NnCostOptions {
+  /** how y is labelled: 'course' (1..K, the default) or 'zero-based' (0..K-1, the Python notebook) */
+  labels?: LabelConvention;
+}
+
+/**
+ * The course's `nnCostFunction`: cost and unrolled gradient of a network with `inputLayerSize` inputs,
+ * `hiddenLayerSize` hidden units (a number, or an array for several hidden layers) and `numLabels` outputs.
+ * Returns `[J, grad]` as the course's `[J grad] = nnCostFunction(...)` and the notebook's `J, grad = ...`.
+ */
+export function nnCostFunction(
+  nnParams: Float64Array,
+  inputLayerSize: number,
+  hiddenLayerSize: number | readonly number[],
+  numLabels: number,
+  X: Matrix,
+  y: ArrayLike<number>,
+  lambda: number,
+  options: NnCostOptions = {},
+): [number, Float64Array] {
+  const hidden = typeof hiddenLayerSize === 'number' ? [hiddenLayerSize] : hiddenLayerSize;
+  const sizes = [inputLayerSize, ...hidden, numLabels];
+  const targets = labelsToTargets(y, numLabels, options.labels ?? 'course');
+  const { cost, grad } = costFunction(sizes, nnParams, X, targets, lambda);
+  return [cost, grad];
+}

@@ -1,0 +1,95 @@
+/**
+ * Gradient checking (ex4 section 2.4): the central difference
+ *
+ *   f_i(θ) ≈ (J(θ + ε e_i) - J(θ - ε e_i)) / 2ε,   ε = 1e-4
+ *
+ * compared with backpropagation on the course's small debug network (3 inputs, 5 hidden units, 3 labels, 5
+ * examples, weights and data from debugInitializeWeights), by the relative difference
+ * ‖numgrad - grad‖ / ‖numgrad + grad‖, which should be below 1e-9.
+ */
+import { Matrix } from '../linalg/matrix.js';
+import { costFunction } from './cost.js';
+import { debugInitializeWeights } from './init.js';
+import { unrollParams } from './params.js';
+
+/** A cost function of the parameters: a number, or `[cost, grad]` as nnCostFunction returns. */
+export type ScalarCost = (theta: Float64Array) => number | readonly [number, Float64Array];
+
+/**
+ * The numerical gradient of J at θ by central differences (the course's `computeNumericalGradient`).
+ * θ is perturbed in place one entry at a time and restored exactly.
+ */
+export function computeNumericalGradient(J: ScalarCost, theta: Float64Array, e = 1e-4): Float64Array {
+  const value = (t: Float64Array): number => {
+    const r = J(t);
+    return typeof r === 'number' ? r : r[0];
+  };
+  const numgrad = new Float64Array(theta.length);
+  for (let i = 0; i < theta.length; i++) {
+    const saved = theta[i];
+    theta[i] = saved - e;
+    const loss1 = value(theta);
+    theta[i] = saved + e;
+    const loss2 = value(theta);
+    theta[i] = saved;
+    numgrad[i] = (loss2 - loss1) / (2 * e);
+  }
+  return numgrad;
+}
+
+export interface GradientCheck {
+  /** layer sizes of the debug network */
+  sizes: number[];
+  /** numerical gradient, row-major unrolled (Theta1 row by row, then Theta2 …), as the notebook prints it */
+  numerical: Float64Array;
+  /** backpropagation's gradient, same order */
+  analytic: Float64Array;
+  /** ‖numerical - analytic‖ / ‖numerical + analytic‖ */
+  relativeDifference: number;
+  /** the cost at the debug parameters */
+  cost: number;
+}
+
+export interface CheckOptions {
+  /** layer sizes of the debug network; default [3, 5, 3] as the course */
+  layers?: readonly number[];
+  /** number of debug examples; default 5 */
+  m?: number;
+}
+
+/** Euclidean norm with scaling, so that tiny or huge gradients neither underflow nor overflow. */
+function norm(v: Float64Array): number {
+  let scale = 0;
+  for (const x of v) scale = Math.max(scale, Math.abs(x));
+  if (scale === 0) return 0;
+  let s = 0;
+  for (const x of v) s += (x / scale) * (x / scale);
+  return scale * Math.sqrt(s);
+}
+
+/**
+ * The course's `checkNNGradients(lambda)`: builds the debug network and data, and compares backpropagation with
+ * the numerical gradient. Labels are the course's `y = 1 + mod(1:m, num_labels)`, which the notebook writes
+ * 0-based as `np.arange(1, 1 + m) % num_labels`: the same output units either way.
+ */
+export function checkNNGradients(lambda = 0, options: CheckOptions = {}): GradientCheck {
+  const sizes = [...(options.layers ?? [3, 5, 3])];
+  const m = options.m ?? 5;
+  const K = sizes[sizes.length - 1];
+  const thetas: Matrix[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) thetas.push(debugInitializeWeights(sizes[l + 1], sizes[l]));
+  const X = debugInitializeWeights(m, sizes[0] - 1);
+  const targets = new Int32Array(m);
+  for (let i = 0; i < m; i++) targets[i] = (i + 1) % K;
+  const params = unrollParams(thetas);
+  const J = (t: Float64Array): number => costFunction(sizes, t, X, targets, lambda, { gradient: false }).cost;
+  const { cost, grad } = costFunction(sizes, params, X, targets, lambda);
+  const numerical = computeNumericalGradient(J, params);
+  const diff = new Float64Array(grad.length);
+  const sum = new Float64Array(grad.length);
+  for (let i = 0; i < grad.length; i++) {
+    diff[i] = numerical[i] - grad[i];
+    sum[i] = numerical[i] + grad[i];
+  }
+  return { sizes, numerical, analytic: grad, relativeDifference: norm(diff) / norm(sum), cost };
+}

@@ -1,0 +1,101 @@
+/**
+ * Model files: everything needed to predict, as JSON (versioned) or as a MAT-file (Theta1 … ThetaL, which
+ * Octave and scipy read).
+ *
+ * JSON numbers round-trip float64 exactly (ECMAScript's Number::toString prints the shortest string that reads
+ * back to the same double), so a saved model predicts bit for bit as the one in memory.
+ */
+import { FormatError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import type { LabelConvention } from '../data/labels.js';
+import { MatFile, writeMat } from '../data/mat.js';
+import { Network } from './network.js';
+
+export const MODEL_FORMAT = 'nnlearn-model';
+export const MODEL_VERSION = 1;
+
+export interface ModelJson {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  layers: number[];
+  activation: 'sigmoid';
+  output: 'sigmoid';
+  labels: LabelConvention;
+  /** Theta(l) as rows of numbers, bias in column 0 */
+  thetas: number[][][];
+  /** free-form provenance (data, λ, iterations, accuracy …) */
+  meta?: Record<string, unknown>;
+}
+
+export function modelToJson(net: Network, meta?: Record<string, unknown>): ModelJson {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    layers: [...net.sizes],
+    activation: 'sigmoid',
+    output: 'sigmoid',
+    labels: net.labels,
+    thetas: net.thetas.map((t) => t.toRows()),
+    ...(meta ? { meta } : {}),
+  };
+}
+
+/** Parses a model from JSON text, checking format, version and shapes; `source` names the file in errors. */
+export function modelFromJson(text: string, source = 'the model'): Network {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    throw new FormatError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  const fail = (why: string): never => {
+    throw new FormatError(`${source}: ${why}`);
+  };
+  if (typeof obj !== 'object' || obj === null) return fail('not an nnlearn model (expected a JSON object)');
+  const o = obj as Partial<Record<keyof ModelJson, unknown>>;
+  if (o.format !== MODEL_FORMAT) fail(`not an nnlearn model (format is ${JSON.stringify(o.format)})`);
+  if (o.version !== MODEL_VERSION) {
+    fail(`model version ${JSON.stringify(o.version)}, but this nnlearn reads version ${MODEL_VERSION}`);
+  }
+  if (o.activation !== 'sigmoid' || o.output !== 'sigmoid') {
+    fail(`unsupported activation ${JSON.stringify(o.activation)} / output ${JSON.stringify(o.output)}`);
+  }
+  if (o.labels !== 'course' && o.labels !== 'zero-based') fail(`unknown label convention ${JSON.stringify(o.labels)}`);
+  if (!Array.isArray(o.layers) || !o.layers.every((s) => Number.isInteger(s) && s > 0) || o.layers.length < 2) {
+    fail('"layers" must be a list of at least two positive integers');
+  }
+  const layers = o.layers as number[];
+  if (!Array.isArray(o.thetas) || o.thetas.length !== layers.length - 1) {
+    fail(`"thetas" must hold ${layers.length - 1} matrices for layers [${layers.join(', ')}]`);
+  }
+  const thetas = (o.thetas as unknown[]).map((t, l) => {
+    const rows = layers[l + 1];
+    const cols = layers[l] + 1;
+    if (!Array.isArray(t) || t.length !== rows || !t.every((r) => Array.isArray(r) && r.length === cols)) {
+      return fail(`Theta${l + 1} must be ${rows}×${cols} for layers [${layers.join(', ')}]`);
+    }
+    const M = Matrix.fromRows(t as number[][]);
+    for (let i = 0; i < M.data.length; i++) {
+      if (typeof M.data[i] !== 'number' || !Number.isFinite(M.data[i])) {
+        fail(`Theta${l + 1} has a non-finite or non-numeric value at row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}`);
+      }
+    }
+    return M;
+  });
+  return Network.fromThetas(thetas, { labels: o.labels as LabelConvention });
+}
+
+/** MAT-file bytes with Theta1 … ThetaL. */
+export function modelToMat(net: Network): Uint8Array {
+  return writeMat(net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const));
+}
+
+/** A network from the Theta1, Theta2, … variables of a MAT-file (course labels unless told otherwise). */
+export function networkFromMat(mat: MatFile, labels: LabelConvention = 'course'): Network {
+  const thetas: Matrix[] = [];
+  for (let l = 1; mat.has(`Theta${l}`); l++) thetas.push(mat.matrix(`Theta${l}`));
+  if (thetas.length === 0) {
+    throw new FormatError(`${mat.source}: no Theta1 variable (the file has ${mat.names().map((n) => `"${n}"`).join(', ') || 'no variables'})`);
+  }
+  return Network.fromThetas(thetas, { labels });
+}

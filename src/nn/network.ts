@@ -1,0 +1,113 @@
+/**
+ * A network object: layer sizes, weights and label convention together, with `cost`, `predict` and `train`.
+ * The course's functions (nnCostFunction, predict, fmincg, …) are the faithful front; this is the same code
+ * behind one handle, for any depth.
+ */
+import { ValueError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
+import { fmincg } from '../optim/fmincg.js';
+import { gradientDescent } from '../optim/gradient-descent.js';
+import type { IterationInfo, OptimizeResult } from '../optim/types.js';
+import { costFunction, Workspace, type CostResult } from './cost.js';
+import { randInitializeNetwork } from './init.js';
+import { paramCount, rollParams, sizesOfThetas, unrollParams, checkLayerSizes } from './params.js';
+import { accuracy, predictTargets } from './predict.js';
+
+export type OptimizerName = 'fmincg' | 'gd';
+
+export interface TrainOptions {
+  /** regularization λ; default 0 */
+  lambda?: number;
+  /** iterations (fmincg: line searches); default 50 */
+  maxIter?: number;
+  /** default 'fmincg' */
+  optimizer?: OptimizerName;
+  /** gradient descent's step; default 1 */
+  learningRate?: number;
+  /** progress after every iteration; return false to stop */
+  onIteration?: (info: IterationInfo) => void | boolean;
+}
+
+export interface TrainResult extends OptimizeResult {
+  /** accuracy on the training data after training, percent */
+  trainAccuracy: number;
+}
+
+export interface NetworkOptions {
+  labels?: LabelConvention;
+}
+
+export class Network {
+  readonly sizes: readonly number[];
+  /** all weights, unrolled row-major; `thetas` are views into it */
+  readonly params: Float64Array;
+  readonly labels: LabelConvention;
+
+  constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
+    checkLayerSizes(sizes);
+    this.sizes = [...sizes];
+    const n = paramCount(sizes);
+    if (params !== undefined && params.length !== n) {
+      throw new ValueError(`layers [${sizes.join(', ')}] need ${n} parameters, got ${params.length}`);
+    }
+    this.params = params ?? new Float64Array(n);
+    this.labels = options.labels ?? 'course';
+  }
+
+  /** A network with the course's random initialization (uniform in [-ε, ε], ε = 0.12 unless given). */
+  static random(
+    sizes: readonly number[],
+    options: NetworkOptions & { seed?: number; epsilon?: number | 'sqrt6' } = {},
+  ): Network {
+    const thetas = randInitializeNetwork(sizes, { rng: options.seed ?? 0, epsilon: options.epsilon });
+    return new Network(sizes, unrollParams(thetas), options);
+  }
+
+  /** A network with the given Theta matrices (copied). */
+  static fromThetas(thetas: readonly Matrix[], options: NetworkOptions = {}): Network {
+    return new Network(sizesOfThetas(thetas), unrollParams(thetas), options);
+  }
+
+  /** Theta(1) … Theta(L-1), as views into `params`. */
+  get thetas(): Matrix[] {
+    return rollParams(this.params, this.sizes);
+  }
+
+  get numLabels(): number {
+    return this.sizes[this.sizes.length - 1];
+  }
+
+  /** J and ∂J/∂Θ on data X with labels y (in this network's label convention). */
+  cost(X: Matrix, y: ArrayLike<number>, lambda = 0): CostResult {
+    return costFunction(this.sizes, this.params, X, labelsToTargets(y, this.numLabels, this.labels), lambda);
+  }
+
+  /** The predicted label of each row of X. */
+  predict(X: Matrix): Int32Array {
+    return targetsToLabels(predictTargets(this.thetas, X), this.labels);
+  }
+
+  /** Percentage of rows of X predicted as their label. */
+  accuracy(X: Matrix, y: ArrayLike<number>): number {
+    return accuracy(this.predict(X), y);
+  }
+
+  /** Trains in place from the current weights. */
+  train(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): TrainResult {
+    const lambda = options.lambda ?? 0;
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ValueError(`lambda must be a number >= 0, got ${lambda}`);
+    const targets = labelsToTargets(y, this.numLabels, this.labels);
+    const workspace = new Workspace(this.sizes, X.rows);
+    const grad = new Float64Array(this.params.length);
+    const f = (theta: Float64Array): CostResult =>
+      costFunction(this.sizes, theta, X, targets, lambda, { workspace, grad });
+    const common = { maxIter: options.maxIter ?? 50, onIteration: options.onIteration };
+    const result =
+      (options.optimizer ?? 'fmincg') === 'fmincg'
+        ? fmincg(f, this.params, common)
+        : gradientDescent(f, this.params, { ...common, learningRate: options.learningRate });
+    this.params.set(result.theta);
+    return { ...result, trainAccuracy: this.accuracy(X, y) };
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The signature every optimizer shares: minimize `f` from `x0`.
+ */
+
+/** A differentiable objective: the cost and its gradient at θ. The gradient may be a reused buffer. */
+export type Objective = (theta: Float64Array) => { cost: number; grad: Float64Array };
+
+/** Reported after each iteration (for fmincg, each successful line search). */
+export interface IterationInfo {
+  iteration: number;
+  cost: number;
+  /** function evaluations so far */
+  evaluations: number;
+}
+
+export interface OptimizeOptions {
+  /** iteration limit (fmincg: line searches, as the course's MaxIter) */
+  maxIter?: number;
+  /** called after every iteration; return false to stop early */
+  onIteration?: (info: IterationInfo) => void | boolean;
+}
+
+export interface OptimizeResult {
+  /** the parameters reached */
+  theta: Float64Array;
+  /** the cost after each iteration (the course's fX) */
+  costHistory: number[];
+  /** the final cost */
+  cost: number;
+  iterations: number;
+  evaluations: number;
+  /** why it stopped */
+  stopReason: 'max-iter' | 'line-search-failed' | 'stopped' | 'converged';
+}
+
+export type Optimizer<O extends OptimizeOptions = OptimizeOptions> = (
+  f: Objective,
+  x0: Float64Array,
+  options?: O,
+) => OptimizeResult;
+
+/** a·b */
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
