@@ -30,9 +30,10 @@ export function checkFinite(X: Matrix, source: string): void {
 
 /**
  * X (m×n) and y (m labels) from a MAT-file with variables `X` and `y`, as the course's ex4data1.mat. The label
- * convention is detected unless given: a 0 among the labels means 0..K-1, otherwise 1..K (the course's).
+ * convention is detected unless given: a 0 among the labels means 0..K-1, otherwise 1..K (the course's). The
+ * number of classes K is the one given (the weights' output units, say), or else what the labels imply.
  */
-export function loadMatData(path: string, numLabels = 10, labels: LabelConvention | 'auto' = 'auto'): LabelledData {
+export function loadMatData(path: string, numLabels?: number, labels: LabelConvention | 'auto' = 'auto'): LabelledData {
   const mat = readMatFile(path);
   const X = mat.matrix('X');
   const yM = mat.matrix('y');
@@ -48,8 +49,11 @@ export function loadMatData(path: string, numLabels = 10, labels: LabelConventio
     if (!Number.isInteger(v)) throw new ValueError(`${path}: label ${i + 1} is ${v}, not a whole number`);
     y[i] = v;
   }
-  const conv = labels === 'auto' ? detectConvention(y, numLabels) : labels;
-  return { X, y, labels: conv, numLabels, source: path };
+  let max = 0;
+  for (const v of y) max = Math.max(max, v);
+  const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
+  const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
+  return { X, y, labels: conv, numLabels: K, source: path };
 }
 
 /** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */

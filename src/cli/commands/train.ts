@@ -20,6 +20,7 @@ interface TrainFlags {
   optimizer: string;
   learningRate: string;
   labels: string;
+  numLabels?: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -39,6 +40,7 @@ export function registerTrain(program: Command, io: Io): void {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['fmincg', 'gd']).default('fmincg'))
     .option('--learning-rate <α>', 'step of gradient descent (--optimizer gd)', '1')
     .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
+    .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
     .option('--out <file>', 'save the trained model: .json, or .mat with Theta1…ThetaL')
     .addOption(jsonOption())
     .option('--quiet', 'no progress on stderr')
@@ -58,7 +60,10 @@ export function registerTrain(program: Command, io: Io): void {
       }
 
       const initNet = opts.init === undefined ? undefined : loadWeights(opts.init, 'course');
-      const numLabels = initNet?.numLabels ?? 10;
+      const numLabels =
+        opts.numLabels !== undefined
+          ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2 })
+          : initNet?.numLabels;
       const data = loadMatData(opts.data, numLabels, labels);
       let net: Network;
       if (initNet !== undefined && opts.init !== undefined) {
@@ -67,7 +72,7 @@ export function registerTrain(program: Command, io: Io): void {
         }
         net = new Network(initNet.sizes, initNet.params, { labels: data.labels });
       } else {
-        net = Network.random([data.X.cols, ...hidden, numLabels], { seed, epsilon, labels: data.labels });
+        net = Network.random([data.X.cols, ...hidden, data.numLabels], { seed, epsilon, labels: data.labels });
       }
 
       const started = performance.now();
