@@ -95,6 +95,21 @@ function ddSqrt(ah: number, al: number): void {
   fastTwoSum(y, r);
 }
 
+/**
+ * x - k·(c1 + c2 + c3) as a double-double in (H, L): Cody–Waite reduction with a constant split in three parts,
+ * c1 with few enough bits that k·c1 is exact, so x - k·c1 is exact too (Sterbenz) for the k nearest x/c.
+ */
+function reduce(x: number, k: number, c1: number, c2: number, c3: number): void {
+  const t = x - k * c1;
+  twoProd(k, c2);
+  const p = H;
+  const pe = L;
+  twoSum(t, -p);
+  const rh = H;
+  const rl = L - pe - k * c3;
+  fastTwoSum(rh, rl);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Bit access (frexp / ldexp without loss).
 
@@ -166,15 +181,7 @@ function expCore(x: number): number {
   const k = Math.round(x * INV_LN2_64);
   const j = ((k % 64) + 64) % 64;
   const q = (k - j) / 64;
-  // r = x - k·ln2/64 as a double-double.
-  const t = x - k * C1; // exact (Sterbenz), since k·C1 is exact and close to x
-  twoProd(k, C2);
-  const p = H;
-  const pe = L;
-  twoSum(t, -p);
-  const rh0 = H;
-  const rl0 = L - pe - k * C3;
-  fastTwoSum(rh0, rl0);
+  reduce(x, k, C1, C2, C3); // r = x - k·ln2/64
   const rh = H;
   const rl = L;
   // exp(r) - 1 = r + r²/2 + r³·P(r); |r| < 0.0055, so r^9/9! < 2^-86·|r| and degree 8 suffices.
@@ -369,15 +376,7 @@ export function sin(x: number): number {
   if (Math.abs(x) > SIN_REDUCTION_LIMIT) return Math.sin(x);
   if (Math.abs(x) < 1.4901161193847656e-8) return x; // |x| < 2^-26: sin x = x - x³/6 rounds to x
   const q = Math.round(x * TWO_OVER_PI);
-  // r = x - q·π/2 as a double-double (Cody–Waite with three parts of π/2).
-  const t = x - q * PIO2_1;
-  twoProd(q, PIO2_2);
-  const p = H;
-  const pe = L;
-  twoSum(t, -p);
-  const rh0 = H;
-  const rl0 = L - pe - q * PIO2_3;
-  fastTwoSum(rh0, rl0);
+  reduce(x, q, PIO2_1, PIO2_2, PIO2_3); // r = x - q·π/2
   const quadrant = ((q % 4) + 4) % 4;
   sinCosSeries(H, L, quadrant === 1 || quadrant === 3);
   return quadrant >= 2 ? -H : H;
