@@ -44,13 +44,13 @@ export function loadMatData(path: string, numLabels?: number, labels: LabelConve
   }
   checkFinite(X, path);
   const y = new Int32Array(X.rows);
+  let max = 0;
   for (let i = 0; i < X.rows; i++) {
     const v = yM.data[i];
     if (!Number.isInteger(v)) throw new ValueError(`${path}: label ${i + 1} is ${v}, not a whole number`);
     y[i] = v;
+    if (v > max) max = v;
   }
-  let max = 0;
-  for (const v of y) max = Math.max(max, v);
   const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
   const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
   return { X, y, labels: conv, numLabels: K, source: path };

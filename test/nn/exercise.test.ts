@@ -12,6 +12,7 @@ import { predict, accuracy } from '../../src/nn/predict.js';
 import { unrollParams } from '../../src/nn/params.js';
 import { readMatFile } from '../../src/data/files.js';
 import { Matrix } from '../../src/linalg/matrix.js';
+import { formatExp } from '../../src/format.js';
 import { shared } from '../helpers.js';
 
 test('sigmoidGradient([-1, -0.5, 0, 0.5, 1]) prints as the notebook: 0.19661193 0.23500371 0.25 0.23500371 0.19661193', () => {
@@ -82,10 +83,7 @@ const TABLE = `
   .split('\n')
   .map((line) => line.trim().split(/\s+/));
 
-const e8 = (x: number): string => {
-  const [m, e] = x.toExponential(8).split('e');
-  return `${m}e${e[0] === '-' ? '-' : '+'}${e.replace(/^[+-]/, '').padStart(2, '0')}`;
-};
+const e8 = (x: number): string => formatExp(x, 8); // NumPy's %.8e, as the table is printed
 
 test('checkNNGradients reproduces every value of the notebook’s table to its printed digits', () => {
   const r = checkNNGradients(0);
