@@ -1,19 +1,91 @@
 /**
  * Loading the data sets and weights the commands take.
  */
-import { FormatError, ValueError } from '../errors.js';
+import { basename, dirname, extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { FormatError, NnlearnError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { detectConvention, type LabelConvention } from '../data/labels.js';
-import { readMatFile } from '../data/files.js';
-import { networkFromMat } from '../nn/model.js';
+import { readBytes, readMatFile } from '../data/files.js';
+import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
+import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
+import { shippedDigits } from '../data/shipped-digits.js';
+import { modelFromJson, networkFromMat } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
 
-export interface LabelledData {
-  X: Matrix;
-  y: Int32Array;
-  labels: LabelConvention;
-  numLabels: number;
-  source: string;
+export interface LoadOptions {
+  /** K, when known (from a model or weights); otherwise what the labels imply */
+  numLabels?: number;
+  labels?: LabelConvention | 'auto';
+  /** an IDX labels file, when it is not beside the images under the usual name */
+  labelsFile?: string;
+}
+
+/** Help text for a data argument. */
+export const DATA_HELP =
+  'a MAT-file with X and y, an MNIST IDX images file (raw or .gz; labels found beside it), or "digits", ' +
+  '"digits:train", "digits:test" for the shipped digits';
+
+/**
+ * A labelled data set from what the user typed: the shipped digits by name, a `.mat` file, or an IDX images
+ * file. The format is recognised from the content, not only the name.
+ */
+export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
+  const shipped = shippedDigits(spec);
+  if (shipped !== undefined) {
+    if (options.numLabels !== undefined && options.numLabels !== shipped.numLabels) {
+      throw new ValueError(`${spec}: the shipped digits have ${shipped.numLabels} classes but the network has ${options.numLabels} outputs`);
+    }
+    return shipped;
+  }
+  if (!existsSync(spec)) {
+    throw new NnlearnError(`${spec}: no such file (give a .mat or IDX file, or "digits" for the shipped digits)`);
+  }
+  const head = readBytes(spec);
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return loadIdxData(spec, head, options);
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return loadIdxData(spec, head, options);
+  if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) return loadMatData(spec, options.numLabels, options.labels ?? 'auto');
+  throw new FormatError(`${spec}: not a MAT-file or an IDX file`);
+}
+
+/** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
+export function idxLabelsPath(imagesPath: string): string | undefined {
+  const name = basename(imagesPath);
+  const candidates = [name.replace('images-idx3', 'labels-idx1'), name.replace('images.idx3', 'labels.idx1'), name.replace('images', 'labels')];
+  for (const c of candidates) {
+    if (c === name) continue;
+    for (const variant of [c, c.replace(/\.gz$/, ''), `${c}.gz`]) {
+      const p = join(dirname(imagesPath), variant);
+      if (existsSync(p)) return p;
+    }
+  }
+  return undefined;
+}
+
+function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
+  const { X, height, width } = idxImages(parseIdx(bytes, path), path);
+  const labelsPath = options.labelsFile ?? idxLabelsPath(path);
+  if (labelsPath === undefined) {
+    throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
+  }
+  const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath), labelsPath);
+  if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
+  const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
+  const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + Math.max(...y));
+  return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' } };
+}
+
+/** A network from a model file: nnlearn's JSON, or a MAT-file with Theta1, Theta2, … (course labels unless told). */
+export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto'): Network {
+  if (extname(path).toLowerCase() === '.json') {
+    readBytes(path); // one-line errors for a missing file or a folder
+    const net = modelFromJson(readFileSync(path, 'utf8'), path);
+    if (labels !== 'auto' && labels !== net.labels) {
+      throw new ValueError(`${path}: the model uses ${net.labels} labels, not ${labels}`);
+    }
+    return net;
+  }
+  return loadWeights(path, labels === 'auto' ? 'course' : labels);
 }
 
 /** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
@@ -33,7 +105,7 @@ export function checkFinite(X: Matrix, source: string): void {
  * convention is detected unless given: a 0 among the labels means 0..K-1, otherwise 1..K (the course's). The
  * number of classes K is the one given (the weights' output units, say), or else what the labels imply.
  */
-export function loadMatData(path: string, numLabels?: number, labels: LabelConvention | 'auto' = 'auto'): LabelledData {
+export function loadMatData(path: string, numLabels?: number, labels: LabelConvention | 'auto' = 'auto'): Dataset {
   const mat = readMatFile(path);
   const X = mat.matrix('X');
   const yM = mat.matrix('y');
@@ -53,7 +125,7 @@ export function loadMatData(path: string, numLabels?: number, labels: LabelConve
   }
   const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
   const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
-  return { X, y, labels: conv, numLabels: K, source: path };
+  return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major') };
 }
 
 /** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */
@@ -63,4 +135,41 @@ export function loadWeights(path: string, labels: LabelConvention): Network {
     if (!Number.isFinite(net.params[i])) throw new ValueError(`${path}: a weight is ${net.params[i]}; weights must be finite`);
   }
   return net;
+}
+
+export interface TrainTestSpec {
+  /** the training data; absent: the shipped digits' training split */
+  data?: string;
+  /** held-out data; absent with no `data`: the shipped digits' test split */
+  test?: string;
+  /** hold out this fraction of `data` instead of a `test` file */
+  holdout?: number;
+  splitSeed?: number;
+  numLabels?: number;
+  labels?: LabelConvention | 'auto';
+  labelsFile?: string;
+}
+
+/**
+ * The training set and the held-out set (if any) a command works on. The held-out set is read with the
+ * training set's label convention and number of classes, so that both mean the same thing.
+ */
+export function loadTrainTest(spec: TrainTestSpec): { train: Dataset; test: Dataset | undefined } {
+  if (spec.data === undefined && spec.holdout === undefined) {
+    const train = loadDataset('digits:train', spec);
+    return { train, test: loadDataset(spec.test ?? 'digits:test', { numLabels: train.numLabels, labels: train.labels }) };
+  }
+  const all = loadDataset(spec.data ?? 'digits', spec);
+  if (spec.test !== undefined) {
+    const test = loadDataset(spec.test, { numLabels: all.numLabels, labels: all.labels });
+    if (test.X.cols !== all.X.cols) {
+      throw new FormatError(`${spec.test}: the held-out data has ${test.X.cols} columns but ${all.source} has ${all.X.cols}`);
+    }
+    return { train: all, test };
+  }
+  if (spec.holdout !== undefined) {
+    const { train, test } = splitDataset(all, spec.holdout, spec.splitSeed ?? 0);
+    return { train, test };
+  }
+  return { train: all, test: undefined };
 }

@@ -35,12 +35,15 @@ export interface Io {
   err: (text: string) => void;
   /** whether stderr is a terminal (progress is drawn in place then) */
   errIsTTY: boolean;
+  /** the stream behind `err`, for the progress bar (which draws in place on a terminal) */
+  errStream?: NodeJS.WriteStream;
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   errIsTTY: Boolean(process.stderr.isTTY),
+  errStream: process.stderr,
 };
 
 /** A shared `--json` option. */

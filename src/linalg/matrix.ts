@@ -110,7 +110,7 @@ export class Matrix {
 }
 
 /** Throws a ShapeError naming both operands unless `ok`. */
-export function assertShapes(ok: boolean, op: string, a: Matrix, b: Matrix, why: string): void {
+export function assertShapes(ok: boolean, op: string, a: { shape: string }, b: { shape: string }, why: string): void {
   if (!ok) throw new ShapeError(`${op}: A is ${a.shape} and B is ${b.shape}; ${why}`);
 }
 

@@ -16,6 +16,7 @@
 import { ShapeError } from '../errors.js';
 import { affineABt, affineAtB, matmulSkipBias, pairwiseSum, sumSquares } from '../linalg/kernels.js';
 import { Matrix } from '../linalg/matrix.js';
+import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseAffineAtB } from '../linalg/sparse.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams, checkLayerSizes } from './params.js';
@@ -57,6 +58,21 @@ export class Workspace {
   fits(sizes: readonly number[], m: number): boolean {
     return m === this.m && sizes.length === this.sizes.length && sizes.every((s, i) => s === this.sizes[i]);
   }
+
+  private inputX: Matrix | undefined;
+  private inputSparse: SparseRows | undefined;
+
+  /**
+   * X in compressed rows when it is sparse enough to pay (digit images are), else undefined. Computed once per
+   * X: a training run passes the same X to every evaluation (X must not be changed in place meanwhile).
+   */
+  sparseInput(X: Matrix): SparseRows | undefined {
+    if (this.inputX !== X) {
+      this.inputX = X;
+      this.inputSparse = density(X) < SPARSE_DENSITY_THRESHOLD ? SparseRows.fromDense(X) : undefined;
+    }
+    return this.inputSparse;
+  }
 }
 
 export interface CostOptions {
@@ -81,10 +97,12 @@ export function checkData(sizes: readonly number[], X: Matrix, targets: ArrayLik
 /** Forward pass: fills ws.Z and ws.A for every layer. Returns the output activations A(L): m×K. */
 export function forward(thetas: readonly Matrix[], X: Matrix, ws: Workspace): Matrix {
   let prev = X;
+  const sparse = ws.sparseInput(X);
   for (let l = 1; l <= thetas.length; l++) {
     const Z = ws.Z[l];
     const A = ws.A[l];
-    affineABt(prev, thetas[l - 1], Z);
+    if (l === 1 && sparse !== undefined) sparseAffineABt(sparse, thetas[0], Z);
+    else affineABt(prev, thetas[l - 1], Z);
     const z = Z.data;
     const a = A.data;
     for (let i = 0; i < z.length; i++) a[i] = sigmoidScalar(z[i]);
@@ -147,7 +165,9 @@ export function costFunction(
     // ∂J/∂Theta(l) = (1/m)·δ(l+1)ᵀ·[1 A(l)] + (λ/m)·Theta(l) off the bias column
     const Aprev = l === 1 ? X : ws.A[l - 1];
     const G = gradThetas[l - 1];
-    affineAtB(ws.D[l], Aprev, G);
+    const sparse = l === 1 ? ws.sparseInput(X) : undefined;
+    if (sparse !== undefined) sparseAffineAtB(ws.D[l], sparse, G);
+    else affineAtB(ws.D[l], Aprev, G);
     scaleAndRegularize(G, thetas[l - 1], 1 / m, lambda / m);
     if (l > 1) {
       // δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ A(l)∘(1 - A(l))

@@ -8,6 +8,7 @@
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { LabelConvention } from '../data/labels.js';
+import type { ImageShape } from '../data/dataset.js';
 import { MatFile, writeMat } from '../data/mat.js';
 import { Network } from './network.js';
 
@@ -21,6 +22,8 @@ export interface ModelJson {
   activation: 'sigmoid';
   output: 'sigmoid';
   labels: LabelConvention;
+  /** how an input row is laid out as a picture, when the inputs are images */
+  image?: ImageShape;
   /** Theta(l) as rows of numbers, bias in column 0 */
   thetas: number[][][];
   /** free-form provenance (data, λ, iterations, accuracy …) */
@@ -35,6 +38,7 @@ export function modelToJson(net: Network, meta?: Record<string, unknown>): Model
     activation: 'sigmoid',
     output: 'sigmoid',
     labels: net.labels,
+    ...(net.image ? { image: net.image } : {}),
     thetas: net.thetas.map((t) => t.toRows()),
     ...(meta ? { meta } : {}),
   };
@@ -82,7 +86,18 @@ export function modelFromJson(text: string, source = 'the model'): Network {
     }
     return M;
   });
-  return Network.fromThetas(thetas, { labels: o.labels as LabelConvention });
+  let image: ImageShape | undefined;
+  if (o.image !== undefined) {
+    const im = o.image as Partial<ImageShape> | null;
+    const ok =
+      typeof im === 'object' && im !== null &&
+      Number.isInteger(im.height) && Number.isInteger(im.width) &&
+      (im.order === 'row-major' || im.order === 'column-major') &&
+      (im.height as number) * (im.width as number) === layers[0];
+    if (!ok) fail(`"image" must be {height, width, order} with height×width = ${layers[0]} inputs and order row-major or column-major`);
+    image = im as ImageShape;
+  }
+  return Network.fromThetas(thetas, { labels: o.labels as LabelConvention, image });
 }
 
 /** MAT-file bytes with Theta1 … ThetaL. */

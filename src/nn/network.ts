@@ -6,6 +6,7 @@
 import { ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
+import type { ImageShape } from '../data/dataset.js';
 import { fmincg } from '../optim/fmincg.js';
 import { gradientDescent } from '../optim/gradient-descent.js';
 import type { IterationInfo, OptimizeResult } from '../optim/types.js';
@@ -36,6 +37,8 @@ export interface TrainResult extends OptimizeResult {
 
 export interface NetworkOptions {
   labels?: LabelConvention;
+  /** what an input row looks like as a picture (for drawing the hidden units) */
+  image?: ImageShape;
 }
 
 export class Network {
@@ -43,6 +46,7 @@ export class Network {
   /** all weights, unrolled row-major; `thetas` are views into it */
   readonly params: Float64Array;
   readonly labels: LabelConvention;
+  readonly image: ImageShape | undefined;
 
   constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
     checkLayerSizes(sizes);
@@ -53,6 +57,11 @@ export class Network {
     }
     this.params = params ?? new Float64Array(n);
     this.labels = options.labels ?? 'course';
+    const image = options.image;
+    if (image !== undefined && image.width * image.height !== sizes[0]) {
+      throw new ValueError(`a ${image.height}×${image.width} image has ${image.width * image.height} pixels but the network has ${sizes[0]} inputs`);
+    }
+    this.image = image === undefined ? undefined : { ...image };
   }
 
   /** A network with the course's random initialization (uniform in [-ε, ε], ε = 0.12 unless given). */

@@ -140,7 +140,7 @@ export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = 
       // if line search succeeded
       f1 = f2;
       fX.push(f1);
-      const more = options.onIteration?.({ iteration: i, cost: f1, evaluations });
+      const more = options.onIteration?.({ iteration: i, cost: f1, evaluations, theta: X });
       // Polak-Ribiere direction
       const beta = (dot(df2, df2) - dot(df1, df2)) / dot(df1, df1);
       for (let k = 0; k < n; k++) s[k] = beta * s[k] - df2[k];

@@ -34,7 +34,7 @@ export function gradientDescent(
     evaluations++;
     iter++;
     history.push(cost);
-    if (options.onIteration?.({ iteration: iter, cost, evaluations }) === false) {
+    if (options.onIteration?.({ iteration: iter, cost, evaluations, theta }) === false) {
       stopReason = 'stopped';
       break;
     }

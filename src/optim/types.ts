@@ -11,6 +11,8 @@ export interface IterationInfo {
   cost: number;
   /** function evaluations so far */
   evaluations: number;
+  /** the parameters reached (the optimizer's own buffer: copy it to keep it) */
+  theta: Float64Array;
 }
 
 export interface OptimizeOptions {

