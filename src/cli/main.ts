@@ -9,6 +9,11 @@ import { NnlearnError, UsageError } from '../errors.js';
 import { registerCost } from './commands/cost.js';
 import { registerCheckGradients } from './commands/check-gradients.js';
 import { registerTrain } from './commands/train.js';
+import { registerPredict } from './commands/predict.js';
+import { registerDisplay, registerHidden } from './commands/display.js';
+import { registerLearningRates } from './commands/learning-rates.js';
+import { registerSweep } from './commands/sweep.js';
+import { registerExercise } from './commands/exercise.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
@@ -63,9 +68,15 @@ export function buildProgram(io: Io): Command {
       outputError: (str, write) => write(`nnlearn: ${str.replace(/^error: /, '')}`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
+  registerExercise(program, io);
   registerCost(program, io);
   registerCheckGradients(program, io);
   registerTrain(program, io);
+  registerPredict(program, io);
+  registerDisplay(program, io);
+  registerHidden(program, io);
+  registerLearningRates(program, io);
+  registerSweep(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({

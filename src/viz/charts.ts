@@ -18,8 +18,10 @@ const config = {
 export interface CostSeries {
   /** the legend's name for this curve */
   name: string;
-  /** cost after iteration 1, 2, … */
+  /** cost after iteration `first`, `first` + 1, … */
   costs: ArrayLike<number>;
+  /** the iteration of costs[0]: 1 (the default) for an optimizer's history, 0 when it starts with the initial cost */
+  first?: number;
 }
 
 /**
@@ -27,7 +29,10 @@ export interface CostSeries {
  * exercise's "see how the convergence changes if you use a learning rate of 0.01, 0.1, 1 or 3"). A log scale
  * on the cost shows slow and fast convergence alike; non-finite costs (a diverging run) are left out.
  */
-export function costChart(series: readonly CostSeries[], options: { title: string; seriesTitle?: string }): TopLevelSpec {
+export function costChart(
+  series: readonly CostSeries[],
+  options: { title: string; subtitle?: string; seriesTitle?: string },
+): TopLevelSpec {
   const values: { iteration: number; cost: number; series: string }[] = [];
   let positive = true;
   for (const s of series) {
@@ -35,12 +40,12 @@ export function costChart(series: readonly CostSeries[], options: { title: strin
       const cost = s.costs[i];
       if (!Number.isFinite(cost)) continue;
       if (cost <= 0) positive = false;
-      values.push({ iteration: i + 1, cost, series: s.name });
+      values.push({ iteration: i + (s.first ?? 1), cost, series: s.name });
     }
   }
   return {
     $schema: SCHEMA,
-    title: options.title,
+    title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
     width: 520,
     height: 320,
     config,
@@ -66,39 +71,81 @@ export interface SweepRow {
 }
 
 /**
- * The notebook's "final analysis": accuracy against training iterations, one colour per λ, the training set
- * solid and the held-out set dashed. Where the solid line climbs away from its dashed twin, the network
- * overfits.
+ * The notebook's "final analysis": on the left, accuracy against training iterations, one colour per λ, the
+ * training set solid and the held-out set dashed; on the right, the gap between them. Where the gap widens as
+ * training goes on, the network overfits (ex4 part 3.1: "close to 100% accuracy on the training set but does
+ * not as well on new examples").
  */
-export function sweepChart(rows: readonly SweepRow[], options: { title: string }): TopLevelSpec {
+export function sweepChart(rows: readonly SweepRow[], options: { title: string; subtitle?: string }): TopLevelSpec {
+  const name = (l: number) => `λ = ${l}`;
   const values = rows.flatMap((r) => [
-    { lambda: `λ = ${r.lambda}`, maxIter: r.maxIter, set: 'training', accuracy: r.trainAccuracy },
-    { lambda: `λ = ${r.lambda}`, maxIter: r.maxIter, set: 'held-out', accuracy: r.testAccuracy },
+    { lambda: name(r.lambda), maxIter: r.maxIter, set: 'training', accuracy: r.trainAccuracy },
+    { lambda: name(r.lambda), maxIter: r.maxIter, set: 'held-out', accuracy: r.testAccuracy },
   ]);
-  const lambdas = [...new Set(rows.map((r) => r.lambda))].sort((a, b) => a - b).map((l) => `λ = ${l}`);
-  const iters = [...new Set(rows.map((r) => r.maxIter))];
-  const logX = iters.length > 2 && Math.min(...iters) > 0 && Math.max(...iters) / Math.min(...iters) >= 10;
+  const gaps = rows.map((r) => ({ lambda: name(r.lambda), maxIter: r.maxIter, gap: r.trainAccuracy - r.testAccuracy }));
+  const lambdas = [...new Set(rows.map((r) => r.lambda))].sort((a, b) => a - b).map(name);
+  const iters = [...new Set(rows.map((r) => r.maxIter))].sort((a, b) => a - b);
+  const logX = iters.length > 2 && iters[0] > 0 && iters[iters.length - 1] / iters[0] >= 10;
+  const x = {
+    field: 'maxIter',
+    type: 'quantitative' as const,
+    title: 'iterations (MaxIter)',
+    scale: { ...(logX ? { type: 'log' as const } : {}), domain: [iters[0], iters[iters.length - 1]], nice: false },
+    axis: { values: iters, format: 'd' },
+  };
+  const color = {
+    field: 'lambda',
+    type: 'ordinal' as const,
+    title: 'regularization',
+    sort: lambdas,
+    scale: { scheme: 'viridis' },
+  };
   return {
     $schema: SCHEMA,
-    title: options.title,
-    width: 520,
-    height: 340,
+    title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
     config,
-    data: { values },
-    mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: {
-      x: {
-        field: 'maxIter',
-        type: 'quantitative',
-        title: 'iterations (MaxIter)',
-        scale: logX ? { type: 'log' } : {},
-        axis: { values: iters },
+    hconcat: [
+      {
+        width: 400,
+        height: 320,
+        data: { values },
+        title: 'accuracy (training solid, held-out dashed)',
+        layer: [
+          {
+            mark: { type: 'line', strokeWidth: 2 },
+            encoding: {
+              x,
+              y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
+              color,
+              strokeDash: { field: 'set', type: 'nominal', title: 'data', sort: ['training', 'held-out'] },
+              detail: { field: 'set' },
+            },
+          },
+          {
+            mark: { type: 'point', filled: true, size: 40 },
+            encoding: {
+              x,
+              y: { field: 'accuracy', type: 'quantitative' },
+              color,
+            },
+          },
+        ],
       },
-      y: { field: 'accuracy', type: 'quantitative', title: 'accuracy (%)', scale: { zero: false } },
-      color: { field: 'lambda', type: 'ordinal', title: 'regularization', sort: lambdas, scale: { scheme: 'viridis' } },
-      strokeDash: { field: 'set', type: 'nominal', title: 'data', sort: ['training', 'held-out'] },
-      shape: { field: 'set', type: 'nominal', title: 'data', sort: ['training', 'held-out'] },
-    },
+      {
+        width: 300,
+        height: 320,
+        data: { values: gaps },
+        title: 'overfitting: training − held-out',
+        mark: { type: 'line', point: { filled: true, size: 40 }, strokeWidth: 2 },
+        encoding: {
+          x,
+          y: { field: 'gap', type: 'quantitative', title: 'percentage points' },
+          color,
+        },
+      },
+    ],
+    spacing: 40,
+    resolve: { scale: { y: 'independent' } },
   };
 }
 

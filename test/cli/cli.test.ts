@@ -126,7 +126,8 @@ describe('nnlearn train', () => {
       [['train', '--data', file, '--out', 'x.txt'], /must end in \.json or \.mat/],
       [['train', '--bogus'], /unknown option '--bogus'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
-      [['train'], /--data <file.mat> is required/],
+      [['train', '--data', file, '--holdout', '0.2', '--test', file], /--holdout and --test cannot be used together/],
+      [['train', '--data', file, '--holdout', '1.5'], /--holdout: must be at most 0.9/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args);

@@ -10,6 +10,7 @@ import * as reference from '../../src/linalg/kernels.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { ShapeError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
+import { SparseRows, density, sparseAffineABt, sparseAffineAtB } from '../../src/linalg/sparse.js';
 
 type Kernels = Pick<
   typeof reference,
@@ -104,6 +105,48 @@ for (const [name, k] of backends) {
     });
   });
 }
+
+describe('sparse input-layer kernels', () => {
+  /** A random m×n matrix with about `density` of its entries non-zero (and some exact -0s). */
+  function sparseMatrix(rng: Random, m: number, n: number, density: number): Matrix {
+    const A = randomMatrix(rng, m, n);
+    for (let i = 0; i < A.data.length; i++) if (rng.random() >= density) A.data[i] = rng.random() < 0.1 ? -0 : 0;
+    return A;
+  }
+  const cases = fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 9 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(1000));
+
+  test('[1 S]·Wᵀ and Dᵀ·[1 S] equal the dense kernels bit for bit, at any density', () => {
+    fc.assert(
+      fc.property(cases, ([m, n, units, dens, seed]) => {
+        const rng = new Random(seed);
+        const A = sparseMatrix(rng, m, n, dens);
+        const S = SparseRows.fromDense(A);
+        const W = randomMatrix(rng, units, n + 1);
+        const D = randomMatrix(rng, m, units);
+        // equal as numbers: the sparse sums skip only exact-zero terms, in the same order
+        assert.deepEqual(Array.from(sparseAffineABt(S, W).data, (v) => v + 0), Array.from(reference.affineABt(A, W).data, (v) => v + 0));
+        assert.deepEqual(Array.from(sparseAffineAtB(D, S).data, (v) => v + 0), Array.from(reference.affineAtB(D, A).data, (v) => v + 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('compressed rows keep exactly the non-zeros, row by row', () => {
+    const A = Matrix.fromRows([
+      [0, 1.5, 0],
+      [0, 0, 0],
+      [2, 0, -3],
+    ]);
+    const S = SparseRows.fromDense(A);
+    assert.deepEqual(Array.from(S.rowStart), [0, 1, 1, 3]);
+    assert.deepEqual(Array.from(S.colIndex), [1, 0, 2]);
+    assert.deepEqual(Array.from(S.values), [1.5, 2, -3]);
+    assert.equal(S.nnz, 3);
+    assert.equal(density(A), 3 / 9);
+    assert.throws(() => sparseAffineABt(S, new Matrix(2, 3)), ShapeError);
+    assert.throws(() => sparseAffineAtB(new Matrix(2, 2), S), ShapeError);
+  });
+});
 
 describe('pairwiseSum', () => {
   test('sums short runs left to right, as NumPy does below 8 values', () => {

@@ -1,4 +1,4 @@
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ShapeError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../data/files.js';
@@ -153,7 +153,8 @@ export function registerTrain(program: Command, io: Io): void {
           written.push(hiddenPng);
         }
         const chart = costChart([{ name: 'training', costs: result.costHistory }], {
-          title: `Cost during training (${optimizer}, λ = ${lambda}, layers ${net.sizes.join('-')})`,
+          title: 'Cost during training',
+          subtitle: `${basename(train.source)}, layers ${net.sizes.join('-')}, ${optimizer}, λ = ${lambda}`,
         });
         for (const name of ['cost.png', 'cost.svg']) {
           await saveChart(chart, join(outDir, name));

@@ -1,0 +1,93 @@
+import { basename } from 'node:path';
+import { Command } from 'commander';
+import { Network } from '../../nn/network.js';
+import { costChart } from '../../viz/charts.js';
+import { checkPictureExtension, saveChart } from '../../viz/save.js';
+import { jsonOption, type Io } from '../main.js';
+import { DATA_HELP, loadDataset } from '../data.js';
+import { parseNumber, parseNumberList } from '../options.js';
+import { startProgress } from '../progress.js';
+
+interface RatesFlags {
+  data: string;
+  rates: string;
+  iterations: string;
+  hidden: string;
+  lambda: string;
+  seed: string;
+  labelsFile?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerLearningRates(program: Command, io: Io): void {
+  program
+    .command('learning-rates')
+    .description(
+      'plain gradient descent at several learning rates from the same initial weights, the cost curves on one plot ' +
+        '(the Oslo exercise’s step 6: "see how the convergence changes if you use a learning rate of 0.01, 0.1, 1 or 3")',
+    )
+    .option('--data <file>', `training data: ${DATA_HELP}`, 'digits:train')
+    .option('--rates <list>', 'learning rates', '0.01,0.1,1,3')
+    .option('--iterations <n>', 'gradient-descent steps at each rate', '100')
+    .option('--hidden <sizes>', 'hidden layer sizes', '25')
+    .option('--lambda <λ>', 'regularization parameter', '0')
+    .option('--seed <s>', 'seed of the shared initial weights', '0')
+    .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
+    .option('--out <file>', 'the plot: .png or .svg')
+    .addOption(jsonOption())
+    .option('--quiet', 'no progress on stderr')
+    .action(async (opts: RatesFlags) => {
+      const rates = parseNumberList('--rates', opts.rates, { positive: true });
+      const iterations = parseNumber('--iterations', opts.iterations, { integer: true, min: 1 });
+      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
+      const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
+      const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
+      if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      const data = loadDataset(opts.data, { labelsFile: opts.labelsFile });
+      const start = Network.random([data.X.cols, ...hidden, data.numLabels], { seed, labels: data.labels });
+
+      // Every curve starts at the cost of the shared initial weights (iteration 0).
+      const initialCost = start.cost(data.X, data.y, lambda).cost;
+      const runs = [];
+      for (const rate of rates) {
+        const net = new Network(start.sizes, Float64Array.from(start.params), { labels: start.labels });
+        const progress = startProgress(io, iterations, { label: `α = ${rate}`, quiet: opts.quiet });
+        try {
+          const r = net.train(data.X, data.y, {
+            optimizer: 'gd',
+            learningRate: rate,
+            lambda,
+            maxIter: iterations,
+            onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
+          });
+          runs.push({ rate, costHistory: r.costHistory, cost: r.cost, trainAccuracy: r.trainAccuracy });
+        } finally {
+          progress.stop();
+        }
+      }
+      if (opts.out !== undefined) {
+        const chart = costChart(
+          runs.map((r) => ({ name: `α = ${r.rate}`, costs: [initialCost, ...r.costHistory], first: 0 })),
+          {
+            title: 'Gradient descent at several learning rates',
+            subtitle: `${basename(data.source)}, layers ${start.sizes.join('-')}, λ = ${lambda}, same initial weights (seed ${seed})`,
+            seriesTitle: 'learning rate',
+          },
+        );
+        await saveChart(chart, opts.out);
+      }
+      if (opts.json) {
+        io.out(`${JSON.stringify({ layers: start.sizes, lambda, iterations, initialCost, runs, ...(opts.out ? { picture: opts.out } : {}) })}\n`);
+        return;
+      }
+      io.out(`Gradient descent, ${iterations} steps from the same initial weights (seed ${seed}) on ${data.source}\n`);
+      io.out('learning rate   final cost   training accuracy\n');
+      for (const r of runs) {
+        const cost = Number.isFinite(r.cost) ? r.cost.toFixed(6).padStart(10) : '  diverged';
+        io.out(`${String(r.rate).padStart(13)}   ${cost}   ${r.trainAccuracy.toFixed(2).padStart(16)}%\n`);
+      }
+      if (opts.out !== undefined) io.out(`Wrote ${opts.out}\n`);
+    });
+}
