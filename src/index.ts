@@ -76,3 +76,11 @@ export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson 
 export { fmincg, formatIteration, type FmincgOptions } from './optim/fmincg.js';
 export { gradientDescent, type GradientDescentOptions } from './optim/gradient-descent.js';
 export type { Objective, OptimizeOptions, OptimizeResult, Optimizer, IterationInfo } from './optim/types.js';
+
+export { SparseRows, density, sparseAffineABt, sparseAffineAtB, SPARSE_DENSITY_THRESHOLD } from './linalg/sparse.js';
+export { splitDataset, selectRows, squareImage, type Dataset, type ImageShape } from './data/dataset.js';
+export { parseIdx, idxImages, idxLabels, isGzip, type IdxArray } from './data/idx.js';
+export { confusionMatrix } from './nn/confusion.js';
+export { displayData, hiddenUnitsRaster, toGreyBytes, magnify, type Raster } from './viz/raster.js';
+export { costChart, sweepChart, confusionChart, type CostSeries, type SweepRow } from './viz/charts.js';
+export { chartToSvg } from './viz/render.js';

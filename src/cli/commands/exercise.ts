@@ -44,7 +44,7 @@ function numpyArray(v: ArrayLike<number>): string {
   return `[${Array.from(v, (x) => String(Number(x.toFixed(8)))).join(' ')}]`;
 }
 
-function costPart(name: string, expected: number, computed: number): ExercisePart {
+export function compareCost(name: string, expected: number, computed: number): ExercisePart {
   return {
     name,
     expected: `about ${f6(expected)}`,
@@ -93,8 +93,8 @@ export async function runExercise(
   // 1.3 Feedforward and cost function, 1.4 regularized cost function.
   const fits = weights !== undefined && options.data !== undefined && weights.sizes[0] === data.X.cols;
   if (fits && weights !== undefined) {
-    parts.push(costPart('feedforward cost (λ = 0)', E.COST_LAMBDA_0, weights.cost(data.X, data.y, 0).cost));
-    parts.push(costPart('regularized cost (λ = 1)', E.COST_LAMBDA_1, weights.cost(data.X, data.y, 1).cost));
+    parts.push(compareCost('feedforward cost (λ = 0)', E.COST_LAMBDA_0, weights.cost(data.X, data.y, 0).cost));
+    parts.push(compareCost('regularized cost (λ = 1)', E.COST_LAMBDA_1, weights.cost(data.X, data.y, 1).cost));
   } else {
     parts.push(skipped('feedforward cost (λ = 0)', `about ${f6(E.COST_LAMBDA_0)}`, why));
     parts.push(skipped('regularized cost (λ = 1)', `about ${f6(E.COST_LAMBDA_1)}`, why));
@@ -160,7 +160,7 @@ export async function runExercise(
     });
   }
   if (fits && weights !== undefined) {
-    parts.push(costPart('cost at λ = 3', E.COST_LAMBDA_3, weights.cost(data.X, data.y, 3).cost));
+    parts.push(compareCost('cost at λ = 3', E.COST_LAMBDA_3, weights.cost(data.X, data.y, 3).cost));
   } else {
     parts.push(skipped('cost at λ = 3', `about ${f6(E.COST_LAMBDA_3)}`, why));
   }

@@ -1,0 +1,64 @@
+/**
+ * The shipped digits and the seeded train/test split.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadShippedDigits, shippedDigits } from '../../src/data/shipped-digits.js';
+import { splitDataset, squareImage } from '../../src/data/dataset.js';
+import { Matrix } from '../../src/linalg/matrix.js';
+import { Random } from '../../src/random.js';
+
+test('the shipped digits are 10,000 row-major 28×28 images in [0, 1], about 1,000 of each digit, mostly zeros', () => {
+  const d = loadShippedDigits();
+  assert.equal(d.X.shape, '10000×784');
+  assert.deepEqual(d.image, { height: 28, width: 28, order: 'row-major' });
+  assert.equal(d.labels, 'zero-based');
+  const counts = new Array<number>(10).fill(0);
+  for (const v of d.y) counts[v]++;
+  assert.ok(counts.every((c) => c > 800 && c < 1200), String(counts));
+  let zeros = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of d.X.data) {
+    if (v === 0) zeros++;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  assert.ok(lo >= 0 && hi <= 1 && hi > 0.99);
+  assert.ok(zeros / d.X.data.length > 0.7, 'MNIST digits are mostly exact zeros');
+});
+
+test('digits:train and digits:test are a fixed 8,000/2,000 split that covers every digit once', () => {
+  const train = shippedDigits('digits:train');
+  const test2 = shippedDigits('digits:test');
+  assert.ok(train && test2);
+  assert.equal(train.X.rows, 8000);
+  assert.equal(test2.X.rows, 2000);
+  const again = shippedDigits('digits:test');
+  assert.deepEqual(again?.y, test2.y);
+  assert.deepEqual(again?.X.data.subarray(0, 784 * 5), test2.X.data.subarray(0, 784 * 5));
+  // The split is the permutation NumPy's np.random.seed(0); np.random.permutation(10000) gives.
+  const perm = new Random(0).permutation(10000);
+  const all = loadShippedDigits();
+  assert.equal(test2.y[0], all.y[perm[0]]);
+  assert.equal(train.y[0], all.y[perm[2000]]);
+  assert.equal(shippedDigits('digits')?.X.rows, 10000);
+  assert.equal(shippedDigits('digitz'), undefined);
+  assert.equal(shippedDigits('./digits.mat'), undefined);
+});
+
+test('splitDataset holds out round(m·f) rows and keeps the rest, disjoint and seeded', () => {
+  const X = new Matrix(10, 1, Float64Array.from({ length: 10 }, (_, i) => i));
+  const data = { X, y: Int32Array.from({ length: 10 }, (_, i) => i), labels: 'zero-based' as const, numLabels: 10, source: 's' };
+  const { train, test: held } = splitDataset(data, 0.3, 5);
+  assert.equal(held.X.rows, 3);
+  assert.equal(train.X.rows, 7);
+  const seen = [...held.y, ...train.y].sort((a, b) => a - b);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(Array.from(held.X.data), Array.from(held.y));
+  assert.deepEqual(splitDataset(data, 0.3, 5).test.y, held.y);
+  assert.throws(() => splitDataset(data, 1, 0), /between 0 and 1/);
+  assert.throws(() => splitDataset(data, 0.01, 0), /cannot hold out/);
+  assert.equal(squareImage(400, 'column-major')?.width, 20);
+  assert.equal(squareImage(401, 'column-major'), undefined);
+});
