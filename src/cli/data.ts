@@ -7,6 +7,7 @@ import { FormatError, NnlearnError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { detectConvention, type LabelConvention } from '../data/labels.js';
 import { readBytes, readMatFile } from '../data/files.js';
+import { MatFile } from '../data/mat.js';
 import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
 import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
 import { shippedDigits } from '../data/shipped-digits.js';
@@ -40,7 +41,9 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   const head = readBytes(spec);
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return loadIdxData(spec, head, options);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return loadIdxData(spec, head, options);
-  if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) return loadMatData(spec, options.numLabels, options.labels ?? 'auto');
+  if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) {
+    return matData(new MatFile(head, spec), options.numLabels, options.labels ?? 'auto');
+  }
   throw new FormatError(`${spec}: not a MAT-file or an IDX file`);
 }
 
@@ -102,7 +105,11 @@ export function checkFinite(X: Matrix, source: string): void {
  * number of classes K is the one given (the weights' output units, say), or else what the labels imply.
  */
 export function loadMatData(path: string, numLabels?: number, labels: LabelConvention | 'auto' = 'auto'): Dataset {
-  const mat = readMatFile(path);
+  return matData(readMatFile(path), numLabels, labels);
+}
+
+function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConvention | 'auto'): Dataset {
+  const path = mat.source;
   const X = mat.matrix('X');
   const yM = mat.matrix('y');
   if (yM.rows !== X.rows || yM.cols !== 1) {

@@ -100,9 +100,10 @@ export function modelFromJson(text: string, source = 'the model'): Network {
   return Network.fromThetas(thetas, { labels: o.labels as LabelConvention, image });
 }
 
-/** MAT-file bytes with Theta1 … ThetaL. */
-export function modelToMat(net: Network): Uint8Array {
-  return writeMat(net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const));
+/** MAT-file bytes with Theta1 … ThetaL, and any extra variables (a cost history, say) after them. */
+export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}): Uint8Array {
+  const thetas = net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const);
+  return writeMat([...thetas, ...Object.entries(extras)]);
 }
 
 /** A network from the Theta1, Theta2, … variables of a MAT-file (course labels unless told otherwise). */

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMat } from '../../src/data/mat.js';
+import { readMat, writeMat } from '../../src/data/mat.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { Random } from '../../src/random.js';
 import { repoRoot, runCli, shared } from '../helpers.js';
@@ -110,11 +110,15 @@ describe('nnlearn train', () => {
     assert.equal(bad.code, 1);
   });
 
-  test('saves a .mat model with Theta1 and Theta2', async () => {
+  test('saves a .mat model with Theta1, Theta2 and the cost history', async () => {
     const out = join(tmp, 'model.mat');
     const r = await runCli(['train', '--data', smallData(), '--hidden', '2', '--max-iter', '3', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(existsSync(out));
+    const mat = readMat(new Uint8Array(readFileSync(out)));
+    assert.equal(mat.matrix('Theta1').shape, '2×5');
+    assert.equal(mat.matrix('Theta2').shape, '3×3');
+    assert.equal(mat.matrix('costHistory').rows, 1);
+    assert.ok(mat.matrix('costHistory').cols >= 1);
   });
 
   test('bad flags are usage errors (exit code 2) with one line each', async () => {

@@ -140,10 +140,9 @@ describe('nnlearn learning-rates and sweep', () => {
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { initialCost: number; runs: { rate: number; costHistory: number[] }[] };
     assert.deepEqual(s.runs.map((x) => x.rate), [0.01, 0.3, 3]);
-    for (const run of s.runs) {
-      assert.equal(run.costHistory.length, 20);
-      assert.ok(run.costHistory[0] < s.initialCost, 'every rate starts by going down from the shared start');
-    }
+    for (const run of s.runs) assert.equal(run.costHistory.length, 20);
+    // small steps go down from the shared start (a step of 3 may overshoot first, as the Oslo exercise finds)
+    assert.ok(s.runs[0].costHistory[0] < s.initialCost && s.runs[1].costHistory[0] < s.initialCost);
     // a larger (stable) step gets further in the same number of steps
     assert.ok(s.runs[1].costHistory[19] < s.runs[0].costHistory[19]);
     const svg = readFileSync(out, 'utf8');

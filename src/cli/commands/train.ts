@@ -2,6 +2,7 @@ import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { ShapeError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../data/files.js';
+import { Matrix } from '../../linalg/matrix.js';
 import { modelToJson, modelToMat } from '../../nn/model.js';
 import { Network, type OptimizerName, type TrainResult } from '../../nn/network.js';
 import { costChart } from '../../viz/charts.js';
@@ -140,7 +141,11 @@ export function registerTrain(program: Command, io: Io): void {
       };
       const written: string[] = [];
       if (opts.out !== undefined) {
-        writeFileAtomic(opts.out, format === '.mat' ? modelToMat(net) : `${JSON.stringify(modelToJson(net, meta))}\n`);
+        const costHistory = new Matrix(1, result.costHistory.length, Float64Array.from(result.costHistory));
+        writeFileAtomic(
+          opts.out,
+          format === '.mat' ? modelToMat(net, { costHistory }) : `${JSON.stringify(modelToJson(net, meta))}\n`,
+        );
         written.push(opts.out);
       }
       if (outDir !== undefined) {
