@@ -10,7 +10,9 @@ import type { ImageShape } from '../data/dataset.js';
 import { fmincg } from '../optim/fmincg.js';
 import { gradientDescent } from '../optim/gradient-descent.js';
 import type { IterationInfo, OptimizeResult } from '../optim/types.js';
-import { costFunction, Workspace, type CostResult } from './cost.js';
+import { checkData, costFunction, type CostResult } from './cost.js';
+import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
+import type { Precision } from './fast/partition.js';
 import { randInitializeNetwork } from './init.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkLayerSizes } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
@@ -28,6 +30,14 @@ export interface TrainOptions {
   learningRate?: number;
   /** progress after every iteration; return false to stop */
   onIteration?: (info: IterationInfo) => void | boolean;
+  /**
+   * How to evaluate the cost: 'wasm' (the SIMD kernels in this thread, the default), 'reference' (plain
+   * TypeScript, bit for bit the course's numbers), or a prepared evaluator (e.g. a threaded one from
+   * createThreadedEvaluator, for this network's sizes and for this X and y).
+   */
+  backend?: BackendName | CostEvaluator;
+  /** with backend 'wasm': 'f64' (default) or 'f32' for the input layer's products */
+  precision?: Precision;
 }
 
 export interface TrainResult extends OptimizeResult {
@@ -107,16 +117,22 @@ export class Network {
     const lambda = options.lambda ?? 0;
     if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ValueError(`lambda must be a number >= 0, got ${lambda}`);
     const targets = labelsToTargets(y, this.numLabels, this.labels);
-    const workspace = new Workspace(this.sizes, X.rows);
+    checkData(this.sizes, X, targets);
+    const given = typeof options.backend === 'object' ? options.backend : undefined;
+    const evaluator =
+      given ?? createEvaluator(this.sizes, X, targets, { backend: (options.backend as BackendName | undefined) ?? 'wasm', precision: options.precision });
     const grad = new Float64Array(this.params.length);
-    const f = (theta: Float64Array): CostResult =>
-      costFunction(this.sizes, theta, X, targets, lambda, { workspace, grad });
+    const f = (theta: Float64Array): CostResult => ({ cost: evaluator.evaluate(theta, lambda, grad), grad });
     const common = { maxIter: options.maxIter ?? 50, onIteration: options.onIteration };
-    const result =
-      (options.optimizer ?? 'fmincg') === 'fmincg'
-        ? fmincg(f, this.params, common)
-        : gradientDescent(f, this.params, { ...common, learningRate: options.learningRate });
-    this.params.set(result.theta);
-    return { ...result, trainAccuracy: this.accuracy(X, y) };
+    try {
+      const result =
+        (options.optimizer ?? 'fmincg') === 'fmincg'
+          ? fmincg(f, this.params, common)
+          : gradientDescent(f, this.params, { ...common, learningRate: options.learningRate });
+      this.params.set(result.theta);
+      return { ...result, trainAccuracy: this.accuracy(X, y) };
+    } finally {
+      if (given === undefined) evaluator.close();
+    }
   }
 }

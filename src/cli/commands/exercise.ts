@@ -15,6 +15,7 @@ import { loadDataset, loadWeights } from '../data.js';
 import { parseNumber } from '../options.js';
 import { ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
+import { addBackendOptions, parseBackend, prepareEvaluator, type BackendChoice, type BackendFlags } from '../backend.js';
 
 /** One part of the exercise: what the documents expect beside what we computed. */
 export interface ExercisePart {
@@ -27,7 +28,7 @@ export interface ExercisePart {
   note?: string;
 }
 
-interface ExerciseFlags {
+interface ExerciseFlags extends BackendFlags {
   data?: string;
   weights?: string;
   seed: string;
@@ -64,7 +65,7 @@ function skipped(name: string, expected: string, why: string): ExercisePart {
  * on the shipped digits.
  */
 export async function runExercise(
-  options: { data?: Dataset; weights?: Network; weightsPath?: string; seed: number; outDir: string },
+  options: { data?: Dataset; weights?: Network; weightsPath?: string; seed: number; outDir: string; backend: BackendChoice },
   progress: (label: string) => { update(i: number, cost: number): void; stop(): void },
 ): Promise<ExercisePart[]> {
   const parts: ExercisePart[] = [];
@@ -167,16 +168,19 @@ export async function runExercise(
 
   // 2.6 Learning parameters with fmincg (MaxIter 50, λ = 1), then the training accuracy.
   const net = new Network(initial.sizes, Float64Array.from(initial.params), { labels: data.labels, image: data.image });
+  const evaluator = await prepareEvaluator(net.sizes, data.X, data.y, net.labels, options.backend);
   const bar = progress('training');
   let result;
   try {
     result = net.train(data.X, data.y, {
       lambda: E.TRAIN_LAMBDA,
       maxIter: E.TRAIN_MAX_ITER,
+      backend: evaluator,
       onIteration: ({ iteration, cost }) => bar.update(iteration, cost),
     });
   } finally {
     bar.stop();
+    evaluator.close();
   }
   const firstCost = result.costHistory[0];
   parts.push({
@@ -214,7 +218,7 @@ export async function runExercise(
 }
 
 export function registerExercise(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command('exercise')
     .description(
       'walk through every part of ex4 as the notebook does, printing what the documents expect beside what is ' +
@@ -225,9 +229,10 @@ export function registerExercise(program: Command, io: Io): void {
     .option('--seed <s>', 'seed of the random choices (displayed digits, initial weights)', '0')
     .option('--out-dir <folder>', 'where the pictures go (default: a new folder under ./nnlearn-out)')
     .addOption(jsonOption())
-    .option('--quiet', 'no progress on stderr')
-    .action(async (opts: ExerciseFlags) => {
+    .option('--quiet', 'no progress on stderr');
+  addBackendOptions(cmd).action(async (opts: ExerciseFlags) => {
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
+      const backend = parseBackend(opts);
       if (opts.weights !== undefined && opts.data === undefined) {
         throw new UsageError('exercise: --weights needs --data too (the costs are computed on the course’s data)');
       }
@@ -237,7 +242,7 @@ export function registerExercise(program: Command, io: Io): void {
         throw new UsageError(`exercise: ${opts.data} has ${data.X.cols} columns but ${opts.weights} expects ${weights.sizes[0]} inputs`);
       }
       const outDir = opts.outDir !== undefined ? ensureFolder(opts.outDir) : newRunFolder('exercise');
-      const parts = await runExercise({ data, weights, seed, outDir }, (label) =>
+      const parts = await runExercise({ data, weights, seed, outDir, backend }, (label) =>
         startProgress(io, E.TRAIN_MAX_ITER, { label, quiet: opts.quiet }),
       );
       const differing = parts.filter((p) => p.agrees === false).map((p) => p.name);

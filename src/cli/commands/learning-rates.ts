@@ -7,8 +7,9 @@ import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadDataset } from '../data.js';
 import { parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
+import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
 
-interface RatesFlags {
+interface RatesFlags extends BackendFlags {
   data: string;
   rates: string;
   iterations: string;
@@ -22,7 +23,7 @@ interface RatesFlags {
 }
 
 export function registerLearningRates(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command('learning-rates')
     .description(
       'plain gradient descent at several learning rates from the same initial weights, the cost curves on one plot ' +
@@ -37,19 +38,21 @@ export function registerLearningRates(program: Command, io: Io): void {
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--out <file>', 'the plot: .png or .svg')
     .addOption(jsonOption())
-    .option('--quiet', 'no progress on stderr')
-    .action(async (opts: RatesFlags) => {
+    .option('--quiet', 'no progress on stderr');
+  addBackendOptions(cmd).action(async (opts: RatesFlags) => {
       const rates = parseNumberList('--rates', opts.rates, { positive: true });
       const iterations = parseNumber('--iterations', opts.iterations, { integer: true, min: 1 });
       const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
       if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      const backend = parseBackend(opts);
       const data = loadDataset(opts.data, { labelsFile: opts.labelsFile });
       const start = Network.random([data.X.cols, ...hidden, data.numLabels], { seed, labels: data.labels });
 
       // Every curve starts at the cost of the shared initial weights (iteration 0).
       const initialCost = start.cost(data.X, data.y, lambda).cost;
+      const evaluator = await prepareEvaluator(start.sizes, data.X, data.y, start.labels, backend);
       const runs = [];
       for (const rate of rates) {
         const net = new Network(start.sizes, Float64Array.from(start.params), { labels: start.labels });
@@ -60,6 +63,7 @@ export function registerLearningRates(program: Command, io: Io): void {
             learningRate: rate,
             lambda,
             maxIter: iterations,
+            backend: evaluator,
             onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
           });
           runs.push({ rate, costHistory: r.costHistory, cost: r.cost, trainAccuracy: r.trainAccuracy });
@@ -67,6 +71,7 @@ export function registerLearningRates(program: Command, io: Io): void {
           progress.stop();
         }
       }
+      evaluator.close();
       if (opts.out !== undefined) {
         const chart = costChart(
           runs.map((r) => ({ name: `α = ${r.rate}`, costs: [initialCost, ...r.costHistory], first: 0 })),

@@ -10,8 +10,9 @@ import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadTrainTest } from '../data.js';
 import { parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
+import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
 
-interface SweepFlags {
+interface SweepFlags extends BackendFlags {
   data?: string;
   test?: string;
   holdout?: string;
@@ -27,7 +28,7 @@ interface SweepFlags {
 }
 
 export function registerSweep(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command('sweep')
     .description(
       'train for every λ and iteration count and compare training and held-out accuracy: where the network ' +
@@ -44,8 +45,8 @@ export function registerSweep(program: Command, io: Io): void {
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--out <file>', 'the plot: .png or .svg')
     .addOption(jsonOption())
-    .option('--quiet', 'no progress on stderr')
-    .action(async (opts: SweepFlags) => {
+    .option('--quiet', 'no progress on stderr');
+  addBackendOptions(cmd).action(async (opts: SweepFlags) => {
       const lambdas = parseNumberList('--lambda', opts.lambda, { min: 0 });
       const iters = [...new Set(parseNumberList('--max-iter', opts.maxIter, { integer: true, min: 1 }))].sort((a, b) => a - b);
       const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
@@ -54,6 +55,7 @@ export function registerSweep(program: Command, io: Io): void {
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
       if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      const backend = parseBackend(opts);
       const { train, test } = loadTrainTest({ data: opts.data, test: opts.test, holdout, splitSeed, labelsFile: opts.labelsFile });
       if (test === undefined) throw new UsageError('sweep needs held-out data: give --test or --holdout');
       const start = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, labels: train.labels });
@@ -64,6 +66,7 @@ export function registerSweep(program: Command, io: Io): void {
       // One run per λ up to the largest MaxIter, measured at each requested count on the way: fmincg's first
       // n iterations do not depend on its limit, so this equals a separate run for each count, at a fraction of
       // the cost.
+      const evaluator = await prepareEvaluator(start.sizes, train.X, train.y, start.labels, backend);
       const rows: SweepRow[] = [];
       for (const lambda of lambdas) {
         const net = new Network(start.sizes, Float64Array.from(start.params), { labels: start.labels });
@@ -73,6 +76,7 @@ export function registerSweep(program: Command, io: Io): void {
           const result = net.train(train.X, train.y, {
             lambda,
             maxIter,
+            backend: evaluator,
             onIteration: ({ iteration, cost, theta }) => {
               progress.update(iteration, cost);
               if (iters.includes(iteration)) snapshots.set(iteration, Float64Array.from(theta));
@@ -97,6 +101,7 @@ export function registerSweep(program: Command, io: Io): void {
           });
         }
       }
+      evaluator.close();
       if (opts.out !== undefined) {
         await saveChart(
           sweepChart(rows, {

@@ -13,8 +13,9 @@ import { DATA_HELP, loadTrainTest, loadWeights } from '../data.js';
 import { parseChoice, parseNumber, parseNumberList } from '../options.js';
 import { ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
+import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
 
-interface TrainFlags {
+interface TrainFlags extends BackendFlags {
   data?: string;
   test?: string;
   holdout?: string;
@@ -37,7 +38,7 @@ interface TrainFlags {
 }
 
 export function registerTrain(program: Command, io: Io): void {
-  program
+  const cmd = program
     .command('train')
     .description(
       'train a network from random weights (or --init) and report its accuracy (ex4 part 2.6); with no --data, ' +
@@ -65,8 +66,8 @@ export function registerTrain(program: Command, io: Io): void {
         './nnlearn-out, unless --out is given)',
     )
     .addOption(jsonOption())
-    .option('--quiet', 'no progress on stderr')
-    .action(async (opts: TrainFlags) => {
+    .option('--quiet', 'no progress on stderr');
+  addBackendOptions(cmd).action(async (opts: TrainFlags) => {
       const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const maxIter = parseNumber('--max-iter', opts.maxIter, { integer: true, min: 1 });
@@ -77,6 +78,7 @@ export function registerTrain(program: Command, io: Io): void {
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
       const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
+      const backend = parseBackend(opts);
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
       const format = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
       if (format !== undefined && format !== '.json' && format !== '.mat') {
@@ -110,6 +112,7 @@ export function registerTrain(program: Command, io: Io): void {
         opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
       const started = performance.now();
+      const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend);
       const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
       let result: TrainResult;
       try {
@@ -118,10 +121,12 @@ export function registerTrain(program: Command, io: Io): void {
           maxIter,
           optimizer,
           learningRate,
+          backend: evaluator,
           onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
         });
       } finally {
         progress.stop();
+        evaluator.close();
       }
       const seconds = (performance.now() - started) / 1000;
       const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
@@ -135,6 +140,9 @@ export function registerTrain(program: Command, io: Io): void {
         init: opts.init ?? null,
         optimizer,
         ...(optimizer === 'gd' ? { learningRate } : {}),
+        backend: evaluator.backend,
+        threads: evaluator.threads,
+        precision: evaluator.precision,
         trainAccuracy: result.trainAccuracy,
         testAccuracy,
         costHistory: result.costHistory,
@@ -178,6 +186,9 @@ export function registerTrain(program: Command, io: Io): void {
         layers: net.sizes,
         lambda,
         optimizer,
+        backend: evaluator.backend,
+        threads: evaluator.threads,
+        precision: evaluator.precision,
         seed: initNet === undefined ? seed : null,
         data: train.source,
         test: test?.source ?? null,

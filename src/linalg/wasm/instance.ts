@@ -1,0 +1,131 @@
+/**
+ * The fast backend's WebAssembly module (built from wasm/kernels.ts) and a bump allocator over its memory.
+ * Each instance has its own memory: one per thread.
+ */
+import { WASM_RELAXED_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
+
+/** The kernels wasm/kernels.ts exports (pointers are byte offsets into `memory`). */
+export interface WasmKernels {
+  memory: WebAssembly.Memory;
+  fwdSparse64(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number): void;
+  bwdSparse64(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number): void;
+  fwdDense64(A: number, m: number, n: number, sa: number, Wt: number, hp: number, Z: number): void;
+  bwdDense64(A: number, m: number, n: number, sa: number, D: number, hp: number, Gt: number): void;
+  sumRows64(D: number, m: number, hp: number, out: number): void;
+  deltaBack64(Dn: number, m: number, K: number, kp: number, Wr: number, hp: number, A: number, Dout: number): void;
+  sigmoid64(Z: number, A: number, count: number): void;
+  outputLayer64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
+  fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number): void;
+  bwdSparse32(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number): void;
+  widen(src: number, dst: number, count: number): void;
+  narrow(src: number, dst: number, count: number): void;
+  heapBase(): number;
+}
+
+/** Which build runs: 'relaxed' (fused multiply-adds) where the engine has relaxed SIMD, else 'simd'. */
+export type WasmFlavor = 'relaxed' | 'simd';
+
+let compiled: { module: WebAssembly.Module; flavor: WasmFlavor } | undefined;
+let wanted: WasmFlavor | undefined;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  // atob exists in Node 16+ and in browsers and workers alike
+  const bin = atob(b64);
+  const bytes = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Relaxed SIMD is on by default in Chrome 114+ and Node 22+; Node 20's V8 has it behind a flag, which can be
+ * set at run time before the module is compiled (flags are per process, so worker threads see it too).
+ */
+function enableRelaxedSimd(): void {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
+  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+}
+
+/**
+ * Chooses the build: `NNLEARN_WASM=simd` (or `useWasmFlavor('simd')`) forces the plain SIMD build, for
+ * comparisons; otherwise the relaxed build where it validates.
+ */
+export function useWasmFlavor(flavor: WasmFlavor | undefined): void {
+  if (compiled !== undefined && flavor !== undefined && compiled.flavor !== flavor) compiled = undefined;
+  wanted = flavor;
+}
+
+function module(): { module: WebAssembly.Module; flavor: WasmFlavor } {
+  if (compiled !== undefined) return compiled;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NNLEARN_WASM;
+  const flavor = wanted ?? (env === 'simd' ? 'simd' : undefined);
+  if (flavor !== 'simd') {
+    const relaxed = decodeBase64(WASM_RELAXED_BASE64);
+    if (!WebAssembly.validate(relaxed)) enableRelaxedSimd();
+    if (WebAssembly.validate(relaxed)) {
+      compiled = { module: new WebAssembly.Module(relaxed), flavor: 'relaxed' };
+      return compiled;
+    }
+  }
+  compiled = { module: new WebAssembly.Module(decodeBase64(WASM_SIMD_BASE64)), flavor: 'simd' };
+  return compiled;
+}
+
+/** The build in use ('relaxed' or 'simd'). */
+export function wasmFlavor(): WasmFlavor {
+  return module().flavor;
+}
+
+/** Whether this JavaScript engine runs WebAssembly with SIMD (every current browser and Node >= 16). */
+export function wasmSimdSupported(): boolean {
+  try {
+    module();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A new instance of the kernels, with its own memory. */
+export function instantiate(): WasmKernels {
+  return new WebAssembly.Instance(module().module, {}).exports as unknown as WasmKernels;
+}
+
+/**
+ * Lays out buffers in an instance's memory, 16-byte aligned (for v128 loads), growing it as needed. Views are
+ * taken after all allocations (growing the memory detaches earlier views).
+ */
+export class Arena {
+  readonly k: WasmKernels;
+  private top: number;
+
+  constructor(k: WasmKernels) {
+    this.k = k;
+    this.top = align(k.heapBase());
+  }
+
+  /** Reserves `bytes` and returns the byte offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = align(at + bytes);
+    const need = this.top - this.k.memory.buffer.byteLength;
+    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+    return at;
+  }
+
+  f64(at: number, count: number): Float64Array {
+    return new Float64Array(this.k.memory.buffer, at, count);
+  }
+
+  f32(at: number, count: number): Float32Array {
+    return new Float32Array(this.k.memory.buffer, at, count);
+  }
+
+  i32(at: number, count: number): Int32Array {
+    return new Int32Array(this.k.memory.buffer, at, count);
+  }
+}
+
+function align(n: number): number {
+  return (n + 15) & ~15;
+}

@@ -1,0 +1,132 @@
+/**
+ * Cost evaluators: J(Θ) and ∂J/∂Θ on one data set, prepared once per training run and evaluated hundreds of
+ * times. Three backends behind one interface:
+ *   reference: the plain TypeScript cost function (../cost.ts), the ground truth of every test;
+ *   wasm:      the SIMD kernels in one thread (./partition.ts);
+ *   threads:   the SIMD kernels on blocks of examples in worker threads (./threaded.ts).
+ */
+import type { Matrix } from '../../linalg/matrix.js';
+import { costFunction, Workspace } from '../cost.js';
+import { paramCount } from '../params.js';
+import { WasmPartition, type Precision } from './partition.js';
+
+export type BackendName = 'reference' | 'wasm';
+
+export interface EvaluatorOptions {
+  /** 'wasm' (default where WebAssembly SIMD runs) or 'reference' */
+  backend?: BackendName;
+  /** threads for the wasm backend; default 1 here (see createThreadedEvaluator for more) */
+  threads?: number;
+  precision?: Precision;
+  /** force the sparse or dense input kernels (wasm); default: by density */
+  sparse?: boolean;
+}
+
+export interface CostEvaluator {
+  readonly backend: string;
+  readonly threads: number;
+  readonly precision: Precision;
+  /** J(params); writes ∂J/∂Θ into `grad` unless it is null */
+  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number;
+  /** releases threads and memory */
+  close(): void;
+}
+
+/**
+ * J = -(1/m)·Σ terms + λ/(2m)·Σ Θ² (bias columns excluded), ∂J/∂Θ = (1/m)·Σ + (λ/m)·Θ off the bias columns:
+ * the last step of every backend, in the notebook's order of operations.
+ */
+export function finishCost(
+  sizes: readonly number[],
+  params: Float64Array,
+  m: number,
+  lambda: number,
+  termSum: number,
+  gradSums: Float64Array | null,
+  grad: Float64Array | null,
+): number {
+  let J = (-1 / m) * termSum;
+  let reg = 0;
+  let off = 0;
+  const s = 1 / m;
+  const r = lambda / m;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const w1 = sizes[l] + 1;
+    for (let row = 0; row < sizes[l + 1]; row++) {
+      const base = off + row * w1;
+      if (grad !== null && gradSums !== null) grad[base] = s * gradSums[base];
+      for (let c = 1; c < w1; c++) {
+        const t = params[base + c];
+        reg += t * t;
+        if (grad !== null && gradSums !== null) grad[base + c] = s * gradSums[base + c] + r * t;
+      }
+    }
+    off += sizes[l + 1] * w1;
+  }
+  if (lambda !== 0) J += (lambda / (2 * m)) * reg;
+  return J;
+}
+
+class ReferenceEvaluator implements CostEvaluator {
+  readonly backend = 'reference';
+  readonly threads = 1;
+  readonly precision = 'f64';
+  private readonly ws: Workspace;
+  private readonly scratch: Float64Array;
+
+  constructor(
+    private readonly sizes: readonly number[],
+    private readonly X: Matrix,
+    private readonly targets: Int32Array,
+  ) {
+    this.ws = new Workspace(sizes, X.rows);
+    this.scratch = new Float64Array(paramCount(sizes));
+  }
+
+  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    return costFunction(this.sizes, params, this.X, this.targets, lambda, {
+      workspace: this.ws,
+      grad: grad ?? this.scratch,
+      gradient: grad !== null,
+    }).cost;
+  }
+
+  close(): void {}
+}
+
+class WasmEvaluator implements CostEvaluator {
+  readonly backend = 'wasm';
+  readonly threads = 1;
+  readonly precision: Precision;
+  private readonly part: WasmPartition;
+  private readonly sums: Float64Array;
+
+  constructor(
+    private readonly sizes: readonly number[],
+    X: Matrix,
+    targets: Int32Array,
+    options: EvaluatorOptions,
+  ) {
+    this.part = new WasmPartition(sizes, X, targets, options);
+    this.precision = this.part.precision;
+    this.sums = new Float64Array(paramCount(sizes));
+  }
+
+  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    const terms = this.part.run(params, grad === null ? null : this.sums);
+    return finishCost(this.sizes, params, this.part.m, lambda, terms, this.sums, grad);
+  }
+
+  close(): void {}
+}
+
+/** A single-threaded evaluator (the reference, or the SIMD kernels in this thread). */
+export function createEvaluator(
+  sizes: readonly number[],
+  X: Matrix,
+  targets: Int32Array,
+  options: EvaluatorOptions = {},
+): CostEvaluator {
+  if ((options.backend ?? 'wasm') === 'reference') return new ReferenceEvaluator(sizes, X, targets);
+  return new WasmEvaluator(sizes, X, targets, options);
+}

@@ -1,0 +1,261 @@
+/**
+ * The fast backend's cost and gradient for a block of examples, in one WebAssembly instance: the cost function of
+ * ./../cost.ts (same formulas, same network shapes) with the layer products, the sigmoid and the cost fused in
+ * SIMD kernels (wasm/kernels.ts). It returns unscaled sums (Σ of cost terms, Σ of per-example gradients), so that
+ * blocks computed by several threads add up, in a fixed order, to the whole.
+ *
+ * Everything is laid out once, when the partition is made (X in compressed rows and columns when it is sparse
+ * enough, weights transposed and padded, every activation and delta buffer): an evaluation allocates nothing.
+ *
+ * Shapes, for sizes [s0, …, sL], m examples, hp(l) = s(l) rounded up to the vector width:
+ *   Wt(l): (s(l-1)+1) × hp(l)   (Θ(l) transposed, bias row first)     Z(l), A(l), D(l): m × hp(l)
+ */
+import { ShapeError } from '../../errors.js';
+import { Matrix } from '../../linalg/matrix.js';
+import { Arena, instantiate, type WasmKernels } from '../../linalg/wasm/instance.js';
+import { checkLayerSizes, paramCount } from '../params.js';
+
+export type Precision = 'f64' | 'f32';
+
+/**
+ * Below this density of non-zeros the input layer runs on compressed X. In the SIMD kernels a non-zero costs
+ * one index load more than a dense element, so sparse pays up to high densities (measured: ex4 data at 48%
+ * non-zeros runs 1.8× faster sparse).
+ */
+export const WASM_SPARSE_THRESHOLD = 0.7;
+
+export interface PartitionOptions {
+  precision?: Precision;
+  /** force the dense or the sparse input kernels; default: by density */
+  sparse?: boolean;
+}
+
+interface Layer {
+  /** inputs (without the bias) and units */
+  nIn: number;
+  nOut: number;
+  hp: number;
+  Wt: number;
+  /** Θ without its bias column, K × hp(l-1) (for back-propagating deltas; layers after the first) */
+  Wr: number;
+  Z: number;
+  A: number;
+  D: number;
+  Gt: number;
+}
+
+const roundUp = (n: number, w: number) => Math.ceil(n / w) * w;
+
+export class WasmPartition {
+  readonly sizes: readonly number[];
+  readonly m: number;
+  readonly precision: Precision;
+  readonly sparse: boolean;
+  private readonly k: WasmKernels;
+  private readonly arena: Arena;
+  private readonly layers: Layer[];
+  private readonly targets: number;
+  private readonly Xdense: number = 0;
+  private readonly csr = { start: 0, index: 0, vals: 0 };
+  private readonly csc = { start: 0, index: 0, vals: 0 };
+  /** f32 buffers of the input layer (precision f32) */
+  private readonly f32 = { Wt: 0, Z: 0, D: 0, Gt: 0 };
+
+  constructor(sizes: readonly number[], X: Matrix, targets: ArrayLike<number>, options: PartitionOptions = {}) {
+    checkLayerSizes(sizes);
+    if (X.cols !== sizes[0]) throw new ShapeError(`the data has ${X.cols} columns but the network expects ${sizes[0]} inputs`);
+    if (targets.length !== X.rows) throw new ShapeError(`the data has ${X.rows} examples but there are ${targets.length} labels`);
+    this.sizes = [...sizes];
+    this.m = X.rows;
+    this.precision = options.precision ?? 'f64';
+    const m = X.rows;
+    const n0 = X.cols;
+    let nnz = 0;
+    for (let i = 0; i < X.data.length; i++) if (X.data[i] !== 0) nnz++;
+    this.sparse = options.sparse ?? nnz < WASM_SPARSE_THRESHOLD * X.data.length;
+    // f32 runs the input layer on the sparse f32 kernels only
+    if (this.precision === 'f32') this.sparse = true;
+
+    this.k = instantiate();
+    const a = new Arena(this.k);
+    this.arena = a;
+    const L = sizes.length - 1;
+    this.layers = [];
+    for (let l = 1; l <= L; l++) {
+      const nIn = sizes[l - 1];
+      const nOut = sizes[l];
+      const hp = roundUp(nOut, l === 1 && this.precision === 'f32' ? 4 : 2);
+      const rows = m * hp * 8;
+      this.layers.push({
+        nIn,
+        nOut,
+        hp,
+        Wt: a.alloc((nIn + 1) * hp * 8),
+        Wr: l > 1 ? a.alloc(nOut * this.layers[l - 2].hp * 8) : 0,
+        Z: a.alloc(rows),
+        A: a.alloc(rows),
+        D: a.alloc(rows),
+        Gt: a.alloc((nIn + 1) * hp * 8),
+      });
+    }
+    this.targets = a.alloc(m * 4);
+    const vbytes = this.precision === 'f32' ? 4 : 8;
+    if (this.sparse) {
+      this.csr = { start: a.alloc((m + 1) * 4), index: a.alloc(nnz * 4), vals: a.alloc(nnz * vbytes) };
+      this.csc = { start: a.alloc((n0 + 1) * 4), index: a.alloc(nnz * 4), vals: a.alloc(nnz * vbytes) };
+    } else {
+      this.Xdense = a.alloc(m * n0 * 8);
+    }
+    if (this.precision === 'f32') {
+      const l1 = this.layers[0];
+      this.f32 = {
+        Wt: a.alloc((n0 + 1) * l1.hp * 4),
+        Z: a.alloc(m * l1.hp * 4),
+        D: a.alloc(m * l1.hp * 4),
+        Gt: a.alloc((n0 + 1) * l1.hp * 4),
+      };
+    }
+
+    // Fill X and the targets (views only now: the memory no longer grows).
+    const t = a.i32(this.targets, m);
+    for (let i = 0; i < m; i++) t[i] = targets[i];
+    if (this.sparse) this.fillSparse(X, nnz);
+    else a.f64(this.Xdense, m * n0).set(X.data);
+    for (let l = 0; l < this.layers.length; l++) {
+      // padding columns of the weights stay zero, so padded units contribute nothing
+      const layer = this.layers[l];
+      a.f64(layer.Wt, (layer.nIn + 1) * layer.hp).fill(0);
+      if (l > 0) a.f64(layer.Wr, layer.nOut * this.layers[l - 1].hp).fill(0);
+    }
+    if (this.precision === 'f32') a.f32(this.f32.Wt, (n0 + 1) * this.layers[0].hp).fill(0);
+  }
+
+  private fillSparse(X: Matrix, nnz: number): void {
+    const a = this.arena;
+    const m = X.rows;
+    const n = X.cols;
+    const x = X.data;
+    const rs = a.i32(this.csr.start, m + 1);
+    const ri = a.i32(this.csr.index, nnz);
+    const cs = a.i32(this.csc.start, n + 1);
+    const ci = a.i32(this.csc.index, nnz);
+    const vals = (at: number) => (this.precision === 'f32' ? a.f32(at, nnz) : a.f64(at, nnz));
+    const rv = vals(this.csr.vals);
+    const cv = vals(this.csc.vals);
+    // The kernels take byte offsets, not indices: of row 1 + j of Wt (forward) and of row i of D (backward).
+    const rowBytes = this.layers[0].hp * (this.precision === 'f32' ? 4 : 8);
+    // compressed rows
+    let q = 0;
+    cs.fill(0);
+    for (let i = 0; i < m; i++) {
+      rs[i] = q;
+      for (let j = 0; j < n; j++) {
+        const v = x[i * n + j];
+        if (v !== 0) {
+          ri[q] = j;
+          rv[q++] = v;
+          cs[j + 1]++;
+        }
+      }
+    }
+    rs[m] = q;
+    // compressed columns: counts to starts, then rows in increasing order within each column
+    for (let j = 0; j < n; j++) cs[j + 1] += cs[j];
+    const next = Int32Array.from(cs.subarray(0, n));
+    for (let i = 0; i < m; i++) {
+      for (let p = rs[i]; p < rs[i + 1]; p++) {
+        const j = ri[p];
+        const at = next[j]++;
+        ci[at] = i * rowBytes;
+        cv[at] = rv[p];
+      }
+    }
+    for (let p = 0; p < nnz; p++) ri[p] = (ri[p] + 1) * rowBytes;
+  }
+
+  /**
+   * For the weights `params` (unrolled row-major, as costFunction takes them): returns Σ over this block's
+   * examples of the cross-entropy terms y·log h + (1-y)·log(1-h), and, when `gradSums` is given, writes there
+   * Σ over the examples of δ(l+1)ᵀ·[1 a(l)] for every layer (unscaled, unregularized).
+   */
+  run(params: Float64Array, gradSums: Float64Array | null): number {
+    if (params.length !== paramCount(this.sizes)) {
+      throw new ShapeError(`layers [${this.sizes.join(', ')}] need ${paramCount(this.sizes)} parameters, got ${params.length}`);
+    }
+    const { k, arena: a, layers, m } = this;
+    const L = layers.length;
+    const f32 = this.precision === 'f32';
+
+    // Weights: Θ(l) (s(l) × (s(l-1)+1), row-major in params) into Wt(l) ((s(l-1)+1) × hp), and without the
+    // bias column into Wr(l) (s(l) × hp(l-1)).
+    let off = 0;
+    for (let l = 0; l < L; l++) {
+      const layer = layers[l];
+      const w1 = layer.nIn + 1;
+      const Wt = a.f64(layer.Wt, w1 * layer.hp);
+      for (let r = 0; r < layer.nOut; r++) for (let c = 0; c < w1; c++) Wt[c * layer.hp + r] = params[off + r * w1 + c];
+      if (l > 0) {
+        const hpPrev = layers[l - 1].hp;
+        const Wr = a.f64(layer.Wr, layer.nOut * hpPrev);
+        for (let r = 0; r < layer.nOut; r++) for (let c = 1; c < w1; c++) Wr[r * hpPrev + c - 1] = params[off + r * w1 + c];
+      }
+      off += layer.nOut * w1;
+    }
+
+    // Forward.
+    let cost = 0;
+    for (let l = 0; l < L; l++) {
+      const layer = layers[l];
+      if (l === 0) {
+        if (f32) {
+          k.narrow(layer.Wt, this.f32.Wt, (layer.nIn + 1) * layer.hp);
+          k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z);
+          k.widen(this.f32.Z, layer.Z, m * layer.hp);
+        } else if (this.sparse) {
+          k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z);
+        } else {
+          k.fwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.Wt, layer.hp, layer.Z);
+        }
+      } else {
+        const prev = layers[l - 1];
+        k.fwdDense64(prev.A, m, prev.nOut, prev.hp, layer.Wt, layer.hp, layer.Z);
+      }
+      if (l < L - 1) k.sigmoid64(layer.Z, layer.A, m * layer.hp);
+      else cost = k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
+    }
+    if (gradSums === null) return cost;
+    if (gradSums.length !== params.length) throw new ShapeError(`the gradient buffer has ${gradSums.length} entries but there are ${params.length} parameters`);
+
+    // Backward: D(L) is set by the output layer; Gt(l) = Σ_i [1 a(l-1)_i]ᵀ δ(l)_i, then δ(l-1).
+    for (let l = L - 1; l >= 0; l--) {
+      const layer = layers[l];
+      if (l === 0) {
+        if (f32) {
+          k.sumRows64(layer.D, m, layer.hp, layer.Gt);
+          k.narrow(layer.D, this.f32.D, m * layer.hp);
+          k.bwdSparse32(this.csc.start, this.csc.index, this.csc.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt);
+          k.widen(this.f32.Gt + layer.hp * 4, layer.Gt + layer.hp * 8, layer.nIn * layer.hp);
+        } else if (this.sparse) {
+          k.sumRows64(layer.D, m, layer.hp, layer.Gt);
+          k.bwdSparse64(this.csc.start, this.csc.index, this.csc.vals, layer.nIn, layer.D, layer.hp, layer.Gt);
+        } else {
+          k.bwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.D, layer.hp, layer.Gt);
+        }
+      } else {
+        const prev = layers[l - 1];
+        k.bwdDense64(prev.A, m, prev.nOut, prev.hp, layer.D, layer.hp, layer.Gt);
+        k.deltaBack64(layer.D, m, layer.nOut, layer.hp, layer.Wr, prev.hp, prev.A, prev.D);
+      }
+    }
+
+    // Gt(l) back to the parameters' row-major layout.
+    off = 0;
+    for (const layer of layers) {
+      const w1 = layer.nIn + 1;
+      const Gt = a.f64(layer.Gt, w1 * layer.hp);
+      for (let r = 0; r < layer.nOut; r++) for (let c = 0; c < w1; c++) gradSums[off + r * w1 + c] = Gt[c * layer.hp + r];
+      off += layer.nOut * w1;
+    }
+    return cost;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The fast backend on several threads: the examples are cut into contiguous blocks, one per thread; the calling
+ * thread computes block 0 and worker threads (node:worker_threads) the others, each in its own WebAssembly
+ * instance holding its block of X. An evaluation hands the weights over in shared memory, wakes the workers with
+ * Atomics.notify, and adds the partial sums in block order, so that a run is bit-for-bit reproducible for a given
+ * number of threads.
+ *
+ * The evaluation is synchronous (the optimizers call it in a loop): the calling thread blocks in Atomics.wait,
+ * which Node allows on its main thread and browsers in Web Workers.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { NnlearnError, ValueError } from '../../errors.js';
+import { Matrix } from '../../linalg/matrix.js';
+import { paramCount } from '../params.js';
+import { finishCost, type CostEvaluator } from './evaluator.js';
+import { WasmPartition, type PartitionOptions, type Precision } from './partition.js';
+
+/** Slots of the control array shared with the workers. */
+export const CONTROL = {
+  /** bumped by the caller to start an evaluation */
+  generation: 0,
+  /** what to do: 1 cost and gradient, 2 cost only, 3 exit */
+  command: 1,
+  /** workers that finished the current generation */
+  done: 2,
+  /** workers ready after start-up */
+  ready: 3,
+  /** set to 1 by a worker that failed */
+  failed: 4,
+  length: 8,
+} as const;
+
+export const COMMAND = { gradient: 1, costOnly: 2, exit: 3 } as const;
+
+/** What a worker gets at start-up (all buffers shared). */
+export interface WorkerInput {
+  sizes: number[];
+  rows: number;
+  cols: number;
+  /** the block of X, row-major */
+  X: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+  options: PartitionOptions;
+  control: SharedArrayBuffer;
+  params: SharedArrayBuffer;
+  /** the block's gradient sums, then its sum of cost terms */
+  result: SharedArrayBuffer;
+}
+
+/** The default number of threads: the machine's cores. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+const WAIT_MS = 60_000;
+
+/**
+ * How to start a worker: from the compiled package, worker.js beside this file. When running the TypeScript
+ * sources (the tests, through tsx), worker.ts, loaded through tsx's module hooks, which a worker must register
+ * itself (Node 20 does not pass `--import` hooks on to workers).
+ */
+function spawnWorker(workerData: WorkerInput): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** A started threaded evaluator (see ThreadedEvaluator). */
+export function createThreadedEvaluator(
+  sizes: readonly number[],
+  X: Matrix,
+  targets: Int32Array,
+  threads: number = defaultThreads(),
+  options: PartitionOptions = {},
+): Promise<ThreadedEvaluator> {
+  return new ThreadedEvaluator(sizes, X, targets, threads, options).ready();
+}
+
+export class ThreadedEvaluator implements CostEvaluator {
+  readonly backend = 'wasm';
+  readonly threads: number;
+  readonly precision: Precision;
+  private readonly sizes: readonly number[];
+  private readonly m: number;
+  private readonly local: WasmPartition;
+  private readonly workers: Worker[] = [];
+  private readonly control: Int32Array;
+  private readonly params: Float64Array;
+  private readonly results: Float64Array[] = [];
+  private readonly localSums: Float64Array;
+  private closed = false;
+  private error: Error | undefined;
+
+  constructor(sizes: readonly number[], X: Matrix, targets: Int32Array, threads: number, options: PartitionOptions = {}) {
+    if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`threads must be a whole number >= 1, got ${threads}`);
+    this.sizes = [...sizes];
+    this.m = X.rows;
+    // never more blocks than examples
+    const T = Math.min(threads, Math.max(1, X.rows));
+    this.threads = T;
+    const P = paramCount(sizes);
+    this.control = new Int32Array(new SharedArrayBuffer(CONTROL.length * 4));
+    this.params = new Float64Array(new SharedArrayBuffer(P * 8));
+    this.localSums = new Float64Array(P);
+
+    const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((t * X.rows) / T));
+    const block = (t: number) => {
+      const r0 = bounds[t];
+      const r1 = bounds[t + 1];
+      return { r0, r1, rows: r1 - r0 };
+    };
+    const b0 = block(0);
+    this.local = new WasmPartition(sizes, new Matrix(b0.rows, X.cols, X.data.subarray(b0.r0 * X.cols, b0.r1 * X.cols)), targets.subarray(b0.r0, b0.r1), options);
+    this.precision = this.local.precision;
+
+    for (let t = 1; t < T; t++) {
+      const { r0, r1, rows } = block(t);
+      const Xs = new SharedArrayBuffer(rows * X.cols * 8);
+      new Float64Array(Xs).set(X.data.subarray(r0 * X.cols, r1 * X.cols));
+      const ts = new SharedArrayBuffer(rows * 4);
+      new Int32Array(ts).set(targets.subarray(r0, r1));
+      const result = new SharedArrayBuffer((P + 1) * 8);
+      this.results.push(new Float64Array(result));
+      const input: WorkerInput = {
+        sizes: [...sizes],
+        rows,
+        cols: X.cols,
+        X: Xs,
+        targets: ts,
+        options: { precision: this.precision, sparse: this.local.sparse },
+        control: this.control.buffer as SharedArrayBuffer,
+        params: this.params.buffer as SharedArrayBuffer,
+        result,
+      };
+      const worker = spawnWorker(input);
+      worker.unref(); // an idle pool never keeps the process alive
+      worker.on('error', (err) => {
+        this.error = err;
+        Atomics.store(this.control, CONTROL.failed, 1);
+        Atomics.notify(this.control, CONTROL.ready);
+        Atomics.notify(this.control, CONTROL.done);
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Resolves when every worker has laid out its block. Start-up is awaited, not blocked on: a worker loads its
+   * code with the help of the creating thread's event loop (in browsers, and in Node under a module loader).
+   */
+  async ready(): Promise<this> {
+    const deadline = Date.now() + WAIT_MS;
+    while (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
+      if (Atomics.load(this.control, CONTROL.failed) !== 0 || Date.now() > deadline) {
+        this.close();
+        throw new NnlearnError(`worker threads failed to start: ${this.error?.message ?? 'timed out'} (--threads 1 runs without them)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return this;
+  }
+
+  private waitFor(slot: number, target: number, what: string): void {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      if (Atomics.load(this.control, CONTROL.failed) !== 0) {
+        this.close();
+        throw new NnlearnError(`a worker thread failed to ${what}: ${this.error?.message ?? 'unknown error'} (--threads 1 runs without them)`);
+      }
+      const v = Atomics.load(this.control, slot);
+      if (v >= target) return;
+      if (Date.now() > deadline) {
+        this.close();
+        throw new NnlearnError(`worker threads did not ${what} within ${WAIT_MS / 1000} s`);
+      }
+      Atomics.wait(this.control, slot, v, 100);
+    }
+  }
+
+  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    if (this.closed) throw new NnlearnError('the evaluator is closed');
+    if (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) throw new NnlearnError('the worker threads have not started: await ready() first');
+    const T = this.threads;
+    if (T > 1) {
+      this.params.set(params);
+      Atomics.store(this.control, CONTROL.command, grad === null ? COMMAND.costOnly : COMMAND.gradient);
+      Atomics.store(this.control, CONTROL.done, 0);
+      Atomics.add(this.control, CONTROL.generation, 1);
+      Atomics.notify(this.control, CONTROL.generation);
+    }
+    let terms = this.local.run(params, grad === null ? null : this.localSums);
+    if (T > 1) {
+      this.waitFor(CONTROL.done, T - 1, 'evaluate');
+      // Fixed order: block 0, then 1, 2, …
+      const P = params.length;
+      for (const r of this.results) {
+        terms += r[P];
+        if (grad !== null) for (let i = 0; i < P; i++) this.localSums[i] += r[i];
+      }
+    }
+    return finishCost(this.sizes, params, this.m, lambda, terms, this.localSums, grad);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.control, CONTROL.command, COMMAND.exit);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
+    for (const w of this.workers) void w.terminate();
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * One suite for the cost backends: the fast backend (WebAssembly SIMD, each kernel, one or several threads, f64
+ * or f32) against the plain TypeScript reference, which stays the ground truth. Tolerances: 1e-10 relative (in
+ * norm) for float64, 1e-4 for f32 products.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Matrix } from '../../src/linalg/matrix.js';
+import { affineABt, affineAtB, matmulSkipBias } from '../../src/linalg/kernels.js';
+import { Arena, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '../../src/linalg/wasm/instance.js';
+import { sigmoidScalar } from '../../src/nn/sigmoid.js';
+import { crossEntropyTerm } from '../../src/nn/cross-entropy.js';
+import { costFunction } from '../../src/nn/cost.js';
+import { paramCount, unrollParams } from '../../src/nn/params.js';
+import { createEvaluator } from '../../src/nn/fast/evaluator.js';
+import { createThreadedEvaluator } from '../../src/nn/fast/threaded.js';
+import { Network } from '../../src/nn/network.js';
+import { readMatFile } from '../../src/data/files.js';
+import { labelsToTargets } from '../../src/data/labels.js';
+import { Random } from '../../src/random.js';
+import { relNormDiff, shared } from '../helpers.js';
+
+function randomMatrix(rng: Random, rows: number, cols: number, zeros = 0): Matrix {
+  const M = new Matrix(rows, cols);
+  for (let i = 0; i < M.data.length; i++) M.data[i] = rng.random() < zeros ? 0 : rng.random() * 2 - 1;
+  return M;
+}
+
+function relDiff(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
+
+/** Θ (units × (n+1)) transposed into the kernels' Wt layout ((n+1) × hp). */
+function toWt(T: Matrix, hp: number): Float64Array {
+  const Wt = new Float64Array((T.cols) * hp);
+  for (let r = 0; r < T.rows; r++) for (let c = 0; c < T.cols; c++) Wt[c * hp + r] = T.get(r, c);
+  return Wt;
+}
+
+// Both builds where the engine has relaxed SIMD; the plain SIMD build everywhere.
+const flavors: WasmFlavor[] = wasmFlavor() === 'relaxed' ? ['relaxed', 'simd'] : ['simd'];
+
+for (const flavor of flavors) {
+  describe(`wasm kernels (${flavor} build) against the reference kernels`, () => {
+    test('the sparse and dense input products equal [1 X]·Θᵀ and Dᵀ·[1 X]', () => {
+      useWasmFlavor(flavor);
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 40 }), fc.nat(1000), fc.constantFrom<'f64' | 'f32'>('f64', 'f32'), (m, n, units, seed, precision) => {
+          const rng = new Random(seed);
+          const X = randomMatrix(rng, m, n, 0.5);
+          const T = randomMatrix(rng, units, n + 1);
+          const f32 = precision === 'f32';
+          const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
+          const esz = f32 ? 4 : 8;
+          const k = instantiate();
+          const a = new Arena(k);
+          // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
+          let nnz = 0;
+          for (const v of X.data) if (v !== 0) nnz++;
+          const rs = a.alloc((m + 1) * 4), ro = a.alloc(nnz * 4), rv = a.alloc(nnz * esz);
+          const cs = a.alloc((n + 1) * 4), co = a.alloc(nnz * 4), cv = a.alloc(nnz * esz);
+          const Wt = a.alloc((n + 1) * hp * esz), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
+          const Xd = a.alloc(m * n * 8), W64 = a.alloc((n + 1) * hp * 8), Z64 = a.alloc(m * hp * 8), D64 = a.alloc(m * hp * 8), G64 = a.alloc((n + 1) * hp * 8);
+          const vals = (at: number, c: number) => (f32 ? a.f32(at, c) : a.f64(at, c));
+          const rowStart = a.i32(rs, m + 1), rowOff = a.i32(ro, nnz), rowVal = vals(rv, nnz);
+          const colStart = a.i32(cs, n + 1), colOff = a.i32(co, nnz), colVal = vals(cv, nnz);
+          let q = 0;
+          for (let i = 0; i < m; i++) {
+            rowStart[i] = q;
+            for (let j = 0; j < n; j++) if (X.get(i, j) !== 0) { rowOff[q] = (j + 1) * hp * esz; rowVal[q++] = X.get(i, j); }
+          }
+          rowStart[m] = q;
+          q = 0;
+          for (let j = 0; j < n; j++) {
+            colStart[j] = q;
+            for (let i = 0; i < m; i++) if (X.get(i, j) !== 0) { colOff[q] = i * hp * esz; colVal[q++] = X.get(i, j); }
+          }
+          colStart[n] = q;
+          const Dm = randomMatrix(rng, m, units);
+          const Dpad = new Float64Array(m * hp);
+          for (let i = 0; i < m; i++) for (let u = 0; u < units; u++) Dpad[i * hp + u] = Dm.get(i, u);
+          vals(Wt, (n + 1) * hp).set(toWt(T, hp));
+          vals(D, m * hp).set(Dpad);
+          a.f64(W64, (n + 1) * hp).set(toWt(T, hp));
+          a.f64(D64, m * hp).set(Dpad);
+          a.f64(Xd, m * n).set(X.data);
+          const tol = f32 ? 1e-5 : 1e-13;
+          const Zref = affineABt(X, T);
+          const Gref = affineAtB(Dm, X);
+          const check = (got: ArrayLike<number>, ref: Matrix, transposed: boolean, what: string) => {
+            const g = new Float64Array(ref.data.length);
+            for (let r = 0; r < ref.rows; r++) for (let c = 0; c < ref.cols; c++) g[r * ref.cols + c] = transposed ? got[c * hp + r] : got[r * hp + c];
+            assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
+          };
+          if (f32) {
+            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z);
+            k.bwdSparse32(cs, co, cv, n, D, hp, Gt);
+          } else {
+            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z);
+            k.bwdSparse64(cs, co, cv, n, D, hp, Gt);
+          }
+          check(vals(Z, m * hp), Zref, false, 'fwdSparse');
+          const G = Float64Array.from(vals(Gt, (n + 1) * hp));
+          for (let u = 0; u < hp; u++) G[u] = Array.from({ length: m }, (_, i) => Dpad[i * hp + u]).reduce((s, v) => s + v, 0);
+          check(G, Gref, true, 'bwdSparse');
+          k.fwdDense64(Xd, m, n, n, W64, hp, Z64);
+          check(a.f64(Z64, m * hp), Zref, false, 'fwdDense64');
+          k.bwdDense64(Xd, m, n, n, D64, hp, G64);
+          check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    test('deltaBack64 equals (D·Θ(:, 2:end)) ∘ a(1 - a), with zero padding', () => {
+      useWasmFlavor(flavor);
+      const rng = new Random(11);
+      for (const [m, K, n] of [[7, 3, 5], [4, 10, 25], [1, 1, 1], [6, 5, 9]]) {
+        const kp = K + (K % 2), hp = n + (n % 2);
+        const T = randomMatrix(rng, K, n + 1);
+        const Dn = randomMatrix(rng, m, K);
+        const A = new Matrix(m, n);
+        for (let i = 0; i < A.data.length; i++) A.data[i] = rng.random();
+        const ref = matmulSkipBias(Dn, T);
+        for (let i = 0; i < ref.data.length; i++) ref.data[i] *= A.data[i] * (1 - A.data[i]);
+        const k = instantiate();
+        const a = new Arena(k);
+        const pDn = a.alloc(m * kp * 8), pWr = a.alloc(K * hp * 8), pA = a.alloc(m * hp * 8), pD = a.alloc(m * hp * 8);
+        const dn = a.f64(pDn, m * kp), wr = a.f64(pWr, K * hp), av = a.f64(pA, m * hp);
+        for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) dn[i * kp + c] = Dn.get(i, c);
+        for (let r = 0; r < K; r++) for (let c = 0; c < n; c++) wr[r * hp + c] = T.get(r, c + 1);
+        for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) av[i * hp + c] = A.get(i, c);
+        k.deltaBack64(pDn, m, K, kp, pWr, hp, pA, pD);
+        const out = a.f64(pD, m * hp);
+        const got = new Float64Array(m * n);
+        for (let i = 0; i < m; i++) {
+          for (let c = 0; c < n; c++) got[i * n + c] = out[i * hp + c];
+          for (let c = n; c < hp; c++) assert.equal(out[i * hp + c], 0, 'padding stays zero');
+        }
+        assert.ok(relNormDiff(got, ref.data) <= 1e-13);
+      }
+    });
+
+    test('sigmoid64 and the output layer match the reference sigmoid and cross-entropy, saturated outputs included', () => {
+      useWasmFlavor(flavor);
+      const zs = [-800, -710, -40, -20, -3, -1e-9, 0, 1e-12, 0.5, 2, 5, 36, 40, 709, 800, -0.7, 1.3, 3.7];
+      const m = 3, K = 6, kp = 6;
+      const k = instantiate();
+      const a = new Arena(k);
+      const pZ = a.alloc(zs.length * 8), pA = a.alloc(zs.length * 8), pD = a.alloc(zs.length * 8), pT = a.alloc(m * 4);
+      a.f64(pZ, zs.length).set(zs);
+      k.sigmoid64(pZ, pA, zs.length);
+      a.f64(pA, zs.length).forEach((v, i) => assert.ok(relDiff(v, sigmoidScalar(zs[i])) <= 1e-15 || Math.abs(v - sigmoidScalar(zs[i])) < 1e-300, `σ(${zs[i]}) = ${v}`));
+      const targets = [0, 3, 5];
+      a.i32(pT, m).set(targets);
+      const sum = k.outputLayer64(pZ, pA, m, K, kp, pT, pD);
+      let ref = 0;
+      for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) ref += crossEntropyTerm(zs[i * K + c], sigmoidScalar(zs[i * K + c]), c === targets[i] ? 1 : 0);
+      assert.ok(Number.isFinite(sum));
+      assert.ok(relDiff(sum, ref) <= 1e-14, `${sum} vs ${ref}`);
+      const d = a.f64(pD, zs.length);
+      for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) assert.ok(Math.abs(d[i * K + c] - (sigmoidScalar(zs[i * K + c]) - (c === targets[i] ? 1 : 0))) <= 1e-15);
+    });
+  });
+}
+
+describe('cost evaluators', () => {
+  before(() => useWasmFlavor(undefined)); // the build the engine supports best, as in use
+  const configs: { name: string; threads: number; precision: 'f64' | 'f32' }[] = [
+    { name: 'wasm, 1 thread', threads: 1, precision: 'f64' },
+    { name: 'wasm, 2 threads', threads: 2, precision: 'f64' },
+    { name: 'wasm, 3 threads', threads: 3, precision: 'f64' },
+    { name: 'wasm f32, 2 threads', threads: 2, precision: 'f32' },
+  ];
+
+  async function evaluator(sizes: number[], X: Matrix, t: Int32Array, c: (typeof configs)[number], sparse?: boolean) {
+    return c.threads === 1
+      ? createEvaluator(sizes, X, t, { precision: c.precision, sparse })
+      : createThreadedEvaluator(sizes, X, t, c.threads, { precision: c.precision, sparse });
+  }
+
+  test('every backend and thread count agrees with the reference on random networks of depth 1 to 3, dense and sparse', async () => {
+    const rng = new Random(5);
+    const shapes = [[4, 3], [7, 5, 3], [9, 4, 6, 2], [16, 25, 10], [3, 1, 2]];
+    for (const sizes of shapes) {
+      for (const zeros of [0, 0.7]) {
+        for (const m of [1, 5, 23]) {
+          const X = randomMatrix(rng, m, sizes[0], zeros);
+          const K = sizes[sizes.length - 1];
+          const t = Int32Array.from({ length: m }, () => rng.interval(K - 1));
+          const params = new Float64Array(paramCount(sizes)).map(() => rng.random() * 2 - 1);
+          const ref = costFunction(sizes, params, X, t, 0.7);
+          for (const c of configs) {
+            if (c.threads > 1 && m !== 23) continue; // threads start in ~0.1 s: enough to cover them on one size
+            for (const sparse of c.precision === 'f64' ? [true, false] : [true]) {
+              const ev = await evaluator(sizes, X, t, c, sparse);
+              const grad = new Float64Array(params.length);
+              const J = ev.evaluate(params, 0.7, grad);
+              const tol = c.precision === 'f64' ? 1e-10 : 1e-4;
+              const where = `${c.name}, sizes ${sizes}, m ${m}, zeros ${zeros}, sparse ${sparse}`;
+              assert.ok(relDiff(J, ref.cost) <= tol, `${where}: cost ${J} vs ${ref.cost}`);
+              assert.ok(relNormDiff(grad, ref.grad) <= tol, `${where}: gradient ${relNormDiff(grad, ref.grad)}`);
+              assert.ok(relDiff(ev.evaluate(params, 0.7, null), ref.cost) <= tol, `${where}: cost only`);
+              ev.close();
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('a repeated evaluation, and a second evaluator with the same thread count, give bit-identical results', async () => {
+    const rng = new Random(8);
+    const sizes = [30, 12, 5];
+    const X = randomMatrix(rng, 101, 30, 0.6);
+    const t = Int32Array.from({ length: 101 }, () => rng.interval(4));
+    const params = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
+    const runs: Float64Array[] = [];
+    for (let r = 0; r < 2; r++) {
+      const ev = await createThreadedEvaluator(sizes, X, t, 2);
+      const g1 = new Float64Array(params.length);
+      const g2 = new Float64Array(params.length);
+      const J1 = ev.evaluate(params, 1, g1);
+      const J2 = ev.evaluate(params, 1, g2);
+      assert.equal(J1, J2);
+      assert.deepEqual(g1, g2);
+      runs.push(Float64Array.from([J1, ...g1]));
+      ev.close();
+    }
+    assert.deepEqual(runs[0], runs[1]);
+  });
+
+  const data = shared('ex4data1_reconstructed.mat');
+  const weights = shared('ex4weights.mat');
+  test('on ex4 with the course’s weights every backend agrees with the reference to 1e-10 (f32: 1e-6)', { skip: data.skip || weights.skip }, async () => {
+    const d = readMatFile(data.path);
+    const w = readMatFile(weights.path);
+    const X = d.matrix('X');
+    const t = labelsToTargets(d.matrix('y').data, 10, 'course');
+    const params = unrollParams([w.matrix('Theta1'), w.matrix('Theta2')]);
+    const ref = costFunction([400, 25, 10], params, X, t, 1);
+    for (const c of configs) {
+      const ev = await evaluator([400, 25, 10], X, t, c);
+      const grad = new Float64Array(params.length);
+      const J = ev.evaluate(params, 1, grad);
+      const tol = c.precision === 'f64' ? 1e-10 : 1e-6;
+      assert.ok(relDiff(J, ref.cost) <= (c.precision === 'f64' ? 1e-10 : 1e-7), `${c.name}: ${J}`);
+      assert.ok(relNormDiff(grad, ref.grad) <= (c.precision === 'f64' ? tol : 1e-4), `${c.name}: ${relNormDiff(grad, ref.grad)}`);
+      ev.close();
+    }
+  });
+
+  test('training on the fast backend follows the reference’s cost history', () => {
+    const rng = new Random(3);
+    const X = randomMatrix(rng, 60, 12, 0.5);
+    const y = Int32Array.from({ length: 60 }, (_, i) => 1 + (i % 3));
+    const a = Network.random([12, 6, 3], { seed: 2 });
+    const b = Network.random([12, 6, 3], { seed: 2 });
+    const ra = a.train(X, y, { lambda: 0.5, maxIter: 15, backend: 'reference' });
+    const rb = b.train(X, y, { lambda: 0.5, maxIter: 15, backend: 'wasm' });
+    assert.equal(ra.costHistory.length, rb.costHistory.length);
+    ra.costHistory.forEach((c, i) => assert.ok(relDiff(rb.costHistory[i], c) <= 1e-9, `iteration ${i + 1}`));
+  });
+});

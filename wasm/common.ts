@@ -1,0 +1,294 @@
+// The fast backend's kernels, in AssemblyScript (compiled to WebAssembly with SIMD by `npm run build:wasm`):
+// everything but the input layer's sparse products, which are generated (products.ts, products-fma.ts). The two
+// entry points simd.ts and relaxed.ts put them together.
+//
+// Every kernel has a plain TypeScript twin in src/linalg (kernels.ts, sparse.ts) or src/nn (cost.ts) and one
+// shared test suite checks them against it (test/linalg/backends.test.ts).
+//
+// Layouts (all pointers are byte offsets into this module's memory; the JS side owns the layout):
+//   Wt: a layer's weights transposed and padded, (n+1) rows × hp columns, row 0 the biases: Wt[j][k] = Θ[k][j].
+//       hp (the padded unit count) is a multiple of the vector width; padding columns are zero.
+//   Z, A, D: m rows × hp columns (the pre-activations, activations and deltas of a layer's units).
+//   CSR (forward) and CSC (backward) hold the input X once each, i32 indices and f64 or f32 values.
+//
+// Sums run in a fixed order, so a result depends only on the inputs (not on timing or threads).
+// WebAssembly SIMD has no fused multiply-add (relaxed SIMD is not enabled by default in Node 20), so the
+// products are a multiply and an add per lane: two operations per multiply-accumulate.
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dense layer products, f64 (f64x2: 2 lanes), for the hidden layers and dense inputs. The forward loop keeps
+// 8 output units in 4 registers.
+
+/** Z[i] = Wt[0] + Σ_j A[i][j]·Wt[1 + j], A: m × n with row stride `sa` (in elements). */
+export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32, Z: usize): void {
+  const rowBytes = <usize>hp << 3;
+  for (let i = 0; i < m; i++) {
+    const ai = A + (<usize>i * <usize>sa << 3);
+    const zi = Z + <usize>i * rowBytes;
+    let b = 0;
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      let a1 = v128.load(Wt + off, 16);
+      let a2 = v128.load(Wt + off, 32);
+      let a3 = v128.load(Wt + off, 48);
+      for (let j = 0; j < n; j++) {
+        const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
+        const w = Wt + <usize>(j + 1) * rowBytes + off;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(w)));
+        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(w, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(x, v128.load(w, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(x, v128.load(w, 48)));
+      }
+      v128.store(zi + off, a0);
+      v128.store(zi + off, a1, 16);
+      v128.store(zi + off, a2, 32);
+      v128.store(zi + off, a3, 48);
+    }
+    for (; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      for (let j = 0; j < n; j++) {
+        const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(Wt + <usize>(j + 1) * rowBytes + off)));
+      }
+      v128.store(zi + off, a0);
+    }
+  }
+}
+
+/**
+ * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`), sums over i in order. Column by
+ * column, with 8 units of the sum in registers: the loads stream and nothing is stored inside the loop.
+ */
+export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize): void {
+  const rowBytes = <usize>hp << 3;
+  const aStride = <usize>sa << 3;
+  sumRows64(D, m, hp, Gt);
+  for (let j = 0; j < n; j++) {
+    const g = Gt + <usize>(j + 1) * rowBytes;
+    const aj = A + (<usize>j << 3);
+    let b = 0;
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let i = 0; i < m; i++) {
+        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
+        const d = D + <usize>i * rowBytes + off;
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(d)));
+        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(d, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(x, v128.load(d, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(x, v128.load(d, 48)));
+      }
+      v128.store(g + off, a0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+    }
+    for (; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      for (let i = 0; i < m; i++) {
+        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(D + <usize>i * rowBytes + off)));
+      }
+      v128.store(g + off, a0);
+    }
+  }
+}
+
+/** out = Σ_i D[i] (a row of hp), in order of i. */
+export function sumRows64(D: usize, m: i32, hp: i32, out: usize): void {
+  const rowBytes = <usize>hp << 3;
+  memory.fill(out, 0, rowBytes);
+  for (let i = 0; i < m; i++) {
+    const di = D + <usize>i * rowBytes;
+    for (let b = 0; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      v128.store(out + off, f64x2.add(v128.load(out + off), v128.load(di + off)));
+    }
+  }
+}
+
+/**
+ * Back-propagates deltas through a layer: Dout[i] = (Σ_k Dn[i][k]·Wr[k]) ∘ A[i] ∘ (1 - A[i]), where Wr (K × hp)
+ * holds the rows of Θ without the bias column, padded with zeros to hp (so the padding of Dout comes out 0).
+ * Dn: m × kp, A and Dout: m × hp.
+ */
+export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i32, A: usize, Dout: usize): void {
+  const kBytes = <usize>kp << 3;
+  const rowBytes = <usize>hp << 3;
+  const one = f64x2.splat(1.0);
+  for (let i = 0; i < m; i++) {
+    const dn = Dn + <usize>i * kBytes;
+    const ai = A + <usize>i * rowBytes;
+    const di = Dout + <usize>i * rowBytes;
+    let b = 0;
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let k = 0; k < K; k++) {
+        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
+        const w = Wr + <usize>k * rowBytes + off;
+        a0 = f64x2.add(a0, f64x2.mul(d, v128.load(w)));
+        a1 = f64x2.add(a1, f64x2.mul(d, v128.load(w, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(d, v128.load(w, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(d, v128.load(w, 48)));
+      }
+      const x0 = v128.load(ai + off);
+      const x1 = v128.load(ai + off, 16);
+      const x2 = v128.load(ai + off, 32);
+      const x3 = v128.load(ai + off, 48);
+      v128.store(di + off, f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
+      v128.store(di + off, f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))), 16);
+      v128.store(di + off, f64x2.mul(a2, f64x2.mul(x2, f64x2.sub(one, x2))), 32);
+      v128.store(di + off, f64x2.mul(a3, f64x2.mul(x3, f64x2.sub(one, x3))), 48);
+    }
+    for (; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      for (let k = 0; k < K; k++) {
+        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(dn + (<usize>k << 3))), v128.load(Wr + <usize>k * rowBytes + off)));
+      }
+      const x0 = v128.load(ai + off);
+      v128.store(di + off, f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Elementary functions on f64x2.
+//
+// exp on [-700, 0] (the only arguments the sigmoid and the cost need: exp(-|z|)): x = k·ln2 + r, |r| <= ln2/2,
+// exp(r) by its Taylor polynomial to degree 13 (remainder < 2e-17), then 2^k put into the exponent bits. Below
+// -700 the argument is clamped (exp(-700) ≈ 1e-304, where the sigmoid is 0 or 1 to double precision anyway).
+
+// @ts-ignore: decorator
+@inline
+function expNeg(x: v128): v128 {
+  const xc = f64x2.max(x, f64x2.splat(-700.0));
+  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)));
+  // Cody–Waite: ln2 split so that k·LN2_HI is exact
+  let r = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01)));
+  r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // p·2^k: add k to the exponent field (k >= -1010, p in [0.7, 1.42]: no underflow)
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  return i64x2.add(p, i64x2.shl(ki, 52));
+}
+
+// log(1 + u) for u in [0, 1]. With f = 1 + u, halved when above √2 (adding ln 2 back), f lies in
+// [0.707, 1.415] and s = (f - 1)/(f + 1) in [-0.172, 0.172]; log f = 2·atanh(s) = 2(s + s³/3 + s⁵/5 + …), whose
+// 11 terms leave a remainder below 1e-17 relative.
+// @ts-ignore: decorator
+@inline
+function log1pUnit(u: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const f = f64x2.add(one, u);
+  const big = f64x2.gt(f, f64x2.splat(1.4142135623730951));
+  const g = v128.bitselect(f64x2.mul(f, f64x2.splat(0.5)), f, big);
+  // s = (g - 1)/(g + 1); below √2 written with u itself, u/(2 + u), so that a tiny u keeps all its digits
+  const num = v128.bitselect(f64x2.sub(g, one), u, big);
+  const den = v128.bitselect(f64x2.add(g, one), f64x2.add(f64x2.splat(2.0), u), big);
+  const s = f64x2.div(num, den);
+  const s2 = f64x2.mul(s, s);
+  let p = f64x2.splat(1.0 / 21.0);
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 19.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 17.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 15.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 13.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 11.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 9.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 7.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 5.0));
+  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 3.0));
+  p = f64x2.add(f64x2.mul(p, s2), one);
+  const lg = f64x2.mul(f64x2.mul(p, s), f64x2.splat(2.0));
+  return f64x2.add(lg, v128.and(f64x2.splat(0.6931471805599453), big));
+}
+
+/** A[i] = σ(Z[i]) for `count` values (a multiple of 2): 1/(1 + e) for z >= 0, e/(1 + e) below, e = exp(-|z|). */
+export function sigmoid64(Z: usize, A: usize, count: i32): void {
+  const one = f64x2.splat(1.0);
+  for (let i = 0; i < count; i += 2) {
+    const off = <usize>i << 3;
+    const z = v128.load(Z + off);
+    const e = expNeg(f64x2.neg(f64x2.abs(z)));
+    const inv = f64x2.div(one, f64x2.add(one, e));
+    v128.store(A + off, v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, f64x2.splat(0))));
+  }
+}
+
+/**
+ * The output layer: A = σ(Z), D = A - Y (Y one-hot from `targets`, i32) and the sum of the cross-entropy terms
+ * y·log(h) + (1-y)·log(1-h), computed from z as -softplus(∓z) so that saturated outputs stay finite. Returns the
+ * sum (over rows in order, the K units of a row pairwise in lanes). Padding columns of A and D are set to 0.
+ */
+export function outputLayer64(Z: usize, A: usize, m: i32, K: i32, kp: i32, targets: usize, D: usize): f64 {
+  const one = f64x2.splat(1.0);
+  const zero = f64x2.splat(0);
+  const lane = i64x2.replace_lane(i64x2.splat(0), 1, 1);
+  const rowBytes = <usize>kp << 3;
+  let total: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    const t = <i64>load<i32>(targets + (<usize>i << 2));
+    const zi = Z + <usize>i * rowBytes;
+    let acc = zero;
+    for (let b = 0; b < kp; b += 2) {
+      const off = <usize>b << 3;
+      const z = v128.load(zi + off);
+      const idx = i64x2.add(lane, i64x2.splat(<i64>b));
+      const y = v128.and(i64x2.eq(idx, i64x2.splat(t)), one); // 1.0 where k == t
+      const valid = i64x2.lt_s(idx, i64x2.splat(<i64>K));
+      const e = expNeg(f64x2.neg(f64x2.abs(z)));
+      const inv = f64x2.div(one, f64x2.add(one, e));
+      const h = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, zero));
+      // log σ(z) = min(z, 0) - log1p(e); log(1 - σ(z)) = log σ(-z) = min(-z, 0) - log1p(e)
+      const l1p = log1pUnit(e);
+      const zs = v128.bitselect(z, f64x2.neg(z), f64x2.eq(y, one));
+      const term = f64x2.sub(f64x2.min(zs, zero), l1p);
+      acc = f64x2.add(acc, v128.and(term, valid));
+      v128.store(A + <usize>i * rowBytes + off, v128.and(h, valid));
+      v128.store(D + <usize>i * rowBytes + off, v128.and(f64x2.sub(h, y), valid));
+    }
+    total += f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conversions for --precision f32 (the input layer's products run in f32, everything else in f64).
+
+/** dst (f64) = src (f32), count values. */
+export function widen(src: usize, dst: usize, count: i32): void {
+  for (let i = 0; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+}
+
+/** dst (f32) = src (f64) rounded, count values. */
+export function narrow(src: usize, dst: usize, count: i32): void {
+  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), <f32>load<f64>(src + (<usize>i << 3)));
+}
+
+/** Where the JS side may start laying out its buffers. */
+export function heapBase(): usize {
+  return __heap_base;
+}
