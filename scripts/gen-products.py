@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
-"""Writes wasm/products.ts and wasm/products-fma.ts: the input layer's sparse products, unrolled by hand-sized
-register blocks, with a multiply and an add per lane (WebAssembly SIMD) or a fused multiply-add (relaxed SIMD's
-relaxed_madd, which x86 and ARM run as one FMA instruction: half the floating-point operations).
+"""Writes wasm/products.ts: the input layer's sparse products, unrolled by hand-sized register blocks. The
+multiply-adds go through wasm/ops.ts, which is a fused multiply-add in the relaxed-SIMD build.
 
 AssemblyScript has no macros, and the kernels need many accumulator registers spelled out (12 vectors for f64,
 8 for f32), so they are generated here from one template. The output is committed (it is readable source);
@@ -36,10 +35,7 @@ def block(kind, ty, lanes, nvec, chains, fma):
               f'{pad}const p{c} = {base} + <usize>load<i32>(offs + (<usize>({q}) << 2)) + off;']
         for k in range(nvec):
             a_ = acc(c, k)
-            if fma:
-                ls.append(f'{pad}{a_} = {v}.relaxed_madd(x{c}, v128.load(p{c}, {16 * k}), {a_});')
-            else:
-                ls.append(f'{pad}{a_} = {v}.add({a_}, {v}.mul(x{c}, v128.load(p{c}, {16 * k})));')
+            ls.append(f'{pad}{a_} = madd{ty[1:]}(x{c}, v128.load(p{c}, {16 * k}), {a_});')
         return ls
     lines = [f'    for (; b + {nvec * lanes} <= hp; b += {nvec * lanes}) {{', f'      const off = <usize>b * {esz};']
     for k in range(nvec):
@@ -90,12 +86,11 @@ def kernel(kind, ty, lanes, blocks, fma):
     return '\n'.join([doc, sig] + head + body + ['  }', '}', ''])
 
 # (vectors per block, chains): measured on a 2-core Xeon (Sapphire Rapids) under Node 20
-F64_BLOCKS = [(6, 1), (4, 1), (1, 4)]
+F64_BLOCKS = [(7, 1), (6, 1), (1, 4)]
 F32_BLOCKS = [(7, 1), (1, 4)]
 
-for fma, path in ((False, 'wasm/products.ts'), (True, 'wasm/products-fma.ts')):
-    parts = [HEADER + ('// This is the fused multiply-add variant (relaxed SIMD).\n' if fma else '')]
-    for kind in ('fwd', 'bwd'):
-        parts.append(kernel(kind, 'f64', 2, F64_BLOCKS, fma))
-        parts.append(kernel(kind, 'f32', 4, F32_BLOCKS, fma))
-    open(path, 'w').write('\n'.join(parts))
+parts = [HEADER, "import { madd64, madd32 } from './ops';\n"]
+for kind in ('fwd', 'bwd'):
+    parts.append(kernel(kind, 'f64', 2, F64_BLOCKS, False))
+    parts.append(kernel(kind, 'f32', 4, F32_BLOCKS, False))
+open('wasm/products.ts', 'w').write('\n'.join(parts))

@@ -1,6 +1,8 @@
+import { madd64 } from './ops';
+
 // The fast backend's kernels, in AssemblyScript (compiled to WebAssembly with SIMD by `npm run build:wasm`):
-// everything but the input layer's sparse products, which are generated (products.ts, products-fma.ts). The two
-// entry points simd.ts and relaxed.ts put them together.
+// everything but the input layer's sparse products, which are generated (products.ts). Multiply-adds go through
+// ops.ts (fused in the relaxed-SIMD build).
 //
 // Every kernel has a plain TypeScript twin in src/linalg (kernels.ts, sparse.ts) or src/nn (cost.ts) and one
 // shared test suite checks them against it (test/linalg/backends.test.ts).
@@ -35,10 +37,10 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
       for (let j = 0; j < n; j++) {
         const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
         const w = Wt + <usize>(j + 1) * rowBytes + off;
-        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(w)));
-        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(w, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x, v128.load(w, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x, v128.load(w, 48)));
+        a0 = madd64(x, v128.load(w), a0);
+        a1 = madd64(x, v128.load(w, 16), a1);
+        a2 = madd64(x, v128.load(w, 32), a2);
+        a3 = madd64(x, v128.load(w, 48), a3);
       }
       v128.store(zi + off, a0);
       v128.store(zi + off, a1, 16);
@@ -50,7 +52,7 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
       let a0 = v128.load(Wt + off);
       for (let j = 0; j < n; j++) {
         const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
-        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(Wt + <usize>(j + 1) * rowBytes + off)));
+        a0 = madd64(x, v128.load(Wt + <usize>(j + 1) * rowBytes + off), a0);
       }
       v128.store(zi + off, a0);
     }
@@ -58,8 +60,9 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
 }
 
 /**
- * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`), sums over i in order. Column by
- * column, with 8 units of the sum in registers: the loads stream and nothing is stored inside the loop.
+ * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`). Column by column, with 8 units
+ * of the sum in registers: the loads stream and nothing is stored inside the loop. The rows are summed in
+ * interleaved partial sums (a fixed order).
  */
 export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize): void {
   const rowBytes = <usize>hp << 3;
@@ -69,33 +72,61 @@ export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32,
     const g = Gt + <usize>(j + 1) * rowBytes;
     const aj = A + (<usize>j << 3);
     let b = 0;
+    // two chains (even and odd rows) so that consecutive multiply-adds do not wait on each other
     for (; b + 8 <= hp; b += 8) {
       const off = <usize>b << 3;
       let a0 = f64x2.splat(0);
       let a1 = a0;
       let a2 = a0;
       let a3 = a0;
-      for (let i = 0; i < m; i++) {
+      let c0 = a0;
+      let c1 = a0;
+      let c2 = a0;
+      let c3 = a0;
+      let i = 0;
+      for (; i + 2 <= m; i += 2) {
+        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
+        const y = f64x2.splat(load<f64>(aj + <usize>(i + 1) * aStride));
+        const d = D + <usize>i * rowBytes + off;
+        const e = d + rowBytes;
+        a0 = madd64(x, v128.load(d), a0);
+        a1 = madd64(x, v128.load(d, 16), a1);
+        a2 = madd64(x, v128.load(d, 32), a2);
+        a3 = madd64(x, v128.load(d, 48), a3);
+        c0 = madd64(y, v128.load(e), c0);
+        c1 = madd64(y, v128.load(e, 16), c1);
+        c2 = madd64(y, v128.load(e, 32), c2);
+        c3 = madd64(y, v128.load(e, 48), c3);
+      }
+      if (i < m) {
         const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
         const d = D + <usize>i * rowBytes + off;
-        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(d)));
-        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(d, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x, v128.load(d, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x, v128.load(d, 48)));
+        a0 = madd64(x, v128.load(d), a0);
+        a1 = madd64(x, v128.load(d, 16), a1);
+        a2 = madd64(x, v128.load(d, 32), a2);
+        a3 = madd64(x, v128.load(d, 48), a3);
       }
-      v128.store(g + off, a0);
-      v128.store(g + off, a1, 16);
-      v128.store(g + off, a2, 32);
-      v128.store(g + off, a3, 48);
+      v128.store(g + off, f64x2.add(a0, c0));
+      v128.store(g + off, f64x2.add(a1, c1), 16);
+      v128.store(g + off, f64x2.add(a2, c2), 32);
+      v128.store(g + off, f64x2.add(a3, c3), 48);
     }
     for (; b < hp; b += 2) {
       const off = <usize>b << 3;
       let a0 = f64x2.splat(0);
-      for (let i = 0; i < m; i++) {
-        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
-        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(D + <usize>i * rowBytes + off)));
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const d = D + <usize>i * rowBytes + off;
+        a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(d), a0);
+        a1 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 1) * aStride)), v128.load(d + rowBytes), a1);
+        a2 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 2) * aStride)), v128.load(d + 2 * rowBytes), a2);
+        a3 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 3) * aStride)), v128.load(d + 3 * rowBytes), a3);
       }
-      v128.store(g + off, a0);
+      for (; i < m; i++) a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(D + <usize>i * rowBytes + off), a0);
+      v128.store(g + off, f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)));
     }
   }
 }
@@ -136,10 +167,10 @@ export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i
       for (let k = 0; k < K; k++) {
         const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
         const w = Wr + <usize>k * rowBytes + off;
-        a0 = f64x2.add(a0, f64x2.mul(d, v128.load(w)));
-        a1 = f64x2.add(a1, f64x2.mul(d, v128.load(w, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(d, v128.load(w, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(d, v128.load(w, 48)));
+        a0 = madd64(d, v128.load(w), a0);
+        a1 = madd64(d, v128.load(w, 16), a1);
+        a2 = madd64(d, v128.load(w, 32), a2);
+        a3 = madd64(d, v128.load(w, 48), a3);
       }
       const x0 = v128.load(ai + off);
       const x1 = v128.load(ai + off, 16);
@@ -154,7 +185,7 @@ export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i
       const off = <usize>b << 3;
       let a0 = f64x2.splat(0);
       for (let k = 0; k < K; k++) {
-        a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(dn + (<usize>k << 3))), v128.load(Wr + <usize>k * rowBytes + off)));
+        a0 = madd64(f64x2.splat(load<f64>(dn + (<usize>k << 3))), v128.load(Wr + <usize>k * rowBytes + off), a0);
       }
       const x0 = v128.load(ai + off);
       v128.store(di + off, f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
@@ -177,20 +208,24 @@ function expNeg(x: v128): v128 {
   // Cody–Waite: ln2 split so that k·LN2_HI is exact
   let r = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01)));
   r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
-  let p = f64x2.splat(1.0 / 6227020800.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // exp(r) = Σ_{k<=13} r^k/k!, by Estrin's scheme: pairs, then powers r², r⁴, r⁸, so that the chain of dependent
+  // operations is 5 long instead of Horner's 13 (the loop is bound by latency, not by throughput).
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = madd64(r, f64x2.splat(1.0), f64x2.splat(1.0));
+  const p23 = madd64(r, f64x2.splat(1.0 / 6.0), f64x2.splat(0.5));
+  const p45 = madd64(r, f64x2.splat(1.0 / 120.0), f64x2.splat(1.0 / 24.0));
+  const p67 = madd64(r, f64x2.splat(1.0 / 5040.0), f64x2.splat(1.0 / 720.0));
+  const p89 = madd64(r, f64x2.splat(1.0 / 362880.0), f64x2.splat(1.0 / 40320.0));
+  const pab = madd64(r, f64x2.splat(1.0 / 39916800.0), f64x2.splat(1.0 / 3628800.0));
+  const pcd = madd64(r, f64x2.splat(1.0 / 6227020800.0), f64x2.splat(1.0 / 479001600.0));
+  const q0 = madd64(p23, r2, p01);
+  const q1 = madd64(p67, r2, p45);
+  const q2 = madd64(pab, r2, p89);
+  const s0 = madd64(q1, r4, q0);
+  const s1 = madd64(pcd, r4, q2);
+  const p = madd64(s1, r8, s0);
   // p·2^k: add k to the exponent field (k >= -1010, p in [0.7, 1.42]: no underflow)
   const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
   return i64x2.add(p, i64x2.shl(ki, 52));
@@ -211,17 +246,18 @@ function log1pUnit(u: v128): v128 {
   const den = v128.bitselect(f64x2.add(g, one), f64x2.add(f64x2.splat(2.0), u), big);
   const s = f64x2.div(num, den);
   const s2 = f64x2.mul(s, s);
-  let p = f64x2.splat(1.0 / 21.0);
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 19.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 17.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 15.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 13.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 11.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 9.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 7.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 5.0));
-  p = f64x2.add(f64x2.mul(p, s2), f64x2.splat(1.0 / 3.0));
-  p = f64x2.add(f64x2.mul(p, s2), one);
+  // Σ_{k<=10} s2^k/(2k+1), by Estrin's scheme in t = s²
+  const t2 = f64x2.mul(s2, s2);
+  const t4 = f64x2.mul(t2, t2);
+  const e01 = madd64(s2, f64x2.splat(1.0 / 3.0), one);
+  const e23 = madd64(s2, f64x2.splat(1.0 / 7.0), f64x2.splat(1.0 / 5.0));
+  const e45 = madd64(s2, f64x2.splat(1.0 / 11.0), f64x2.splat(1.0 / 9.0));
+  const e67 = madd64(s2, f64x2.splat(1.0 / 15.0), f64x2.splat(1.0 / 13.0));
+  const e89 = madd64(s2, f64x2.splat(1.0 / 19.0), f64x2.splat(1.0 / 17.0));
+  const e0 = madd64(e23, t2, e01);
+  const e1 = madd64(e67, t2, e45);
+  const e2 = madd64(f64x2.splat(1.0 / 21.0), t2, e89);
+  const p = madd64(madd64(e2, t4, e1), t4, e0);
   const lg = f64x2.mul(f64x2.mul(p, s), f64x2.splat(2.0));
   return f64x2.add(lg, v128.and(f64x2.splat(0.6931471805599453), big));
 }

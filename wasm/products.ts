@@ -8,6 +8,8 @@
 //   bwd: Gt[1+j]  = Σ_q vals[q]·D[off[q]]            over column j's non-zeros  (CSC, off = i·rowBytes)
 // Sums run over q in order, so results depend on the data only.
 
+import { madd64, madd32 } from './ops';
+
 /** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout. */
 export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {
   const rowBytes = <usize>hp * 8;
@@ -16,6 +18,35 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     const q1 = load<i32>(start + (<usize>(i + 1) << 2));
     const zi = Z + <usize>i * rowBytes;
     let b = 0;
+    for (; b + 14 <= hp; b += 14) {
+      const off = <usize>b * 8;
+      let a0 = v128.load(Wt + off, 0);
+      let a1 = v128.load(Wt + off, 16);
+      let a2 = v128.load(Wt + off, 32);
+      let a3 = v128.load(Wt + off, 48);
+      let a4 = v128.load(Wt + off, 64);
+      let a5 = v128.load(Wt + off, 80);
+      let a6 = v128.load(Wt + off, 96);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+        a4 = madd64(x0, v128.load(p0, 64), a4);
+        a5 = madd64(x0, v128.load(p0, 80), a5);
+        a6 = madd64(x0, v128.load(p0, 96), a6);
+      }
+      v128.store(zi + off, a0, 0);
+      v128.store(zi + off, a1, 16);
+      v128.store(zi + off, a2, 32);
+      v128.store(zi + off, a3, 48);
+      v128.store(zi + off, a4, 64);
+      v128.store(zi + off, a5, 80);
+      v128.store(zi + off, a6, 96);
+    }
     for (; b + 12 <= hp; b += 12) {
       const off = <usize>b * 8;
       let a0 = v128.load(Wt + off, 0);
@@ -28,12 +59,12 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
-        a1 = f64x2.add(a1, f64x2.mul(x0, v128.load(p0, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x0, v128.load(p0, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x0, v128.load(p0, 48)));
-        a4 = f64x2.add(a4, f64x2.mul(x0, v128.load(p0, 64)));
-        a5 = f64x2.add(a5, f64x2.mul(x0, v128.load(p0, 80)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+        a4 = madd64(x0, v128.load(p0, 64), a4);
+        a5 = madd64(x0, v128.load(p0, 80), a5);
       }
       v128.store(zi + off, a0, 0);
       v128.store(zi + off, a1, 16);
@@ -41,26 +72,6 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       v128.store(zi + off, a3, 48);
       v128.store(zi + off, a4, 64);
       v128.store(zi + off, a5, 80);
-    }
-    for (; b + 8 <= hp; b += 8) {
-      const off = <usize>b * 8;
-      let a0 = v128.load(Wt + off, 0);
-      let a1 = v128.load(Wt + off, 16);
-      let a2 = v128.load(Wt + off, 32);
-      let a3 = v128.load(Wt + off, 48);
-      let q = q0;
-      for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
-        a1 = f64x2.add(a1, f64x2.mul(x0, v128.load(p0, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x0, v128.load(p0, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x0, v128.load(p0, 48)));
-      }
-      v128.store(zi + off, a0, 0);
-      v128.store(zi + off, a1, 16);
-      v128.store(zi + off, a2, 32);
-      v128.store(zi + off, a3, 48);
     }
     for (; b + 2 <= hp; b += 2) {
       const off = <usize>b * 8;
@@ -72,21 +83,21 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       for (; q + 4 <= q1; q += 4) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
         const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
         const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = f64x2.add(a0_1, f64x2.mul(x1, v128.load(p1, 0)));
+        a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
         const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
         const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = f64x2.add(a0_2, f64x2.mul(x2, v128.load(p2, 0)));
+        a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
         const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
         const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = f64x2.add(a0_3, f64x2.mul(x3, v128.load(p3, 0)));
+        a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
       }
       v128.store(zi + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
     }
@@ -114,13 +125,13 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       for (; q < q1; q++) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
-        a1 = f32x4.add(a1, f32x4.mul(x0, v128.load(p0, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(x0, v128.load(p0, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(x0, v128.load(p0, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(x0, v128.load(p0, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(x0, v128.load(p0, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(x0, v128.load(p0, 96)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+        a3 = madd32(x0, v128.load(p0, 48), a3);
+        a4 = madd32(x0, v128.load(p0, 64), a4);
+        a5 = madd32(x0, v128.load(p0, 80), a5);
+        a6 = madd32(x0, v128.load(p0, 96), a6);
       }
       v128.store(zi + off, a0, 0);
       v128.store(zi + off, a1, 16);
@@ -140,21 +151,21 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       for (; q + 4 <= q1; q += 4) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
         const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
         const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = f32x4.add(a0_1, f32x4.mul(x1, v128.load(p1, 0)));
+        a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
         const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
         const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = f32x4.add(a0_2, f32x4.mul(x2, v128.load(p2, 0)));
+        a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
         const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
         const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = f32x4.add(a0_3, f32x4.mul(x3, v128.load(p3, 0)));
+        a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
       }
       v128.store(zi + off, f32x4.add(f32x4.add(f32x4.add(a0, a0_1), a0_2), a0_3), 0);
     }
@@ -169,6 +180,35 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
     const q1 = load<i32>(start + (<usize>(j + 1) << 2));
     const g = Gt + <usize>(j + 1) * rowBytes;
     let b = 0;
+    for (; b + 14 <= hp; b += 14) {
+      const off = <usize>b * 8;
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let a2 = f64x2.splat(0);
+      let a3 = f64x2.splat(0);
+      let a4 = f64x2.splat(0);
+      let a5 = f64x2.splat(0);
+      let a6 = f64x2.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+        a4 = madd64(x0, v128.load(p0, 64), a4);
+        a5 = madd64(x0, v128.load(p0, 80), a5);
+        a6 = madd64(x0, v128.load(p0, 96), a6);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+      v128.store(g + off, a4, 64);
+      v128.store(g + off, a5, 80);
+      v128.store(g + off, a6, 96);
+    }
     for (; b + 12 <= hp; b += 12) {
       const off = <usize>b * 8;
       let a0 = f64x2.splat(0);
@@ -181,12 +221,12 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
-        a1 = f64x2.add(a1, f64x2.mul(x0, v128.load(p0, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x0, v128.load(p0, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x0, v128.load(p0, 48)));
-        a4 = f64x2.add(a4, f64x2.mul(x0, v128.load(p0, 64)));
-        a5 = f64x2.add(a5, f64x2.mul(x0, v128.load(p0, 80)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+        a4 = madd64(x0, v128.load(p0, 64), a4);
+        a5 = madd64(x0, v128.load(p0, 80), a5);
       }
       v128.store(g + off, a0, 0);
       v128.store(g + off, a1, 16);
@@ -194,26 +234,6 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       v128.store(g + off, a3, 48);
       v128.store(g + off, a4, 64);
       v128.store(g + off, a5, 80);
-    }
-    for (; b + 8 <= hp; b += 8) {
-      const off = <usize>b * 8;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let a2 = f64x2.splat(0);
-      let a3 = f64x2.splat(0);
-      let q = q0;
-      for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
-        a1 = f64x2.add(a1, f64x2.mul(x0, v128.load(p0, 16)));
-        a2 = f64x2.add(a2, f64x2.mul(x0, v128.load(p0, 32)));
-        a3 = f64x2.add(a3, f64x2.mul(x0, v128.load(p0, 48)));
-      }
-      v128.store(g + off, a0, 0);
-      v128.store(g + off, a1, 16);
-      v128.store(g + off, a2, 32);
-      v128.store(g + off, a3, 48);
     }
     for (; b + 2 <= hp; b += 2) {
       const off = <usize>b * 8;
@@ -225,21 +245,21 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       for (; q + 4 <= q1; q += 4) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
         const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = f64x2.add(a0_1, f64x2.mul(x1, v128.load(p1, 0)));
+        a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
         const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
         const p2 = D + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = f64x2.add(a0_2, f64x2.mul(x2, v128.load(p2, 0)));
+        a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
         const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
         const p3 = D + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = f64x2.add(a0_3, f64x2.mul(x3, v128.load(p3, 0)));
+        a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(p0, 0)));
+        a0 = madd64(x0, v128.load(p0, 0), a0);
       }
       v128.store(g + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
     }
@@ -267,13 +287,13 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       for (; q < q1; q++) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
-        a1 = f32x4.add(a1, f32x4.mul(x0, v128.load(p0, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(x0, v128.load(p0, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(x0, v128.load(p0, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(x0, v128.load(p0, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(x0, v128.load(p0, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(x0, v128.load(p0, 96)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+        a3 = madd32(x0, v128.load(p0, 48), a3);
+        a4 = madd32(x0, v128.load(p0, 64), a4);
+        a5 = madd32(x0, v128.load(p0, 80), a5);
+        a6 = madd32(x0, v128.load(p0, 96), a6);
       }
       v128.store(g + off, a0, 0);
       v128.store(g + off, a1, 16);
@@ -293,21 +313,21 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       for (; q + 4 <= q1; q += 4) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
         const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = f32x4.add(a0_1, f32x4.mul(x1, v128.load(p1, 0)));
+        a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
         const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
         const p2 = D + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = f32x4.add(a0_2, f32x4.mul(x2, v128.load(p2, 0)));
+        a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
         const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
         const p3 = D + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = f32x4.add(a0_3, f32x4.mul(x3, v128.load(p3, 0)));
+        a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = f32x4.add(a0, f32x4.mul(x0, v128.load(p0, 0)));
+        a0 = madd32(x0, v128.load(p0, 0), a0);
       }
       v128.store(g + off, f32x4.add(f32x4.add(f32x4.add(a0, a0_1), a0_2), a0_3), 0);
     }

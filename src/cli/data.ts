@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { FormatError, NnlearnError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { detectConvention, type LabelConvention } from '../data/labels.js';
-import { readBytes, readMatFile } from '../data/files.js';
+import { nativeInflate, readBytes, readMatFile } from '../data/files.js';
 import { MatFile } from '../data/mat.js';
 import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
 import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
@@ -42,7 +42,7 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return loadIdxData(spec, head, options);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return loadIdxData(spec, head, options);
   if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) {
-    return matData(new MatFile(head, spec), options.numLabels, options.labels ?? 'auto');
+    return matData(new MatFile(head, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto');
   }
   throw new FormatError(`${spec}: not a MAT-file or an IDX file`);
 }

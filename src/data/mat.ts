@@ -136,8 +136,13 @@ export class MatFile {
   readonly littleEndian: boolean;
   private readonly vars = new Map<string, ParsedVariable>();
 
-  constructor(bytes: Uint8Array, source = 'the MAT-file') {
+  /**
+   * `inflate` decompresses a zlib stream (miCOMPRESSED elements); the default is fflate's, which runs anywhere.
+   * Node's native zlib is about three times faster on large files (see ./files.ts).
+   */
+  constructor(bytes: Uint8Array, source = 'the MAT-file', options: { inflate?: (zlib: Uint8Array) => Uint8Array } = {}) {
     this.source = source;
+    const inflate = options.inflate ?? unzlibSync;
     const fail = (why: string): never => {
       throw new FormatError(`${source}: ${why}`);
     };
@@ -180,7 +185,7 @@ export class MatFile {
       if (type === miCOMPRESSED) {
         let inner: Uint8Array;
         try {
-          inner = unzlibSync(bytes.subarray(start, start + size));
+          inner = inflate(bytes.subarray(start, start + size));
         } catch (err) {
           return fail(`data element ${index} at byte ${off}: the compressed data is corrupt (${(err as Error).message})`);
         }

@@ -48,7 +48,7 @@ export function registerDisplay(program: Command, io: Io): void {
     .option('--scale <k>', 'magnify each pixel k times', '1')
     .requiredOption('--out <file.png>', 'the picture to write')
     .addOption(jsonOption())
-    .action((opts: DisplayFlags) => {
+    .action(async (opts: DisplayFlags) => {
       const count = parseNumber('--count', opts.count, { integer: true, min: 1 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
       const scale = parseNumber('--scale', opts.scale, { integer: true, min: 1, max: 32 });
@@ -59,7 +59,7 @@ export function registerDisplay(program: Command, io: Io): void {
       // The course: `rand_indices = randperm(m); sel = X(rand_indices(1:100), :)`.
       const rows = opts.first ? Int32Array.from({ length: m }, (_, i) => i) : new Random(seed).permutation(data.X.rows).subarray(0, m);
       const raster = displayData(selectRows(data, rows, data.source).X, image);
-      saveRaster(raster, opts.out, scale);
+      await saveRaster(raster, opts.out, scale);
       const result = { out: opts.out, width: raster.width * scale, height: raster.height * scale, count: m, image, rows: Array.from(rows, (r) => r + 1) };
       if (opts.json) io.out(`${JSON.stringify(result)}\n`);
       else io.out(`Wrote ${opts.out} (${result.width}×${result.height}, ${m} images of ${image.height}×${image.width})\n`);
@@ -85,7 +85,7 @@ export function registerHidden(program: Command, io: Io): void {
     .option('--scale <k>', 'magnify each pixel k times', '1')
     .requiredOption('--out <file.png>', 'the picture to write')
     .addOption(jsonOption())
-    .action((opts: HiddenFlags) => {
+    .action(async (opts: HiddenFlags) => {
       const path = opts.model ?? opts.weights;
       if (path === undefined) throw new UsageError('hidden: give --model or --weights');
       if (opts.model !== undefined && opts.weights !== undefined) throw new UsageError('hidden: give --model or --weights, not both');
@@ -95,7 +95,7 @@ export function registerHidden(program: Command, io: Io): void {
       if (net.sizes.length < 3) throw new UsageError(`${path}: the network has no hidden layer to draw`);
       const image = withOrder(net.image, opts.order, net.sizes[0], path);
       const raster = hiddenUnitsRaster(net.thetas[0], image);
-      saveRaster(raster, opts.out, scale);
+      await saveRaster(raster, opts.out, scale);
       const result = { out: opts.out, width: raster.width * scale, height: raster.height * scale, units: net.sizes[1], image };
       if (opts.json) io.out(`${JSON.stringify(result)}\n`);
       else io.out(`Wrote ${opts.out} (${result.width}×${result.height}, ${net.sizes[1]} hidden units of ${image.height}×${image.width})\n`);

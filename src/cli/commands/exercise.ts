@@ -80,7 +80,7 @@ export async function runExercise(
     const rows = new Random(options.seed).permutation(data.X.rows).subarray(0, Math.min(100, data.X.rows));
     const raster = displayData(selectRows(data, rows, data.source).X, image);
     const path = join(options.outDir, 'data.png');
-    saveRaster(raster, path);
+    await saveRaster(raster, path);
     const side = 1 + 10 * (image.width + 1);
     parts.push({
       name: 'display the data',
@@ -205,7 +205,7 @@ export async function runExercise(
     const image = data.image ?? { height: 20, width: 20, order: 'column-major' as const };
     const raster = hiddenUnitsRaster(net.thetas[0], image);
     const path = join(options.outDir, 'hidden.png');
-    saveRaster(raster, path);
+    await saveRaster(raster, path);
     const side = 1 + 5 * (image.width + 1);
     parts.push({
       name: 'hidden-layer picture',

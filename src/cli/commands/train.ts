@@ -162,7 +162,7 @@ export function registerTrain(program: Command, io: Io): void {
         written.push(model);
         if (net.image !== undefined && net.sizes.length > 2) {
           const hiddenPng = join(outDir, 'hidden.png');
-          saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
+          await saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
           written.push(hiddenPng);
         }
         const chart = costChart([{ name: 'training', costs: result.costHistory }], {

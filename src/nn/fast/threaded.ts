@@ -81,7 +81,9 @@ export function createThreadedEvaluator(
 export class ThreadedEvaluator implements CostEvaluator {
   readonly backend = 'wasm';
   readonly threads: number;
-  readonly precision: Precision;
+  get precision(): Precision {
+    return this.local.precision;
+  }
   private readonly sizes: readonly number[];
   private readonly m: number;
   private readonly local: WasmPartition;
@@ -111,10 +113,6 @@ export class ThreadedEvaluator implements CostEvaluator {
       const r1 = bounds[t + 1];
       return { r0, r1, rows: r1 - r0 };
     };
-    const b0 = block(0);
-    this.local = new WasmPartition(sizes, new Matrix(b0.rows, X.cols, X.data.subarray(b0.r0 * X.cols, b0.r1 * X.cols)), targets.subarray(b0.r0, b0.r1), options);
-    this.precision = this.local.precision;
-
     for (let t = 1; t < T; t++) {
       const { r0, r1, rows } = block(t);
       const Xs = new SharedArrayBuffer(rows * X.cols * 8);
@@ -129,7 +127,7 @@ export class ThreadedEvaluator implements CostEvaluator {
         cols: X.cols,
         X: Xs,
         targets: ts,
-        options: { precision: this.precision, sparse: this.local.sparse },
+        options,
         control: this.control.buffer as SharedArrayBuffer,
         params: this.params.buffer as SharedArrayBuffer,
         result,
@@ -143,6 +141,14 @@ export class ThreadedEvaluator implements CostEvaluator {
         Atomics.notify(this.control, CONTROL.done);
       });
       this.workers.push(worker);
+    }
+    // Block 0, here, while the workers start.
+    const b0 = block(0);
+    try {
+      this.local = new WasmPartition(sizes, new Matrix(b0.rows, X.cols, X.data.subarray(b0.r0 * X.cols, b0.r1 * X.cols)), targets.subarray(b0.r0, b0.r1), options);
+    } catch (err) {
+      this.close();
+      throw err;
     }
   }
 
