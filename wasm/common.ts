@@ -1,4 +1,4 @@
-import { madd64 } from './ops';
+import { madd32, madd64 } from './ops';
 
 // The fast backend's kernels, in AssemblyScript (compiled to WebAssembly with SIMD by `npm run build:wasm`):
 // everything but the input layer's sparse products, which are generated (products.ts). Multiply-adds go through
@@ -327,4 +327,39 @@ export function narrow(src: usize, dst: usize, count: i32): void {
 /** Where the JS side may start laying out its buffers. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// f32 activations for --precision f32: the hidden layer after the f32 input products.
+
+// exp on [-87, 0] in f32x4: x = k·ln2 + r, |r| <= ln2/2, degree-7 Taylor polynomial (remainder below f32's
+// rounding), 2^k into the exponent bits (k >= -126: no subnormals).
+// @ts-ignore: decorator
+@inline
+function expNeg32(x: v128): v128 {
+  const xc = f32x4.max(x, f32x4.splat(-87.0));
+  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.442695041)));
+  let r = madd32(k, f32x4.splat(-0.693145752), xc);
+  r = madd32(k, f32x4.splat(-1.428606765e-6), r);
+  const r2 = f32x4.mul(r, r);
+  const p01 = madd32(r, f32x4.splat(1.0), f32x4.splat(1.0));
+  const p23 = madd32(r, f32x4.splat(1.0 / 6.0), f32x4.splat(0.5));
+  const p45 = madd32(r, f32x4.splat(1.0 / 120.0), f32x4.splat(1.0 / 24.0));
+  const p67 = madd32(r, f32x4.splat(1.0 / 5040.0), f32x4.splat(1.0 / 720.0));
+  const p = madd32(madd32(p67, r2, p45), f32x4.mul(r2, r2), madd32(p23, r2, p01));
+  return i32x4.add(p, i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23));
+}
+
+/** A (f64) = σ(Z) for Z in f32, `count` values (a multiple of 4), computed in f32x4 and widened. */
+export function sigmoid32to64(Z: usize, A: usize, count: i32): void {
+  const one = f32x4.splat(1.0);
+  for (let i = 0; i < count; i += 4) {
+    const z = v128.load(Z + (<usize>i << 2));
+    const e = expNeg32(f32x4.neg(f32x4.abs(z)));
+    const inv = f32x4.div(one, f32x4.add(one, e));
+    const h = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, f32x4.splat(0)));
+    const a = A + (<usize>i << 3);
+    v128.store(a, f64x2.promote_low_f32x4(h));
+    v128.store(a, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
+  }
 }

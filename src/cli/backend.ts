@@ -7,7 +7,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { createEvaluator, type CostEvaluator } from '../nn/fast/evaluator.js';
 import type { Precision } from '../nn/fast/partition.js';
-import { createThreadedEvaluator, defaultThreads } from '../nn/fast/threaded.js';
+import { createThreadedEvaluator, defaultThreads, WorkerPool } from '../nn/fast/threaded.js';
 import { parseChoice, parseNumber } from './options.js';
 
 export interface BackendFlags {
@@ -47,6 +47,11 @@ export function parseBackend(flags: BackendFlags): BackendChoice {
   return { backend, threads: backend === 'reference' ? 1 : threads, precision };
 }
 
+/** Starts the worker threads a choice needs, ahead of the data (see WorkerPool); undefined when it needs none. */
+export function startWorkers(choice: BackendChoice): WorkerPool | undefined {
+  return choice.backend === 'wasm' && choice.threads > 1 ? new WorkerPool(choice.threads - 1) : undefined;
+}
+
 /** An evaluator for training a network of `sizes` on X and labels y (close it when done). */
 export async function prepareEvaluator(
   sizes: readonly number[],
@@ -54,10 +59,12 @@ export async function prepareEvaluator(
   y: ArrayLike<number>,
   labels: LabelConvention,
   choice: BackendChoice,
+  pool?: WorkerPool,
 ): Promise<CostEvaluator> {
   const targets = labelsToTargets(y, sizes[sizes.length - 1], labels);
-  if (choice.backend === 'reference' || choice.threads === 1) {
+  if (choice.backend === 'reference' || choice.threads === 1 || X.rows < 2) {
+    pool?.close();
     return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision });
   }
-  return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision });
+  return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision }, pool);
 }

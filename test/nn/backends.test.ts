@@ -12,7 +12,8 @@ import { Arena, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '
 import { sigmoidScalar } from '../../src/nn/sigmoid.js';
 import { crossEntropyTerm } from '../../src/nn/cross-entropy.js';
 import { costFunction } from '../../src/nn/cost.js';
-import { paramCount, unrollParams } from '../../src/nn/params.js';
+import { paramCount, rollParams, unrollParams } from '../../src/nn/params.js';
+import { predictTargets } from '../../src/nn/predict.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator } from '../../src/nn/fast/threaded.js';
 import { Network } from '../../src/nn/network.js';
@@ -202,6 +203,7 @@ describe('cost evaluators', () => {
               assert.ok(relDiff(J, ref.cost) <= tol, `${where}: cost ${J} vs ${ref.cost}`);
               assert.ok(relNormDiff(grad, ref.grad) <= tol, `${where}: gradient ${relNormDiff(grad, ref.grad)}`);
               assert.ok(relDiff(ev.evaluate(params, 0.7, null), ref.cost) <= tol, `${where}: cost only`);
+              if (c.precision === 'f64') assert.deepEqual(ev.predictTargets(params), predictTargets(rollParams(params, sizes), X), `${where}: predictions`);
               ev.close();
             }
           }

@@ -13,7 +13,7 @@ import { DATA_HELP, loadTrainTest, loadWeights } from '../data.js';
 import { parseChoice, parseNumber, parseNumberList } from '../options.js';
 import { ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
-import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
+import { addBackendOptions, parseBackend, prepareEvaluator, startWorkers, type BackendFlags } from '../backend.js';
 
 interface TrainFlags extends BackendFlags {
   data?: string;
@@ -85,132 +85,138 @@ export function registerTrain(program: Command, io: Io): void {
         throw new UsageError(`--out: "${opts.out}" must end in .json or .mat`);
       }
 
-      const initNet = opts.init === undefined ? undefined : loadWeights(opts.init, 'course');
-      const numLabels =
-        opts.numLabels !== undefined
-          ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2 })
-          : initNet?.numLabels;
-      const { train, test } = loadTrainTest({
-        data: opts.data,
-        test: opts.test,
-        holdout,
-        splitSeed,
-        numLabels,
-        labels,
-        labelsFile: opts.labelsFile,
-      });
-      let net: Network;
-      if (initNet !== undefined && opts.init !== undefined) {
-        if (initNet.sizes[0] !== train.X.cols) {
-          throw new ShapeError(`the data has ${train.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
-        }
-        net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image });
-      } else {
-        net = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, epsilon, labels: train.labels, image: train.image });
-      }
-      const outDir =
-        opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
-
-      const started = performance.now();
-      const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend);
-      const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
-      let result: TrainResult;
+      // the worker threads start while the data loads
+      const pool = startWorkers(backend);
       try {
-        result = net.train(train.X, train.y, {
+        const initNet = opts.init === undefined ? undefined : loadWeights(opts.init, 'course');
+        const numLabels =
+          opts.numLabels !== undefined
+            ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2 })
+            : initNet?.numLabels;
+        const { train, test } = loadTrainTest({
+          data: opts.data,
+          test: opts.test,
+          holdout,
+          splitSeed,
+          numLabels,
+          labels,
+          labelsFile: opts.labelsFile,
+        });
+        let net: Network;
+        if (initNet !== undefined && opts.init !== undefined) {
+          if (initNet.sizes[0] !== train.X.cols) {
+            throw new ShapeError(`the data has ${train.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
+          }
+          net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image });
+        } else {
+          net = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, epsilon, labels: train.labels, image: train.image });
+        }
+        const outDir =
+          opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
+
+        const started = performance.now();
+        const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend, pool);
+        const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
+        let result: TrainResult;
+        try {
+          result = net.train(train.X, train.y, {
+            lambda,
+            maxIter,
+            optimizer,
+            learningRate,
+            backend: evaluator,
+            onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
+          });
+        } finally {
+          progress.stop();
+          evaluator.close();
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
+
+        const meta = {
+          data: train.source,
+          test: test?.source ?? null,
           lambda,
           maxIter,
+          seed: initNet === undefined ? seed : null,
+          init: opts.init ?? null,
           optimizer,
-          learningRate,
-          backend: evaluator,
-          onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
-        });
+          ...(optimizer === 'gd' ? { learningRate } : {}),
+          backend: evaluator.backend,
+          threads: evaluator.threads,
+          precision: evaluator.precision,
+          trainAccuracy: result.trainAccuracy,
+          testAccuracy,
+          costHistory: result.costHistory,
+        };
+        const written: string[] = [];
+        if (opts.out !== undefined) {
+          const costHistory = new Matrix(1, result.costHistory.length, Float64Array.from(result.costHistory));
+          writeFileAtomic(
+            opts.out,
+            format === '.mat' ? modelToMat(net, { costHistory }) : `${JSON.stringify(modelToJson(net, meta))}\n`,
+          );
+          written.push(opts.out);
+        }
+        if (outDir !== undefined) {
+          const model = join(outDir, 'model.json');
+          writeFileAtomic(model, `${JSON.stringify(modelToJson(net, meta))}\n`);
+          written.push(model);
+          if (net.image !== undefined && net.sizes.length > 2) {
+            const hiddenPng = join(outDir, 'hidden.png');
+            await saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
+            written.push(hiddenPng);
+          }
+          const chart = costChart([{ name: 'training', costs: result.costHistory }], {
+            title: 'Cost during training',
+            subtitle: `${basename(train.source)}, layers ${net.sizes.join('-')}, ${optimizer}, λ = ${lambda}`,
+          });
+          for (const name of ['cost.png', 'cost.svg']) {
+            await saveChart(chart, join(outDir, name));
+            written.push(join(outDir, name));
+          }
+        }
+
+        const summary = {
+          trainAccuracy: result.trainAccuracy,
+          testAccuracy,
+          cost: result.cost,
+          costHistory: result.costHistory,
+          iterations: result.iterations,
+          evaluations: result.evaluations,
+          stopReason: result.stopReason,
+          layers: net.sizes,
+          lambda,
+          optimizer,
+          backend: evaluator.backend,
+          threads: evaluator.threads,
+          precision: evaluator.precision,
+          seed: initNet === undefined ? seed : null,
+          data: train.source,
+          test: test?.source ?? null,
+          examples: train.X.rows,
+          testExamples: test?.X.rows ?? 0,
+          seconds,
+          outDir: outDir ?? null,
+          files: written,
+        };
+        if (opts.json) {
+          io.out(`${JSON.stringify(summary)}\n`);
+          return;
+        }
+        io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${train.X.rows} examples of ${train.source})\n`);
+        if (test !== undefined && testAccuracy !== null) {
+          io.out(`Test Set Accuracy: ${testAccuracy.toFixed(2)}% (${test.X.rows} examples of ${test.source})\n`);
+        }
+        io.out(`Final cost: ${result.cost.toFixed(6)} after ${result.iterations} iterations (${seconds.toFixed(1)} s)\n`);
+        if (written.length > 0) io.out(`Wrote ${written.join(', ')}\n`);
+        const model = outDir !== undefined ? join(outDir, 'model.json') : opts.out;
+        if (test !== undefined && model !== undefined && holdout === undefined) {
+          io.out(`Check it: nnlearn predict --model ${model} --data ${test.source}\n`);
+        }
       } finally {
-        progress.stop();
-        evaluator.close();
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
-
-      const meta = {
-        data: train.source,
-        test: test?.source ?? null,
-        lambda,
-        maxIter,
-        seed: initNet === undefined ? seed : null,
-        init: opts.init ?? null,
-        optimizer,
-        ...(optimizer === 'gd' ? { learningRate } : {}),
-        backend: evaluator.backend,
-        threads: evaluator.threads,
-        precision: evaluator.precision,
-        trainAccuracy: result.trainAccuracy,
-        testAccuracy,
-        costHistory: result.costHistory,
-      };
-      const written: string[] = [];
-      if (opts.out !== undefined) {
-        const costHistory = new Matrix(1, result.costHistory.length, Float64Array.from(result.costHistory));
-        writeFileAtomic(
-          opts.out,
-          format === '.mat' ? modelToMat(net, { costHistory }) : `${JSON.stringify(modelToJson(net, meta))}\n`,
-        );
-        written.push(opts.out);
-      }
-      if (outDir !== undefined) {
-        const model = join(outDir, 'model.json');
-        writeFileAtomic(model, `${JSON.stringify(modelToJson(net, meta))}\n`);
-        written.push(model);
-        if (net.image !== undefined && net.sizes.length > 2) {
-          const hiddenPng = join(outDir, 'hidden.png');
-          await saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
-          written.push(hiddenPng);
-        }
-        const chart = costChart([{ name: 'training', costs: result.costHistory }], {
-          title: 'Cost during training',
-          subtitle: `${basename(train.source)}, layers ${net.sizes.join('-')}, ${optimizer}, λ = ${lambda}`,
-        });
-        for (const name of ['cost.png', 'cost.svg']) {
-          await saveChart(chart, join(outDir, name));
-          written.push(join(outDir, name));
-        }
-      }
-
-      const summary = {
-        trainAccuracy: result.trainAccuracy,
-        testAccuracy,
-        cost: result.cost,
-        costHistory: result.costHistory,
-        iterations: result.iterations,
-        evaluations: result.evaluations,
-        stopReason: result.stopReason,
-        layers: net.sizes,
-        lambda,
-        optimizer,
-        backend: evaluator.backend,
-        threads: evaluator.threads,
-        precision: evaluator.precision,
-        seed: initNet === undefined ? seed : null,
-        data: train.source,
-        test: test?.source ?? null,
-        examples: train.X.rows,
-        testExamples: test?.X.rows ?? 0,
-        seconds,
-        outDir: outDir ?? null,
-        files: written,
-      };
-      if (opts.json) {
-        io.out(`${JSON.stringify(summary)}\n`);
-        return;
-      }
-      io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${train.X.rows} examples of ${train.source})\n`);
-      if (test !== undefined && testAccuracy !== null) {
-        io.out(`Test Set Accuracy: ${testAccuracy.toFixed(2)}% (${test.X.rows} examples of ${test.source})\n`);
-      }
-      io.out(`Final cost: ${result.cost.toFixed(6)} after ${result.iterations} iterations (${seconds.toFixed(1)} s)\n`);
-      if (written.length > 0) io.out(`Wrote ${written.join(', ')}\n`);
-      const model = outDir !== undefined ? join(outDir, 'model.json') : opts.out;
-      if (test !== undefined && model !== undefined && holdout === undefined) {
-        io.out(`Check it: nnlearn predict --model ${model} --data ${test.source}\n`);
+        pool?.close();
       }
     });
 }

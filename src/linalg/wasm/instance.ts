@@ -14,6 +14,7 @@ export interface WasmKernels {
   sumRows64(D: number, m: number, hp: number, out: number): void;
   deltaBack64(Dn: number, m: number, K: number, kp: number, Wr: number, hp: number, A: number, Dout: number): void;
   sigmoid64(Z: number, A: number, count: number): void;
+  sigmoid32to64(Z: number, A: number, count: number): void;
   outputLayer64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
   fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number): void;
   bwdSparse32(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number): void;

@@ -7,7 +7,8 @@
  */
 import type { Matrix } from '../../linalg/matrix.js';
 import { costFunction, Workspace } from '../cost.js';
-import { paramCount } from '../params.js';
+import { paramCount, rollParams } from '../params.js';
+import { predictTargets } from '../predict.js';
 import { WasmPartition, type Precision } from './partition.js';
 
 export type BackendName = 'reference' | 'wasm';
@@ -28,6 +29,8 @@ export interface CostEvaluator {
   readonly precision: Precision;
   /** J(params); writes ∂J/∂Θ into `grad` unless it is null */
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number;
+  /** the predicted output unit of every example (argmax of the outputs) for `params` */
+  predictTargets(params: Float64Array): Int32Array;
   /** releases threads and memory */
   close(): void;
 }
@@ -91,6 +94,10 @@ class ReferenceEvaluator implements CostEvaluator {
     }).cost;
   }
 
+  predictTargets(params: Float64Array): Int32Array {
+    return predictTargets(rollParams(params, this.sizes), this.X);
+  }
+
   close(): void {}
 }
 
@@ -115,6 +122,12 @@ class WasmEvaluator implements CostEvaluator {
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
     const terms = this.part.run(params, grad === null ? null : this.sums);
     return finishCost(this.sizes, params, this.part.m, lambda, terms, this.sums, grad);
+  }
+
+  predictTargets(params: Float64Array): Int32Array {
+    const out = new Int32Array(this.part.m);
+    this.part.predict(params, out);
+    return out;
   }
 
   close(): void {}

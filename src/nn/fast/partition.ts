@@ -174,6 +174,22 @@ export class WasmPartition {
   }
 
   /**
+   * The predicted output unit (argmax of the output activations, the first on ties) of each example of this block
+   * for the weights `params`, written to `out`.
+   */
+  predict(params: Float64Array, out: Int32Array): void {
+    this.run(params, null);
+    const last = this.layers[this.layers.length - 1];
+    const A = this.arena.f64(last.A, this.m * last.hp);
+    for (let i = 0; i < this.m; i++) {
+      const row = i * last.hp;
+      let best = 0;
+      for (let k = 1; k < last.nOut; k++) if (A[row + k] > A[row + best]) best = k;
+      out[i] = best;
+    }
+  }
+
+  /**
    * For the weights `params` (unrolled row-major, as costFunction takes them): returns Σ over this block's
    * examples of the cross-entropy terms y·log h + (1-y)·log(1-h), and, when `gradSums` is given, writes there
    * Σ over the examples of δ(l+1)ᵀ·[1 a(l)] for every layer (unscaled, unregularized).
@@ -210,6 +226,11 @@ export class WasmPartition {
         if (f32) {
           k.narrow(layer.Wt, this.f32.Wt, (layer.nIn + 1) * layer.hp);
           k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z);
+          if (L > 1) {
+            // a hidden layer: its sigmoid in f32x4 too, straight into the f64 activations
+            k.sigmoid32to64(this.f32.Z, layer.A, m * layer.hp);
+            continue;
+          }
           k.widen(this.f32.Z, layer.Z, m * layer.hp);
         } else if (this.sparse) {
           k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z);

@@ -31,7 +31,7 @@ export const CONTROL = {
   length: 8,
 } as const;
 
-export const COMMAND = { gradient: 1, costOnly: 2, exit: 3 } as const;
+export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4 } as const;
 
 /** What a worker gets at start-up (all buffers shared). */
 export interface WorkerInput {
@@ -46,6 +46,8 @@ export interface WorkerInput {
   params: SharedArrayBuffer;
   /** the block's gradient sums, then its sum of cost terms */
   result: SharedArrayBuffer;
+  /** the block's predictions (command predict) */
+  predictions: SharedArrayBuffer;
 }
 
 /** The default number of threads: the machine's cores. */
@@ -54,17 +56,50 @@ export function defaultThreads(): number {
 }
 
 const WAIT_MS = 60_000;
+/** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
+export const SPIN = 20_000;
 
 /**
  * How to start a worker: from the compiled package, worker.js beside this file. When running the TypeScript
  * sources (the tests, through tsx), worker.ts, loaded through tsx's module hooks, which a worker must register
  * itself (Node 20 does not pass `--import` hooks on to workers).
  */
-function spawnWorker(workerData: WorkerInput): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
   const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * Worker threads started ahead of their data: a command can start them before it reads its data, so that their
+ * start-up (about 0.1 s) overlaps the reading. Each is used by one evaluator.
+ */
+export class WorkerPool {
+  readonly workers: Worker[];
+  private used = false;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      const w = spawnWorker();
+      w.unref(); // an idle pool never keeps the process alive
+      return w;
+    });
+  }
+
+  /** Takes the workers (once). */
+  take(count: number): Worker[] {
+    if (this.used || count > this.workers.length) throw new NnlearnError(`the pool has ${this.workers.length} workers, ${count} are needed`);
+    this.used = true;
+    for (const w of this.workers.slice(count)) void w.terminate();
+    return this.workers.slice(0, count);
+  }
+
+  /** Stops the workers (when they were never used). */
+  close(): void {
+    if (!this.used) for (const w of this.workers) void w.terminate();
+    this.used = true;
+  }
 }
 
 /** A started threaded evaluator (see ThreadedEvaluator). */
@@ -74,8 +109,9 @@ export function createThreadedEvaluator(
   targets: Int32Array,
   threads: number = defaultThreads(),
   options: PartitionOptions = {},
+  pool?: WorkerPool,
 ): Promise<ThreadedEvaluator> {
-  return new ThreadedEvaluator(sizes, X, targets, threads, options).ready();
+  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
 }
 
 export class ThreadedEvaluator implements CostEvaluator {
@@ -91,11 +127,19 @@ export class ThreadedEvaluator implements CostEvaluator {
   private readonly control: Int32Array;
   private readonly params: Float64Array;
   private readonly results: Float64Array[] = [];
+  private readonly predictions: { r0: number; view: Int32Array }[] = [];
   private readonly localSums: Float64Array;
   private closed = false;
   private error: Error | undefined;
 
-  constructor(sizes: readonly number[], X: Matrix, targets: Int32Array, threads: number, options: PartitionOptions = {}) {
+  constructor(
+    sizes: readonly number[],
+    X: Matrix,
+    targets: Int32Array,
+    threads: number,
+    options: PartitionOptions = {},
+    pool?: WorkerPool,
+  ) {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`threads must be a whole number >= 1, got ${threads}`);
     this.sizes = [...sizes];
     this.m = X.rows;
@@ -107,6 +151,7 @@ export class ThreadedEvaluator implements CostEvaluator {
     this.params = new Float64Array(new SharedArrayBuffer(P * 8));
     this.localSums = new Float64Array(P);
 
+    const workers = pool !== undefined ? pool.take(T - 1) : new WorkerPool(T - 1).take(T - 1);
     const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((t * X.rows) / T));
     const block = (t: number) => {
       const r0 = bounds[t];
@@ -121,6 +166,8 @@ export class ThreadedEvaluator implements CostEvaluator {
       new Int32Array(ts).set(targets.subarray(r0, r1));
       const result = new SharedArrayBuffer((P + 1) * 8);
       this.results.push(new Float64Array(result));
+      const predictions = new SharedArrayBuffer(Math.max(1, rows) * 4);
+      this.predictions.push({ r0, view: new Int32Array(predictions, 0, rows) });
       const input: WorkerInput = {
         sizes: [...sizes],
         rows,
@@ -131,9 +178,10 @@ export class ThreadedEvaluator implements CostEvaluator {
         control: this.control.buffer as SharedArrayBuffer,
         params: this.params.buffer as SharedArrayBuffer,
         result,
+        predictions,
       };
-      const worker = spawnWorker(input);
-      worker.unref(); // an idle pool never keeps the process alive
+      const worker = workers[t - 1];
+      worker.postMessage(input);
       worker.on('error', (err) => {
         this.error = err;
         Atomics.store(this.control, CONTROL.failed, 1);
@@ -169,6 +217,8 @@ export class ThreadedEvaluator implements CostEvaluator {
   }
 
   private waitFor(slot: number, target: number, what: string): void {
+    // The workers usually finish within microseconds of this thread: spin briefly before sleeping in the kernel.
+    for (let spin = 0; spin < SPIN && Atomics.load(this.control, slot) < target; spin++);
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       if (Atomics.load(this.control, CONTROL.failed) !== 0) {
@@ -207,6 +257,24 @@ export class ThreadedEvaluator implements CostEvaluator {
       }
     }
     return finishCost(this.sizes, params, this.m, lambda, terms, this.localSums, grad);
+  }
+
+  predictTargets(params: Float64Array): Int32Array {
+    if (this.closed) throw new NnlearnError('the evaluator is closed');
+    const out = new Int32Array(this.m);
+    if (this.threads > 1) {
+      this.params.set(params);
+      Atomics.store(this.control, CONTROL.command, COMMAND.predict);
+      Atomics.store(this.control, CONTROL.done, 0);
+      Atomics.add(this.control, CONTROL.generation, 1);
+      Atomics.notify(this.control, CONTROL.generation);
+    }
+    this.local.predict(params, out.subarray(0, this.local.m));
+    if (this.threads > 1) {
+      this.waitFor(CONTROL.done, this.threads - 1, 'predict');
+      for (const p of this.predictions) out.set(p.view, p.r0);
+    }
+    return out;
   }
 
   close(): void {
