@@ -363,3 +363,65 @@ export function sigmoid32to64(Z: usize, A: usize, count: i32): void {
     v128.store(a, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
   }
 }
+
+// log(1 + u) for u in [0, 1] in f32x4, as log1pUnit: halved above √2, then 2·atanh(s) to s⁹.
+// @ts-ignore: decorator
+@inline
+function log1pUnit32(u: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const f = f32x4.add(one, u);
+  const big = f32x4.gt(f, f32x4.splat(1.41421356));
+  const g = v128.bitselect(f32x4.mul(f, f32x4.splat(0.5)), f, big);
+  const num = v128.bitselect(f32x4.sub(g, one), u, big);
+  const den = v128.bitselect(f32x4.add(g, one), f32x4.add(f32x4.splat(2.0), u), big);
+  const s = f32x4.div(num, den);
+  const t = f32x4.mul(s, s);
+  const p = madd32(madd32(madd32(madd32(f32x4.splat(1.0 / 9.0), t, f32x4.splat(1.0 / 7.0)), t, f32x4.splat(1.0 / 5.0)), t, f32x4.splat(1.0 / 3.0)), t, one);
+  return madd32(f32x4.mul(p, s), f32x4.splat(2.0), v128.and(f32x4.splat(0.693147181), big));
+}
+
+/**
+ * outputLayer64 for --precision f32: the same outputs, deltas and cost terms, with the sigmoid and the logarithms
+ * in f32x4 (4 lanes) and the sum of the terms accumulated in float64. Z, A and D are f64; kp is even.
+ */
+export function outputLayer32(Z: usize, A: usize, m: i32, K: i32, kp: i32, targets: usize, D: usize): f64 {
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0);
+  const lane = i32x4(0, 1, 2, 3);
+  const rowBytes = <usize>kp << 3;
+  let total: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    const t = load<i32>(targets + (<usize>i << 2));
+    const zi = Z + <usize>i * rowBytes;
+    let acc = f64x2.splat(0);
+    for (let b = 0; b < kp; b += 4) {
+      const off = <usize>b << 3;
+      // kp is even: the last group may hold only 2 units (lanes 2 and 3 then count as padding)
+      const half = b + 4 > kp;
+      const zlo = v128.load(zi + off);
+      const zhi = half ? f64x2.splat(0) : v128.load(zi + off, 16);
+      const z = v128.shuffle<f32>(f32x4.demote_f64x2_zero(zlo), f32x4.demote_f64x2_zero(zhi), 0, 1, 4, 5);
+      const idx = i32x4.add(lane, i32x4.splat(b));
+      const y = v128.and(i32x4.eq(idx, i32x4.splat(t)), one);
+      const valid = i32x4.lt_s(idx, i32x4.splat(K));
+      const e = expNeg32(f32x4.neg(f32x4.abs(z)));
+      const inv = f32x4.div(one, f32x4.add(one, e));
+      const h = v128.and(v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, zero)), valid);
+      const zs = v128.bitselect(z, f32x4.neg(z), f32x4.eq(y, one));
+      const term = v128.and(f32x4.sub(f32x4.min(zs, zero), log1pUnit32(e)), valid);
+      acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(term), f64x2.promote_low_f32x4(v128.shuffle<f32>(term, term, 2, 3, 2, 3))));
+      const d = f32x4.sub(h, y);
+      const ai = A + <usize>i * rowBytes + off;
+      const di = D + <usize>i * rowBytes + off;
+      // padding lanes: h is 0 there and y too (t < K), so d is 0
+      v128.store(ai, f64x2.promote_low_f32x4(h));
+      v128.store(di, f64x2.promote_low_f32x4(d));
+      if (!half) {
+        v128.store(ai, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
+        v128.store(di, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 2, 3)), 16);
+      }
+    }
+    total += f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  return total;
+}

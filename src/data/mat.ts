@@ -246,8 +246,22 @@ export class MatFile {
     const out = new Matrix(rows, cols);
     const d = out.data;
     const { view, littleEndian: le, realOffset: o } = v;
-    const get = elementReader(v.realType, view, le);
     const bytesPer = TYPE_BYTES[v.realType];
+    if (v.realType === miDOUBLE && le && (view.byteOffset + o) % 8 === 0) {
+      // The common case (doubles, little-endian, aligned): read the column-major values in place, then transpose
+      // in tiles that stay in cache.
+      const src = new Float64Array(view.buffer, view.byteOffset + o, n);
+      const T = 32;
+      for (let j0 = 0; j0 < cols; j0 += T) {
+        const j1 = Math.min(cols, j0 + T);
+        for (let i0 = 0; i0 < rows; i0 += T) {
+          const i1 = Math.min(rows, i0 + T);
+          for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) d[i * cols + j] = src[j * rows + i];
+        }
+      }
+      return out;
+    }
+    const get = elementReader(v.realType, view, le);
     let k = 0;
     for (let j = 0; j < cols; j++) {
       for (let i = 0; i < rows; i++, k++) d[i * cols + j] = get(o + k * bytesPer);

@@ -162,6 +162,22 @@ for (const flavor of flavors) {
       assert.ok(relDiff(sum, ref) <= 1e-14, `${sum} vs ${ref}`);
       const d = a.f64(pD, zs.length);
       for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) assert.ok(Math.abs(d[i * K + c] - (sigmoidScalar(zs[i * K + c]) - (c === targets[i] ? 1 : 0))) <= 1e-15);
+
+      // the f32 variants (--precision f32), on rows of 6 units padded to 6 (a last group of 2 lanes); a few f32 ulps (2⁻²³ ≈ 1.2e-7)
+      const kp4 = 6;
+      const pZ4 = a.alloc(m * kp4 * 8), pA4 = a.alloc(m * kp4 * 8), pD4 = a.alloc(m * kp4 * 8), pZ32 = a.alloc(zs.length * 4), pA32 = a.alloc(zs.length * 8);
+      const z4 = a.f64(pZ4, m * kp4);
+      for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) z4[i * kp4 + c] = zs[i * K + c];
+      const sum32 = k.outputLayer32(pZ4, pA4, m, K, kp4, pT, pD4);
+      assert.ok(relDiff(sum32, ref) <= 1e-6, `f32 cost terms ${sum32} vs ${ref}`);
+      const d4 = a.f64(pD4, m * kp4);
+      for (let i = 0; i < m; i++) {
+        for (let c = 0; c < K; c++) assert.ok(Math.abs(d4[i * kp4 + c] - (sigmoidScalar(zs[i * K + c]) - (c === targets[i] ? 1 : 0))) <= 1e-7);
+        for (let c = K; c < kp4; c++) assert.equal(d4[i * kp4 + c], 0, 'padding stays zero');
+      }
+      a.f32(pZ32, zs.length).set(zs);
+      k.sigmoid32to64(pZ32, pA32, zs.length);
+      a.f64(pA32, zs.length).forEach((v, i) => assert.ok(Math.abs(v - sigmoidScalar(Math.fround(zs[i]))) <= 4e-7 * Math.max(1e-30, sigmoidScalar(zs[i])) || Math.abs(v - sigmoidScalar(zs[i])) < 1e-37, `σ32(${zs[i]}) = ${v}`));
     });
   });
 }

@@ -16,6 +16,7 @@ export interface WasmKernels {
   sigmoid64(Z: number, A: number, count: number): void;
   sigmoid32to64(Z: number, A: number, count: number): void;
   outputLayer64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
+  outputLayer32(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
   fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number): void;
   bwdSparse32(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number): void;
   widen(src: number, dst: number, count: number): void;

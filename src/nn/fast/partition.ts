@@ -84,7 +84,8 @@ export class WasmPartition {
     for (let l = 1; l <= L; l++) {
       const nIn = sizes[l - 1];
       const nOut = sizes[l];
-      const hp = roundUp(nOut, l === 1 && this.precision === 'f32' ? 4 : 2);
+      // f32: the input layer's products run on 4 lanes
+      const hp = roundUp(nOut, this.precision === 'f32' && l === 1 ? 4 : 2);
       const rows = m * hp * 8;
       this.layers.push({
         nIn,
@@ -242,6 +243,7 @@ export class WasmPartition {
         k.fwdDense64(prev.A, m, prev.nOut, prev.hp, layer.Wt, layer.hp, layer.Z);
       }
       if (l < L - 1) k.sigmoid64(layer.Z, layer.A, m * layer.hp);
+      else if (f32) cost = k.outputLayer32(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
       else cost = k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
     }
     if (gradSums === null) return cost;
