@@ -39,7 +39,7 @@ def block(kind, ty, lanes, nvec, chains, fma):
         return ls
     lines = [f'    for (; b + {nvec * lanes} <= hp; b += {nvec * lanes}) {{', f'      const off = <usize>b * {esz};']
     for k in range(nvec):
-        init = f'v128.load(Wt + off, {16 * k})' if kind == 'fwd' else f'{v}.splat(0)'
+        init = f'v128.load(Wt + off, {16 * k})' if kind == 'fwd' else f'accumulate ? v128.load(g + off, {16 * k}) : {v}.splat(0)'
         lines.append(f'      let a{k} = {init};')
     for c in range(1, chains):
         for k in range(nvec):
@@ -67,27 +67,46 @@ def kernel(kind, ty, lanes, blocks, fma):
     if kind == 'fwd':
         doc = f'/** Forward product on CSR X ({ty}, hp a multiple of {lanes}): Z = [1 X]·Θᵀ in the Wt layout. */'
         sig = f'export function {name}(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {{'
-        head = ['  const rowBytes = <usize>hp * ' + str(esz) + ';',
-                '  for (let i = 0; i < m; i++) {',
-                '    const q0 = load<i32>(start + (<usize>i << 2));',
-                '    const q1 = load<i32>(start + (<usize>(i + 1) << 2));',
-                '    const zi = Z + <usize>i * rowBytes;',
-                '    let b = 0;']
+        head = None
     else:
-        doc = f'/** Backward product on CSC X ({ty}, hp a multiple of {lanes}): rows 1..n of Gt = Xᵀ·D in the Wt layout. */'
-        sig = f'export function {name}(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize): void {{'
+        doc = (f'/** Backward product on CSC X ({ty}, hp a multiple of {lanes}): rows 1..n of Gt = Xᵀ·D in the Wt layout, '
+               'or Gt += Xᵀ·D with `accumulate` (for X cut into blocks of rows whose D stays in the L1 cache). */')
+        sig = f'export function {name}(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize, accumulate: bool): void {{'
         head = ['  const rowBytes = <usize>hp * ' + str(esz) + ';',
                 '  for (let j = 0; j < n; j++) {',
                 '    const q0 = load<i32>(start + (<usize>j << 2));',
                 '    const q1 = load<i32>(start + (<usize>(j + 1) << 2));',
                 '    const g = Gt + <usize>(j + 1) * rowBytes;',
                 '    let b = 0;']
+    if kind == 'fwd':
+        # Rows in chunks of FWD_CHUNK; within a chunk, one block of units at a time for every row, so that the
+        # block's columns of Wt stay in the L1 cache while the chunk's non-zeros stay in L2.
+        lines = ['  const rowBytes = <usize>hp * ' + str(esz) + ';',
+                 f'  for (let i0 = 0; i0 < m; i0 += {FWD_CHUNK}) {{',
+                 f'    const i1 = min(m, i0 + {FWD_CHUNK});',
+                 '    let b = 0;']
+        for nv, ch in blocks:
+            w = nv * lanes
+            lines.append(f'    for (; b + {w} <= hp; b += {w}) {{')
+            lines.append('      for (let i = i0; i < i1; i++) {')
+            lines.append('        const q0 = load<i32>(start + (<usize>i << 2));')
+            lines.append('        const q1 = load<i32>(start + (<usize>(i + 1) << 2));')
+            lines.append('        const zi = Z + <usize>i * rowBytes;')
+            inner = block(kind, ty, lanes, nv, ch, fma).split('\n')
+            # drop the block's own for-loop header and closing brace; keep its body, indented two more
+            inner = inner[1:-1]
+            lines += ['  ' + l for l in inner]
+            lines.append('      }')
+            lines.append('    }')
+        return '\n'.join([doc, sig] + lines + ['  }', '}', ''])
     body = [block(kind, ty, lanes, nv, ch, fma) for nv, ch in blocks]
     return '\n'.join([doc, sig] + head + body + ['  }', '}', ''])
 
 # (vectors per block, chains): measured on a 2-core Xeon (Sapphire Rapids) under Node 20
 F64_BLOCKS = [(7, 1), (6, 1), (1, 4)]
 F32_BLOCKS = [(7, 1), (1, 4)]
+# rows per chunk of the forward product
+FWD_CHUNK = 64
 
 parts = [HEADER, "import { madd64, madd32 } from './ops';\n"]
 for kind in ('fwd', 'bwd'):

@@ -425,3 +425,50 @@ export function outputLayer32(Z: usize, A: usize, m: i32, K: i32, kp: i32, targe
   }
   return total;
 }
+
+/**
+ * deltaBack64 for the input layer under --precision f32: the same deltas, stored as f32 for the f32 backward
+ * product (hp a multiple of 4).
+ */
+export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i32, A: usize, Dout: usize): void {
+  const kBytes = <usize>kp << 3;
+  const rowBytes = <usize>hp << 3;
+  const outBytes = <usize>hp << 2;
+  const one = f64x2.splat(1.0);
+  for (let i = 0; i < m; i++) {
+    const dn = Dn + <usize>i * kBytes;
+    const ai = A + <usize>i * rowBytes;
+    const di = Dout + <usize>i * outBytes;
+    for (let b = 0; b < hp; b += 4) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      for (let k = 0; k < K; k++) {
+        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
+        const w = Wr + <usize>k * rowBytes + off;
+        a0 = madd64(d, v128.load(w), a0);
+        a1 = madd64(d, v128.load(w, 16), a1);
+      }
+      const x0 = v128.load(ai + off);
+      const x1 = v128.load(ai + off, 16);
+      const lo = f32x4.demote_f64x2_zero(f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
+      const hi = f32x4.demote_f64x2_zero(f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))));
+      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
+    }
+  }
+}
+
+/** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i. */
+export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize): void {
+  const rowBytes = <usize>hp << 2;
+  memory.fill(out, 0, <usize>hp << 3);
+  for (let i = 0; i < m; i++) {
+    const di = D + <usize>i * rowBytes;
+    for (let b = 0; b < hp; b += 4) {
+      const v = v128.load(di + (<usize>b << 2));
+      const o = out + (<usize>b << 3);
+      v128.store(o, f64x2.add(v128.load(o), f64x2.promote_low_f32x4(v)));
+      v128.store(o, f64x2.add(v128.load(o, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))), 16);
+    }
+  }
+}

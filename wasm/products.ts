@@ -13,93 +13,106 @@ import { madd64, madd32 } from './ops';
 /** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout. */
 export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {
   const rowBytes = <usize>hp * 8;
-  for (let i = 0; i < m; i++) {
-    const q0 = load<i32>(start + (<usize>i << 2));
-    const q1 = load<i32>(start + (<usize>(i + 1) << 2));
-    const zi = Z + <usize>i * rowBytes;
+  for (let i0 = 0; i0 < m; i0 += 64) {
+    const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 14 <= hp; b += 14) {
-      const off = <usize>b * 8;
-      let a0 = v128.load(Wt + off, 0);
-      let a1 = v128.load(Wt + off, 16);
-      let a2 = v128.load(Wt + off, 32);
-      let a3 = v128.load(Wt + off, 48);
-      let a4 = v128.load(Wt + off, 64);
-      let a5 = v128.load(Wt + off, 80);
-      let a6 = v128.load(Wt + off, 96);
-      let q = q0;
-      for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd64(x0, v128.load(p0, 0), a0);
-        a1 = madd64(x0, v128.load(p0, 16), a1);
-        a2 = madd64(x0, v128.load(p0, 32), a2);
-        a3 = madd64(x0, v128.load(p0, 48), a3);
-        a4 = madd64(x0, v128.load(p0, 64), a4);
-        a5 = madd64(x0, v128.load(p0, 80), a5);
-        a6 = madd64(x0, v128.load(p0, 96), a6);
+      for (let i = i0; i < i1; i++) {
+        const q0 = load<i32>(start + (<usize>i << 2));
+        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        const off = <usize>b * 8;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let a5 = v128.load(Wt + off, 80);
+        let a6 = v128.load(Wt + off, 96);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          a2 = madd64(x0, v128.load(p0, 32), a2);
+          a3 = madd64(x0, v128.load(p0, 48), a3);
+          a4 = madd64(x0, v128.load(p0, 64), a4);
+          a5 = madd64(x0, v128.load(p0, 80), a5);
+          a6 = madd64(x0, v128.load(p0, 96), a6);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+        v128.store(zi + off, a5, 80);
+        v128.store(zi + off, a6, 96);
       }
-      v128.store(zi + off, a0, 0);
-      v128.store(zi + off, a1, 16);
-      v128.store(zi + off, a2, 32);
-      v128.store(zi + off, a3, 48);
-      v128.store(zi + off, a4, 64);
-      v128.store(zi + off, a5, 80);
-      v128.store(zi + off, a6, 96);
     }
     for (; b + 12 <= hp; b += 12) {
-      const off = <usize>b * 8;
-      let a0 = v128.load(Wt + off, 0);
-      let a1 = v128.load(Wt + off, 16);
-      let a2 = v128.load(Wt + off, 32);
-      let a3 = v128.load(Wt + off, 48);
-      let a4 = v128.load(Wt + off, 64);
-      let a5 = v128.load(Wt + off, 80);
-      let q = q0;
-      for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd64(x0, v128.load(p0, 0), a0);
-        a1 = madd64(x0, v128.load(p0, 16), a1);
-        a2 = madd64(x0, v128.load(p0, 32), a2);
-        a3 = madd64(x0, v128.load(p0, 48), a3);
-        a4 = madd64(x0, v128.load(p0, 64), a4);
-        a5 = madd64(x0, v128.load(p0, 80), a5);
+      for (let i = i0; i < i1; i++) {
+        const q0 = load<i32>(start + (<usize>i << 2));
+        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        const off = <usize>b * 8;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let a5 = v128.load(Wt + off, 80);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          a2 = madd64(x0, v128.load(p0, 32), a2);
+          a3 = madd64(x0, v128.load(p0, 48), a3);
+          a4 = madd64(x0, v128.load(p0, 64), a4);
+          a5 = madd64(x0, v128.load(p0, 80), a5);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+        v128.store(zi + off, a5, 80);
       }
-      v128.store(zi + off, a0, 0);
-      v128.store(zi + off, a1, 16);
-      v128.store(zi + off, a2, 32);
-      v128.store(zi + off, a3, 48);
-      v128.store(zi + off, a4, 64);
-      v128.store(zi + off, a5, 80);
     }
     for (; b + 2 <= hp; b += 2) {
-      const off = <usize>b * 8;
-      let a0 = v128.load(Wt + off, 0);
-      let a0_1 = f64x2.splat(0);
-      let a0_2 = f64x2.splat(0);
-      let a0_3 = f64x2.splat(0);
-      let q = q0;
-      for (; q + 4 <= q1; q += 4) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd64(x0, v128.load(p0, 0), a0);
-        const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
-        const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
-        const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
-        const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
-        const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
-        const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
+      for (let i = i0; i < i1; i++) {
+        const q0 = load<i32>(start + (<usize>i << 2));
+        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        const off = <usize>b * 8;
+        let a0 = v128.load(Wt + off, 0);
+        let a0_1 = f64x2.splat(0);
+        let a0_2 = f64x2.splat(0);
+        let a0_3 = f64x2.splat(0);
+        let q = q0;
+        for (; q + 4 <= q1; q += 4) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+          const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+          a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
+          const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
+          const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
+          a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
+          const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
+          const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
+          a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
+        }
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+        }
+        v128.store(zi + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
       }
-      for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd64(x0, v128.load(p0, 0), a0);
-      }
-      v128.store(zi + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
     }
   }
 }
@@ -107,73 +120,81 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
 /** Forward product on CSR X (f32, hp a multiple of 4): Z = [1 X]·Θᵀ in the Wt layout. */
 export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {
   const rowBytes = <usize>hp * 4;
-  for (let i = 0; i < m; i++) {
-    const q0 = load<i32>(start + (<usize>i << 2));
-    const q1 = load<i32>(start + (<usize>(i + 1) << 2));
-    const zi = Z + <usize>i * rowBytes;
+  for (let i0 = 0; i0 < m; i0 += 64) {
+    const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 28 <= hp; b += 28) {
-      const off = <usize>b * 4;
-      let a0 = v128.load(Wt + off, 0);
-      let a1 = v128.load(Wt + off, 16);
-      let a2 = v128.load(Wt + off, 32);
-      let a3 = v128.load(Wt + off, 48);
-      let a4 = v128.load(Wt + off, 64);
-      let a5 = v128.load(Wt + off, 80);
-      let a6 = v128.load(Wt + off, 96);
-      let q = q0;
-      for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd32(x0, v128.load(p0, 0), a0);
-        a1 = madd32(x0, v128.load(p0, 16), a1);
-        a2 = madd32(x0, v128.load(p0, 32), a2);
-        a3 = madd32(x0, v128.load(p0, 48), a3);
-        a4 = madd32(x0, v128.load(p0, 64), a4);
-        a5 = madd32(x0, v128.load(p0, 80), a5);
-        a6 = madd32(x0, v128.load(p0, 96), a6);
+      for (let i = i0; i < i1; i++) {
+        const q0 = load<i32>(start + (<usize>i << 2));
+        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        const off = <usize>b * 4;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let a5 = v128.load(Wt + off, 80);
+        let a6 = v128.load(Wt + off, 96);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          a2 = madd32(x0, v128.load(p0, 32), a2);
+          a3 = madd32(x0, v128.load(p0, 48), a3);
+          a4 = madd32(x0, v128.load(p0, 64), a4);
+          a5 = madd32(x0, v128.load(p0, 80), a5);
+          a6 = madd32(x0, v128.load(p0, 96), a6);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+        v128.store(zi + off, a5, 80);
+        v128.store(zi + off, a6, 96);
       }
-      v128.store(zi + off, a0, 0);
-      v128.store(zi + off, a1, 16);
-      v128.store(zi + off, a2, 32);
-      v128.store(zi + off, a3, 48);
-      v128.store(zi + off, a4, 64);
-      v128.store(zi + off, a5, 80);
-      v128.store(zi + off, a6, 96);
     }
     for (; b + 4 <= hp; b += 4) {
-      const off = <usize>b * 4;
-      let a0 = v128.load(Wt + off, 0);
-      let a0_1 = f32x4.splat(0);
-      let a0_2 = f32x4.splat(0);
-      let a0_3 = f32x4.splat(0);
-      let q = q0;
-      for (; q + 4 <= q1; q += 4) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd32(x0, v128.load(p0, 0), a0);
-        const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
-        const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
-        a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
-        const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
-        const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
-        a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
-        const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
-        const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
-        a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
+      for (let i = i0; i < i1; i++) {
+        const q0 = load<i32>(start + (<usize>i << 2));
+        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        const off = <usize>b * 4;
+        let a0 = v128.load(Wt + off, 0);
+        let a0_1 = f32x4.splat(0);
+        let a0_2 = f32x4.splat(0);
+        let a0_3 = f32x4.splat(0);
+        let q = q0;
+        for (; q + 4 <= q1; q += 4) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+          const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+          a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
+          const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
+          const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
+          a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
+          const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
+          const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
+          a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
+        }
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+        }
+        v128.store(zi + off, f32x4.add(f32x4.add(f32x4.add(a0, a0_1), a0_2), a0_3), 0);
       }
-      for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
-        const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
-        a0 = madd32(x0, v128.load(p0, 0), a0);
-      }
-      v128.store(zi + off, f32x4.add(f32x4.add(f32x4.add(a0, a0_1), a0_2), a0_3), 0);
     }
   }
 }
 
-/** Backward product on CSC X (f64, hp a multiple of 2): rows 1..n of Gt = Xᵀ·D in the Wt layout. */
-export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize): void {
+/** Backward product on CSC X (f64, hp a multiple of 2): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (for X cut into blocks of rows whose D stays in the L1 cache). */
+export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize, accumulate: bool): void {
   const rowBytes = <usize>hp * 8;
   for (let j = 0; j < n; j++) {
     const q0 = load<i32>(start + (<usize>j << 2));
@@ -182,13 +203,13 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
     let b = 0;
     for (; b + 14 <= hp; b += 14) {
       const off = <usize>b * 8;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let a2 = f64x2.splat(0);
-      let a3 = f64x2.splat(0);
-      let a4 = f64x2.splat(0);
-      let a5 = f64x2.splat(0);
-      let a6 = f64x2.splat(0);
+      let a0 = accumulate ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a2 = accumulate ? v128.load(g + off, 32) : f64x2.splat(0);
+      let a3 = accumulate ? v128.load(g + off, 48) : f64x2.splat(0);
+      let a4 = accumulate ? v128.load(g + off, 64) : f64x2.splat(0);
+      let a5 = accumulate ? v128.load(g + off, 80) : f64x2.splat(0);
+      let a6 = accumulate ? v128.load(g + off, 96) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
@@ -211,12 +232,12 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
     }
     for (; b + 12 <= hp; b += 12) {
       const off = <usize>b * 8;
-      let a0 = f64x2.splat(0);
-      let a1 = f64x2.splat(0);
-      let a2 = f64x2.splat(0);
-      let a3 = f64x2.splat(0);
-      let a4 = f64x2.splat(0);
-      let a5 = f64x2.splat(0);
+      let a0 = accumulate ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a2 = accumulate ? v128.load(g + off, 32) : f64x2.splat(0);
+      let a3 = accumulate ? v128.load(g + off, 48) : f64x2.splat(0);
+      let a4 = accumulate ? v128.load(g + off, 64) : f64x2.splat(0);
+      let a5 = accumulate ? v128.load(g + off, 80) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
         const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
@@ -237,7 +258,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
     }
     for (; b + 2 <= hp; b += 2) {
       const off = <usize>b * 8;
-      let a0 = f64x2.splat(0);
+      let a0 = accumulate ? v128.load(g + off, 0) : f64x2.splat(0);
       let a0_1 = f64x2.splat(0);
       let a0_2 = f64x2.splat(0);
       let a0_3 = f64x2.splat(0);
@@ -266,8 +287,8 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
   }
 }
 
-/** Backward product on CSC X (f32, hp a multiple of 4): rows 1..n of Gt = Xᵀ·D in the Wt layout. */
-export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize): void {
+/** Backward product on CSC X (f32, hp a multiple of 4): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (for X cut into blocks of rows whose D stays in the L1 cache). */
+export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize, accumulate: bool): void {
   const rowBytes = <usize>hp * 4;
   for (let j = 0; j < n; j++) {
     const q0 = load<i32>(start + (<usize>j << 2));
@@ -276,13 +297,13 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
     let b = 0;
     for (; b + 28 <= hp; b += 28) {
       const off = <usize>b * 4;
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      let a4 = f32x4.splat(0);
-      let a5 = f32x4.splat(0);
-      let a6 = f32x4.splat(0);
+      let a0 = accumulate ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a2 = accumulate ? v128.load(g + off, 32) : f32x4.splat(0);
+      let a3 = accumulate ? v128.load(g + off, 48) : f32x4.splat(0);
+      let a4 = accumulate ? v128.load(g + off, 64) : f32x4.splat(0);
+      let a5 = accumulate ? v128.load(g + off, 80) : f32x4.splat(0);
+      let a6 = accumulate ? v128.load(g + off, 96) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
         const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
@@ -305,7 +326,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
     }
     for (; b + 4 <= hp; b += 4) {
       const off = <usize>b * 4;
-      let a0 = f32x4.splat(0);
+      let a0 = accumulate ? v128.load(g + off, 0) : f32x4.splat(0);
       let a0_1 = f32x4.splat(0);
       let a0_2 = f32x4.splat(0);
       let a0_3 = f32x4.splat(0);

@@ -96,15 +96,21 @@ for (const flavor of flavors) {
           };
           if (f32) {
             k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z);
-            k.bwdSparse32(cs, co, cv, n, D, hp, Gt);
+            k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
           } else {
             k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z);
-            k.bwdSparse64(cs, co, cv, n, D, hp, Gt);
+            k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
           }
           check(vals(Z, m * hp), Zref, false, 'fwdSparse');
           const G = Float64Array.from(vals(Gt, (n + 1) * hp));
           for (let u = 0; u < hp; u++) G[u] = Array.from({ length: m }, (_, i) => Dpad[i * hp + u]).reduce((s, v) => s + v, 0);
           check(G, Gref, true, 'bwdSparse');
+          // accumulate: a second pass adds the same product again
+          if (f32) k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 1);
+          else k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 1);
+          const G2 = Float64Array.from(vals(Gt, (n + 1) * hp), (v) => v / 2);
+          G2.set(G.subarray(0, hp), 0);
+          check(G2, Gref, true, 'bwdSparse accumulated');
           k.fwdDense64(Xd, m, n, n, W64, hp, Z64);
           check(a.f64(Z64, m * hp), Zref, false, 'fwdDense64');
           k.bwdDense64(Xd, m, n, n, D64, hp, G64);

@@ -24,6 +24,9 @@ export type Precision = 'f64' | 'f32';
  */
 export const WASM_SPARSE_THRESHOLD = 0.7;
 
+/** Bytes of deltas a block of the backward product reads (a part of a 48 KB L1 data cache). */
+export const L1_BUDGET = 24 * 1024;
+
 export interface PartitionOptions {
   precision?: Precision;
   /** force the dense or the sparse input kernels; default: by density */
@@ -58,6 +61,9 @@ export class WasmPartition {
   private readonly Xdense: number = 0;
   private readonly csr = { start: 0, index: 0, vals: 0 };
   private readonly csc = { start: 0, index: 0, vals: 0 };
+  /** the backward product runs over blocks of this many rows (its deltas then fit the L1 cache) */
+  private readonly chunkRows: number = 1;
+  private readonly chunks: number = 1;
   /** f32 buffers of the input layer (precision f32) */
   private readonly f32 = { Wt: 0, Z: 0, D: 0, Gt: 0 };
 
@@ -103,7 +109,9 @@ export class WasmPartition {
     const vbytes = this.precision === 'f32' ? 4 : 8;
     if (this.sparse) {
       this.csr = { start: a.alloc((m + 1) * 4), index: a.alloc(nnz * 4), vals: a.alloc(nnz * vbytes) };
-      this.csc = { start: a.alloc((n0 + 1) * 4), index: a.alloc(nnz * 4), vals: a.alloc(nnz * vbytes) };
+      this.chunkRows = Math.max(1, Math.floor(L1_BUDGET / (this.layers[0].hp * vbytes)));
+      this.chunks = Math.max(1, Math.ceil(m / this.chunkRows));
+      this.csc = { start: a.alloc(this.chunks * (n0 + 1) * 4), index: a.alloc(nnz * 4), vals: a.alloc(nnz * vbytes) };
     } else {
       this.Xdense = a.alloc(m * n0 * 8);
     }
@@ -138,7 +146,7 @@ export class WasmPartition {
     const x = X.data;
     const rs = a.i32(this.csr.start, m + 1);
     const ri = a.i32(this.csr.index, nnz);
-    const cs = a.i32(this.csc.start, n + 1);
+    const cs = a.i32(this.csc.start, this.chunks * (n + 1));
     const ci = a.i32(this.csc.index, nnz);
     const vals = (at: number) => (this.precision === 'f32' ? a.f32(at, nnz) : a.f64(at, nnz));
     const rv = vals(this.csr.vals);
@@ -147,7 +155,6 @@ export class WasmPartition {
     const rowBytes = this.layers[0].hp * (this.precision === 'f32' ? 4 : 8);
     // compressed rows
     let q = 0;
-    cs.fill(0);
     for (let i = 0; i < m; i++) {
       rs[i] = q;
       for (let j = 0; j < n; j++) {
@@ -155,20 +162,32 @@ export class WasmPartition {
         if (v !== 0) {
           ri[q] = j;
           rv[q++] = v;
-          cs[j + 1]++;
         }
       }
     }
     rs[m] = q;
-    // compressed columns: counts to starts, then rows in increasing order within each column
-    for (let j = 0; j < n; j++) cs[j + 1] += cs[j];
-    const next = Int32Array.from(cs.subarray(0, n));
-    for (let i = 0; i < m; i++) {
-      for (let p = rs[i]; p < rs[i + 1]; p++) {
-        const j = ri[p];
-        const at = next[j]++;
-        ci[at] = i * rowBytes;
-        cv[at] = rv[p];
+    // compressed columns, block of rows by block of rows: block c's column j holds its rows in increasing order,
+    // at cs[c·(n+1) + j] .. cs[c·(n+1) + j + 1] - 1 of the shared index and value arrays
+    q = 0;
+    const next = new Int32Array(n);
+    for (let c = 0; c < this.chunks; c++) {
+      const i0 = c * this.chunkRows;
+      const i1 = Math.min(m, i0 + this.chunkRows);
+      const base = c * (n + 1);
+      const counts = new Int32Array(n);
+      for (let p = rs[i0]; p < rs[i1]; p++) counts[ri[p]]++;
+      for (let j = 0; j < n; j++) {
+        cs[base + j] = q;
+        next[j] = q;
+        q += counts[j];
+      }
+      cs[base + n] = q;
+      for (let i = i0; i < i1; i++) {
+        for (let p = rs[i]; p < rs[i + 1]; p++) {
+          const at = next[ri[p]]++;
+          ci[at] = i * rowBytes;
+          cv[at] = rv[p];
+        }
       }
     }
     for (let p = 0; p < nnz; p++) ri[p] = (ri[p] + 1) * rowBytes;
@@ -254,20 +273,26 @@ export class WasmPartition {
       const layer = layers[l];
       if (l === 0) {
         if (f32) {
-          k.sumRows64(layer.D, m, layer.hp, layer.Gt);
-          k.narrow(layer.D, this.f32.D, m * layer.hp);
-          k.bwdSparse32(this.csc.start, this.csc.index, this.csc.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt);
+          // a hidden layer's deltas were stored as f32 (deltaBack64to32); an output layer's are f64
+          if (L === 1) k.narrow(layer.D, this.f32.D, m * layer.hp);
+          k.sumRows32to64(this.f32.D, m, layer.hp, layer.Gt);
+          for (let c = 0; c < this.chunks; c++) {
+            k.bwdSparse32(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt, c > 0 ? 1 : 0);
+          }
           k.widen(this.f32.Gt + layer.hp * 4, layer.Gt + layer.hp * 8, layer.nIn * layer.hp);
         } else if (this.sparse) {
           k.sumRows64(layer.D, m, layer.hp, layer.Gt);
-          k.bwdSparse64(this.csc.start, this.csc.index, this.csc.vals, layer.nIn, layer.D, layer.hp, layer.Gt);
+          for (let c = 0; c < this.chunks; c++) {
+            k.bwdSparse64(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, layer.D, layer.hp, layer.Gt, c > 0 ? 1 : 0);
+          }
         } else {
           k.bwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.D, layer.hp, layer.Gt);
         }
       } else {
         const prev = layers[l - 1];
         k.bwdDense64(prev.A, m, prev.nOut, prev.hp, layer.D, layer.hp, layer.Gt);
-        k.deltaBack64(layer.D, m, layer.nOut, layer.hp, layer.Wr, prev.hp, prev.A, prev.D);
+        if (f32 && l === 1) k.deltaBack64to32(layer.D, m, layer.nOut, layer.hp, layer.Wr, prev.hp, prev.A, this.f32.D);
+        else k.deltaBack64(layer.D, m, layer.nOut, layer.hp, layer.Wr, prev.hp, prev.A, prev.D);
       }
     }
 
