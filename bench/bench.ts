@@ -18,7 +18,7 @@ import { Matrix } from '../src/linalg/matrix.js';
 import { wasmFlavor } from '../src/linalg/wasm/instance.js';
 import { costFunction } from '../src/nn/cost.js';
 import { createEvaluator, type CostEvaluator } from '../src/nn/fast/evaluator.js';
-import { createThreadedEvaluator, defaultThreads } from '../src/nn/fast/threaded.js';
+import { createThreadedEvaluator, defaultThreads } from '../src/nn/fast/threads-node.js';
 import { randInitializeNetwork } from '../src/nn/init.js';
 import { paramCount, unrollParams } from '../src/nn/params.js';
 import { Random } from '../src/random.js';

@@ -7,7 +7,8 @@ import type { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { createEvaluator, type CostEvaluator } from '../nn/fast/evaluator.js';
 import type { Precision } from '../nn/fast/partition.js';
-import { createThreadedEvaluator, defaultThreads, WorkerPool } from '../nn/fast/threaded.js';
+import type { WorkerPool } from '../nn/fast/threaded.js';
+import { createThreadedEvaluator, defaultThreads, startNodeWorkers } from '../nn/fast/threads-node.js';
 import { parseChoice, parseNumber } from './options.js';
 
 export interface BackendFlags {
@@ -49,7 +50,7 @@ export function parseBackend(flags: BackendFlags): BackendChoice {
 
 /** Starts the worker threads a choice needs, ahead of the data (see WorkerPool); undefined when it needs none. */
 export function startWorkers(choice: BackendChoice): WorkerPool | undefined {
-  return choice.backend === 'wasm' && choice.threads > 1 ? new WorkerPool(choice.threads - 1) : undefined;
+  return choice.backend === 'wasm' && choice.threads > 1 ? startNodeWorkers(choice.threads - 1) : undefined;
 }
 
 /** An evaluator for training a network of `sizes` on X and labels y (close it when done). */

@@ -15,7 +15,7 @@ import { costFunction } from '../../src/nn/cost.js';
 import { paramCount, rollParams, unrollParams } from '../../src/nn/params.js';
 import { predictTargets } from '../../src/nn/predict.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
-import { createThreadedEvaluator } from '../../src/nn/fast/threaded.js';
+import { createThreadedEvaluator } from '../../src/nn/fast/threads-node.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
 import { labelsToTargets } from '../../src/data/labels.js';

@@ -16,7 +16,7 @@ export type BackendName = 'reference' | 'wasm';
 export interface EvaluatorOptions {
   /** 'wasm' (default where WebAssembly SIMD runs) or 'reference' */
   backend?: BackendName;
-  /** threads for the wasm backend; default 1 here (see createThreadedEvaluator for more) */
+  /** threads for the wasm backend; 1 here (createThreadedEvaluator, in ./threads-node.ts or ./threads-web.ts, runs more) */
   threads?: number;
   precision?: Precision;
   /** force the sparse or dense input kernels (wasm); default: by density */

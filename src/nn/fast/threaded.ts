@@ -1,6 +1,7 @@
 /**
  * The fast backend on several threads: the examples are cut into contiguous blocks, one per thread; the calling
- * thread computes block 0 and worker threads (node:worker_threads) the others, each in its own WebAssembly
+ * thread computes block 0 and worker threads the others (Node's worker_threads, see ./threads-node.ts, or Web
+ * Workers, see ./threads-web.ts), each in its own WebAssembly
  * instance holding its block of X. An evaluation hands the weights over in shared memory, wakes the workers with
  * Atomics.notify, and adds the partial sums in block order, so that a run is bit-for-bit reproducible for a given
  * number of threads.
@@ -8,8 +9,6 @@
  * The evaluation is synchronous (the optimizers call it in a loop): the calling thread blocks in Atomics.wait,
  * which Node allows on its main thread and browsers in Web Workers.
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { NnlearnError, ValueError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { paramCount } from '../params.js';
@@ -50,68 +49,45 @@ export interface WorkerInput {
   predictions: SharedArrayBuffer;
 }
 
-/** The default number of threads: the machine's cores. */
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
-}
-
 const WAIT_MS = 60_000;
 /** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
 export const SPIN = 20_000;
 
-/**
- * How to start a worker: from the compiled package, worker.js beside this file. When running the TypeScript
- * sources (the tests, through tsx), worker.ts, loaded through tsx's module hooks, which a worker must register
- * itself (Node 20 does not pass `--import` hooks on to workers).
- */
-function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(boot, { eval: true });
+/** A worker thread as the evaluator needs it, on any platform. */
+export interface ThreadHandle {
+  postMessage(message: unknown): void;
+  onError(listener: (err: Error) => void): void;
+  terminate(): void;
 }
+
+/** Starts one worker thread running ./worker-core.ts's `serve` on its first message. */
+export type ThreadSpawner = () => ThreadHandle;
 
 /**
  * Worker threads started ahead of their data: a command can start them before it reads its data, so that their
  * start-up (about 0.1 s) overlaps the reading. Each is used by one evaluator.
  */
 export class WorkerPool {
-  readonly workers: Worker[];
+  readonly workers: ThreadHandle[];
   private used = false;
 
-  constructor(size: number) {
-    this.workers = Array.from({ length: size }, () => {
-      const w = spawnWorker();
-      w.unref(); // an idle pool never keeps the process alive
-      return w;
-    });
+  constructor(size: number, spawn: ThreadSpawner) {
+    this.workers = Array.from({ length: size }, spawn);
   }
 
   /** Takes the workers (once). */
-  take(count: number): Worker[] {
+  take(count: number): ThreadHandle[] {
     if (this.used || count > this.workers.length) throw new NnlearnError(`the pool has ${this.workers.length} workers, ${count} are needed`);
     this.used = true;
-    for (const w of this.workers.slice(count)) void w.terminate();
+    for (const w of this.workers.slice(count)) w.terminate();
     return this.workers.slice(0, count);
   }
 
   /** Stops the workers (when they were never used). */
   close(): void {
-    if (!this.used) for (const w of this.workers) void w.terminate();
+    if (!this.used) for (const w of this.workers) w.terminate();
     this.used = true;
   }
-}
-
-/** A started threaded evaluator (see ThreadedEvaluator). */
-export function createThreadedEvaluator(
-  sizes: readonly number[],
-  X: Matrix,
-  targets: Int32Array,
-  threads: number = defaultThreads(),
-  options: PartitionOptions = {},
-  pool?: WorkerPool,
-): Promise<ThreadedEvaluator> {
-  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
 }
 
 export class ThreadedEvaluator implements CostEvaluator {
@@ -123,7 +99,7 @@ export class ThreadedEvaluator implements CostEvaluator {
   private readonly sizes: readonly number[];
   private readonly m: number;
   private readonly local: WasmPartition;
-  private readonly workers: Worker[] = [];
+  private readonly workers: ThreadHandle[] = [];
   private readonly control: Int32Array;
   private readonly params: Float64Array;
   private readonly results: Float64Array[] = [];
@@ -137,8 +113,8 @@ export class ThreadedEvaluator implements CostEvaluator {
     X: Matrix,
     targets: Int32Array,
     threads: number,
-    options: PartitionOptions = {},
-    pool?: WorkerPool,
+    options: PartitionOptions,
+    pool: WorkerPool,
   ) {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`threads must be a whole number >= 1, got ${threads}`);
     this.sizes = [...sizes];
@@ -151,7 +127,7 @@ export class ThreadedEvaluator implements CostEvaluator {
     this.params = new Float64Array(new SharedArrayBuffer(P * 8));
     this.localSums = new Float64Array(P);
 
-    const workers = pool !== undefined ? pool.take(T - 1) : new WorkerPool(T - 1).take(T - 1);
+    const workers = pool.take(T - 1);
     const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((t * X.rows) / T));
     const block = (t: number) => {
       const r0 = bounds[t];
@@ -182,7 +158,7 @@ export class ThreadedEvaluator implements CostEvaluator {
       };
       const worker = workers[t - 1];
       worker.postMessage(input);
-      worker.on('error', (err) => {
+      worker.onError((err) => {
         this.error = err;
         Atomics.store(this.control, CONTROL.failed, 1);
         Atomics.notify(this.control, CONTROL.ready);
@@ -283,6 +259,6 @@ export class ThreadedEvaluator implements CostEvaluator {
     Atomics.store(this.control, CONTROL.command, COMMAND.exit);
     Atomics.add(this.control, CONTROL.generation, 1);
     Atomics.notify(this.control, CONTROL.generation);
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) w.terminate();
   }
 }

@@ -1,54 +1,10 @@
 /**
- * A worker thread of the threaded evaluator (./threaded.ts). It starts before its data is known (a pool can be
- * started while the data loads), compiles the kernels, then waits for one message with its block of examples,
- * lays it out once, and from then on waits for each evaluation, runs it, and writes its partial sums to shared
- * memory.
+ * Entry point of a Node worker thread of the threaded evaluator (see ./worker-core.ts). It starts before its data
+ * is known (a pool can be started while the data loads) and compiles the kernels meanwhile.
  */
 import { parentPort } from 'node:worker_threads';
-import { Matrix } from '../../linalg/matrix.js';
-import { wasmFlavor } from '../../linalg/wasm/instance.js';
-import { paramCount } from '../params.js';
-import { WasmPartition } from './partition.js';
-import { COMMAND, CONTROL, SPIN, type WorkerInput } from './threaded.js';
+import type { WorkerInput } from './threaded.js';
+import { serve, warmUp } from './worker-core.js';
 
-wasmFlavor(); // compile the module now, while the data is still on its way
+warmUp();
 parentPort?.once('message', (input: WorkerInput) => serve(input));
-
-function serve(input: WorkerInput): void {
-  const control = new Int32Array(input.control);
-  const params = new Float64Array(input.params);
-  const result = new Float64Array(input.result);
-  const P = paramCount(input.sizes);
-
-  let part: WasmPartition;
-  try {
-    part = new WasmPartition(input.sizes, new Matrix(input.rows, input.cols, new Float64Array(input.X)), new Int32Array(input.targets), input.options);
-  } catch (err) {
-    Atomics.store(control, CONTROL.failed, 1);
-    Atomics.notify(control, CONTROL.ready);
-    throw err;
-  }
-  const sums = result.subarray(0, P);
-  let generation = Atomics.load(control, CONTROL.generation);
-  Atomics.add(control, CONTROL.ready, 1);
-  Atomics.notify(control, CONTROL.ready);
-
-  for (;;) {
-    // between evaluations the optimizer runs for microseconds: spin briefly before sleeping
-    for (let spin = 0; spin < SPIN && Atomics.load(control, CONTROL.generation) === generation; spin++);
-    Atomics.wait(control, CONTROL.generation, generation);
-    generation = Atomics.load(control, CONTROL.generation);
-    const command = Atomics.load(control, CONTROL.command);
-    if (command === COMMAND.exit) break;
-    try {
-      if (command === COMMAND.predict) part.predict(params, new Int32Array(input.predictions, 0, input.rows));
-      else result[P] = part.run(params, command === COMMAND.gradient ? sums : null);
-    } catch (err) {
-      Atomics.store(control, CONTROL.failed, 1);
-      Atomics.notify(control, CONTROL.done);
-      throw err;
-    }
-    Atomics.add(control, CONTROL.done, 1);
-    Atomics.notify(control, CONTROL.done);
-  }
-}

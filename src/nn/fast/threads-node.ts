@@ -1,0 +1,51 @@
+/**
+ * Threads on Node: worker_threads for the threaded evaluator, as many as the machine has cores by default.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Matrix } from '../../linalg/matrix.js';
+import type { PartitionOptions } from './partition.js';
+import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+
+/** The default number of threads: the machine's cores. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * Starts a Node worker. From the compiled package it runs worker.js beside this file. When running the TypeScript
+ * sources (the tests, through tsx) it runs worker.ts through tsx's module hooks, which a worker must register
+ * itself (Node 20 does not pass `--import` hooks on to workers).
+ */
+export function spawnNodeWorker(): ThreadHandle {
+  let w: Worker;
+  if (!import.meta.url.endsWith('.ts')) {
+    w = new Worker(new URL('./worker.js', import.meta.url));
+  } else {
+    const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+    w = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
+  }
+  w.unref(); // an idle pool never keeps the process alive
+  return {
+    postMessage: (m) => w.postMessage(m),
+    onError: (listener) => w.on('error', listener),
+    terminate: () => void w.terminate(),
+  };
+}
+
+/** Node worker threads, started now (e.g. while the data loads). */
+export function startNodeWorkers(count: number): WorkerPool {
+  return new WorkerPool(count, spawnNodeWorker);
+}
+
+/** A started threaded evaluator on Node (see ThreadedEvaluator). */
+export function createThreadedEvaluator(
+  sizes: readonly number[],
+  X: Matrix,
+  targets: Int32Array,
+  threads: number = defaultThreads(),
+  options: PartitionOptions = {},
+  pool: WorkerPool = startNodeWorkers(Math.max(0, threads - 1)),
+): Promise<ThreadedEvaluator> {
+  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+}

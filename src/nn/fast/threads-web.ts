@@ -1,0 +1,43 @@
+/**
+ * Threads in browsers: Web Workers for the threaded evaluator. Shared memory needs a cross-origin isolated page
+ * (served with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`), and
+ * the evaluation blocks in Atomics.wait, which browsers allow in workers only: run the training in a worker.
+ */
+import type { Matrix } from '../../linalg/matrix.js';
+import type { PartitionOptions } from './partition.js';
+import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+
+/** The default number of threads in a browser: its logical processors. */
+export function defaultWebThreads(): number {
+  return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+}
+
+/** Whether this page can share memory between workers (SharedArrayBuffer and Atomics.wait in workers). */
+export function webThreadsAvailable(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/** A spawner of module Web Workers running `workerUrl` (the bundled ./worker-web.ts). */
+export function webWorkerSpawner(workerUrl: string | URL): () => ThreadHandle {
+  return () => {
+    const w = new Worker(workerUrl, { type: 'module' });
+    return {
+      postMessage: (m) => w.postMessage(m),
+      onError: (listener) => w.addEventListener('error', (e) => listener(new Error(e.message || 'worker error'))),
+      terminate: () => w.terminate(),
+    };
+  };
+}
+
+/** A started threaded evaluator in a browser worker (see ThreadedEvaluator). */
+export function createWebThreadedEvaluator(
+  sizes: readonly number[],
+  X: Matrix,
+  targets: Int32Array,
+  workerUrl: string | URL,
+  threads: number = defaultWebThreads(),
+  options: PartitionOptions = {},
+): Promise<ThreadedEvaluator> {
+  const pool = new WorkerPool(Math.max(0, threads - 1), webWorkerSpawner(workerUrl));
+  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+}

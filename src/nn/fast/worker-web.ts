@@ -1,0 +1,9 @@
+/**
+ * Entry point of a Web Worker of the threaded evaluator (see ./worker-core.ts), for browsers. Bundle it as a
+ * module worker beside the page (Vite: `new Worker(new URL('…/worker-web.js', import.meta.url), { type: 'module' })`).
+ */
+import type { WorkerInput } from './threaded.js';
+import { serve, warmUp } from './worker-core.js';
+
+warmUp();
+self.addEventListener('message', (e: MessageEvent<WorkerInput>) => serve(e.data), { once: true });
