@@ -65,8 +65,10 @@ def kernel(kind, ty, lanes, blocks, fma):
     name = f'{kind}Sparse{ty[1:]}'
     esz = 8 if ty == 'f64' else 4
     if kind == 'fwd':
-        doc = f'/** Forward product on CSR X ({ty}, hp a multiple of {lanes}): Z = [1 X]·Θᵀ in the Wt layout. */'
-        sig = f'export function {name}(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {{'
+        act = 'sigmoid64' if ty == 'f64' else 'sigmoid32to64'
+        doc = (f'/** Forward product on CSR X ({ty}, hp a multiple of {lanes}): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), '
+               f'also A = σ(Z) (f64), chunk by chunk while Z is in cache ({act}). */')
+        sig = f'export function {name}(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {{'
         head = None
     else:
         doc = (f'/** Backward product on CSC X ({ty}, hp a multiple of {lanes}): rows 1..n of Gt = Xᵀ·D in the Wt layout, '
@@ -98,6 +100,7 @@ def kernel(kind, ty, lanes, blocks, fma):
             lines += ['  ' + l for l in inner]
             lines.append('      }')
             lines.append('    }')
+        lines.append(f'    if (A != 0) {act}(Z + <usize>i0 * rowBytes, A + <usize>i0 * <usize>hp * 8, (i1 - i0) * hp);')
         return '\n'.join([doc, sig] + lines + ['  }', '}', ''])
     body = [block(kind, ty, lanes, nv, ch, fma) for nv, ch in blocks]
     return '\n'.join([doc, sig] + head + body + ['  }', '}', ''])
@@ -108,7 +111,7 @@ F32_BLOCKS = [(7, 1), (1, 4)]
 # rows per chunk of the forward product
 FWD_CHUNK = 64
 
-parts = [HEADER, "import { madd64, madd32 } from './ops';\n"]
+parts = [HEADER, "import { madd64, madd32 } from './ops';\nimport { sigmoid64, sigmoid32to64 } from './common';\n"]
 for kind in ('fwd', 'bwd'):
     parts.append(kernel(kind, 'f64', 2, F64_BLOCKS, False))
     parts.append(kernel(kind, 'f32', 4, F32_BLOCKS, False))

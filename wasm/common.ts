@@ -21,8 +21,11 @@ import { madd32, madd64 } from './ops';
 // Dense layer products, f64 (f64x2: 2 lanes), for the hidden layers and dense inputs. The forward loop keeps
 // 8 output units in 4 registers.
 
-/** Z[i] = Wt[0] + Σ_j A[i][j]·Wt[1 + j], A: m × n with row stride `sa` (in elements). */
-export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32, Z: usize): void {
+/**
+ * Z[i] = Wt[0] + Σ_j A[i][j]·Wt[1 + j], A: m × n with row stride `sa` (in elements); with Aout (not 0), also
+ * Aout[i] = σ(Z[i]) row by row, while the row is in cache.
+ */
+export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32, Z: usize, Aout: usize): void {
   const rowBytes = <usize>hp << 3;
   for (let i = 0; i < m; i++) {
     const ai = A + (<usize>i * <usize>sa << 3);
@@ -56,6 +59,7 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
       }
       v128.store(zi + off, a0);
     }
+    if (Aout != 0) sigmoid64(zi, Aout + <usize>i * rowBytes, hp);
   }
 }
 

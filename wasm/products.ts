@@ -9,9 +9,10 @@
 // Sums run over q in order, so results depend on the data only.
 
 import { madd64, madd32 } from './ops';
+import { sigmoid64, sigmoid32to64 } from './common';
 
-/** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout. */
-export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {
+/** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = σ(Z) (f64), chunk by chunk while Z is in cache (sigmoid64). */
+export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {
   const rowBytes = <usize>hp * 8;
   for (let i0 = 0; i0 < m; i0 += 64) {
     const i1 = min(m, i0 + 64);
@@ -114,11 +115,12 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         v128.store(zi + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
       }
     }
+    if (A != 0) sigmoid64(Z + <usize>i0 * rowBytes, A + <usize>i0 * <usize>hp * 8, (i1 - i0) * hp);
   }
 }
 
-/** Forward product on CSR X (f32, hp a multiple of 4): Z = [1 X]·Θᵀ in the Wt layout. */
-export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize): void {
+/** Forward product on CSR X (f32, hp a multiple of 4): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = σ(Z) (f64), chunk by chunk while Z is in cache (sigmoid32to64). */
+export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {
   const rowBytes = <usize>hp * 4;
   for (let i0 = 0; i0 < m; i0 += 64) {
     const i1 = min(m, i0 + 64);
@@ -190,6 +192,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         v128.store(zi + off, f32x4.add(f32x4.add(f32x4.add(a0, a0_1), a0_2), a0_3), 0);
       }
     }
+    if (A != 0) sigmoid32to64(Z + <usize>i0 * rowBytes, A + <usize>i0 * <usize>hp * 8, (i1 - i0) * hp);
   }
 }
 

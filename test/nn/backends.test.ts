@@ -62,6 +62,7 @@ for (const flavor of flavors) {
           const rs = a.alloc((m + 1) * 4), ro = a.alloc(nnz * 4), rv = a.alloc(nnz * esz);
           const cs = a.alloc((n + 1) * 4), co = a.alloc(nnz * 4), cv = a.alloc(nnz * esz);
           const Wt = a.alloc((n + 1) * hp * esz), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
+          const Aact = a.alloc(m * hp * 8), Aact2 = a.alloc(m * hp * 8);
           const Xd = a.alloc(m * n * 8), W64 = a.alloc((n + 1) * hp * 8), Z64 = a.alloc(m * hp * 8), D64 = a.alloc(m * hp * 8), G64 = a.alloc((n + 1) * hp * 8);
           const vals = (at: number, c: number) => (f32 ? a.f32(at, c) : a.f64(at, c));
           const rowStart = a.i32(rs, m + 1), rowOff = a.i32(ro, nnz), rowVal = vals(rv, nnz);
@@ -95,10 +96,10 @@ for (const flavor of flavors) {
             assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
           };
           if (f32) {
-            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z);
+            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact);
             k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
           } else {
-            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z);
+            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact);
             k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
           }
           check(vals(Z, m * hp), Zref, false, 'fwdSparse');
@@ -111,8 +112,13 @@ for (const flavor of flavors) {
           const G2 = Float64Array.from(vals(Gt, (n + 1) * hp), (v) => v / 2);
           G2.set(G.subarray(0, hp), 0);
           check(G2, Gref, true, 'bwdSparse accumulated');
-          k.fwdDense64(Xd, m, n, n, W64, hp, Z64);
+          k.fwdDense64(Xd, m, n, n, W64, hp, Z64, Aact2);
           check(a.f64(Z64, m * hp), Zref, false, 'fwdDense64');
+          // the fused sigmoid: A = σ(Z) for the hidden layers
+          const Aref = new Matrix(m, units);
+          for (let i = 0; i < Aref.data.length; i++) Aref.data[i] = sigmoidScalar(Zref.data[i]);
+          check(a.f64(Aact, m * hp), Aref, false, 'fwdSparse, fused sigmoid');
+          check(a.f64(Aact2, m * hp), Aref, false, 'fwdDense64, fused sigmoid');
           k.bwdDense64(Xd, m, n, n, D64, hp, G64);
           check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
         }),
@@ -120,7 +126,7 @@ for (const flavor of flavors) {
       );
     });
 
-    test('deltaBack64 equals (D·Θ(:, 2:end)) ∘ a(1 - a), with zero padding', () => {
+    test('deltaBack64 (and its f32 variant) equals (D·Θ(:, 2:end)) ∘ a(1 - a), with zero padding; row sums add up', () => {
       useWasmFlavor(flavor);
       const rng = new Random(11);
       for (const [m, K, n] of [[7, 3, 5], [4, 10, 25], [1, 1, 1], [6, 5, 9]]) {
@@ -146,6 +152,31 @@ for (const flavor of flavors) {
           for (let c = n; c < hp; c++) assert.equal(out[i * hp + c], 0, 'padding stays zero');
         }
         assert.ok(relNormDiff(got, ref.data) <= 1e-13);
+
+        // the f32 variant (rows padded to a multiple of 4) and the row sums of f64 and f32 deltas
+        const hp4 = Math.ceil(n / 4) * 4;
+        const pWr4 = a.alloc(K * hp4 * 8), pA4 = a.alloc(m * hp4 * 8), pD32 = a.alloc(m * hp4 * 4), pS = a.alloc(hp4 * 8), pS64 = a.alloc(hp * 8);
+        const wr4 = a.f64(pWr4, K * hp4), av4 = a.f64(pA4, m * hp4);
+        for (let r = 0; r < K; r++) for (let c = 0; c < n; c++) wr4[r * hp4 + c] = T.get(r, c + 1);
+        for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) av4[i * hp4 + c] = A.get(i, c);
+        k.deltaBack64to32(pDn, m, K, kp, pWr4, hp4, pA4, pD32);
+        const d32 = a.f32(pD32, m * hp4);
+        const got32 = new Float64Array(m * n);
+        for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) got32[i * n + c] = d32[i * hp4 + c];
+        assert.ok(relNormDiff(got32, ref.data) <= 1e-7, 'deltaBack64to32');
+        k.sumRows32to64(pD32, m, hp4, pS);
+        k.sumRows64(pD, m, hp, pS64);
+        const dOut = a.f64(pD, m * hp); // views taken after the last allocation (growing memory detaches them)
+        for (let c = 0; c < n; c++) {
+          let s32 = 0;
+          let s64 = 0;
+          for (let i = 0; i < m; i++) {
+            s32 += d32[i * hp4 + c];
+            s64 += dOut[i * hp + c];
+          }
+          assert.ok(Math.abs(a.f64(pS, hp4)[c] - s32) <= 1e-12 * Math.max(1, Math.abs(s32)), 'sumRows32to64');
+          assert.ok(Math.abs(a.f64(pS64, hp)[c] - s64) <= 1e-12 * Math.max(1, Math.abs(s64)), 'sumRows64');
+        }
       }
     });
 

@@ -238,32 +238,32 @@ export class WasmPartition {
       off += layer.nOut * w1;
     }
 
-    // Forward.
+    // Forward: each product also applies the sigmoid for a hidden layer (A = σ(Z), fused); the output layer's
+    // activations, deltas and cost terms come from outputLayer.
     let cost = 0;
     for (let l = 0; l < L; l++) {
       const layer = layers[l];
+      const hidden = l < L - 1;
+      const A = hidden ? layer.A : 0;
       if (l === 0) {
         if (f32) {
           k.narrow(layer.Wt, this.f32.Wt, (layer.nIn + 1) * layer.hp);
-          k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z);
-          if (L > 1) {
-            // a hidden layer: its sigmoid in f32x4 too, straight into the f64 activations
-            k.sigmoid32to64(this.f32.Z, layer.A, m * layer.hp);
-            continue;
-          }
-          k.widen(this.f32.Z, layer.Z, m * layer.hp);
+          k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z, A);
+          if (!hidden) k.widen(this.f32.Z, layer.Z, m * layer.hp);
         } else if (this.sparse) {
-          k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z);
+          k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z, A);
         } else {
-          k.fwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.Wt, layer.hp, layer.Z);
+          k.fwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.Wt, layer.hp, layer.Z, A);
         }
       } else {
         const prev = layers[l - 1];
-        k.fwdDense64(prev.A, m, prev.nOut, prev.hp, layer.Wt, layer.hp, layer.Z);
+        k.fwdDense64(prev.A, m, prev.nOut, prev.hp, layer.Wt, layer.hp, layer.Z, A);
       }
-      if (l < L - 1) k.sigmoid64(layer.Z, layer.A, m * layer.hp);
-      else if (f32) cost = k.outputLayer32(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
-      else cost = k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
+      if (!hidden) {
+        cost = f32
+          ? k.outputLayer32(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D)
+          : k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
+      }
     }
     if (gradSums === null) return cost;
     if (gradSums.length !== params.length) throw new ShapeError(`the gradient buffer has ${gradSums.length} entries but there are ${params.length} parameters`);
