@@ -173,13 +173,13 @@ function wall(cmd: string, args: string[]): { seconds: number; stdout: string } 
   return { seconds, stdout: r.stdout };
 }
 const nnlearnArgs = [join(root, 'bin', 'nnlearn.js'), 'train', '--data', dataFile, '--init', init, '--max-iter', String(iters), '--lambda', '1', '--quiet', '--json', '--out', join(tmp, 'model.json')];
-const runs = [0, 1, 2].map(() => wall('node', nnlearnArgs));
+const runs = [0, 1, 2, 3, 4].map(() => wall('node', nnlearnArgs));
 const ours = JSON.parse(runs[0].stdout) as { cost: number; costHistory: number[] };
 const oursSeconds = median(runs.map((r) => r.seconds));
 log(`${`nnlearn train, ${iters} iterations`.padEnd(28)} ${oursSeconds.toFixed(2).padStart(8)} s (process), final cost ${ours.cost.toFixed(6)}`);
 let peerTrain: { seconds: number; cost: number; history50: number } | undefined;
 if (version !== undefined) {
-  const pruns = [0, 1, 2].map(() => wall('python3', [join(root, 'bench', 'peer', 'nn_numpy.py'), 'train', dataFile, init, String(iters)]));
+  const pruns = [0, 1, 2, 3, 4].map(() => wall('python3', [join(root, 'bench', 'peer', 'nn_numpy.py'), 'train', dataFile, init, String(iters)]));
   const theirs = JSON.parse(pruns[0].stdout) as { cost: number; costHistory: number[] };
   let history50 = 0;
   for (let i = 0; i < Math.min(50, theirs.costHistory.length, ours.costHistory.length); i++) {

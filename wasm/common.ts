@@ -443,7 +443,34 @@ export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, h
     const dn = Dn + <usize>i * kBytes;
     const ai = A + <usize>i * rowBytes;
     const di = Dout + <usize>i * outBytes;
-    for (let b = 0; b < hp; b += 4) {
+    let b = 0;
+    // 8 units (4 independent chains) at a time, then 4
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = f64x2.splat(0);
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let k = 0; k < K; k++) {
+        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
+        const w = Wr + <usize>k * rowBytes + off;
+        a0 = madd64(d, v128.load(w), a0);
+        a1 = madd64(d, v128.load(w, 16), a1);
+        a2 = madd64(d, v128.load(w, 32), a2);
+        a3 = madd64(d, v128.load(w, 48), a3);
+      }
+      const x0 = v128.load(ai + off);
+      const x1 = v128.load(ai + off, 16);
+      const x2 = v128.load(ai + off, 32);
+      const x3 = v128.load(ai + off, 48);
+      const l0 = f32x4.demote_f64x2_zero(f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
+      const h0 = f32x4.demote_f64x2_zero(f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))));
+      const l1 = f32x4.demote_f64x2_zero(f64x2.mul(a2, f64x2.mul(x2, f64x2.sub(one, x2))));
+      const h1 = f32x4.demote_f64x2_zero(f64x2.mul(a3, f64x2.mul(x3, f64x2.sub(one, x3))));
+      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l0, h0, 0, 1, 4, 5));
+      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l1, h1, 0, 1, 4, 5), 16);
+    }
+    for (; b < hp; b += 4) {
       const off = <usize>b << 3;
       let a0 = f64x2.splat(0);
       let a1 = a0;
