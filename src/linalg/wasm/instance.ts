@@ -90,9 +90,17 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-/** A new instance of the kernels, with its own memory. */
-export function instantiate(): WasmKernels {
-  return new WebAssembly.Instance(module().module, {}).exports as unknown as WasmKernels;
+/**
+ * The compiled module, to hand to worker threads (postMessage carries a WebAssembly.Module), so that every thread
+ * runs the very same build: a worker deciding for itself could pick the other build and change the sums.
+ */
+export function compiledModule(): WebAssembly.Module {
+  return module().module;
+}
+
+/** A new instance of the kernels (of `compiled`, or of this thread's module), with its own memory. */
+export function instantiate(compiled?: WebAssembly.Module): WasmKernels {
+  return new WebAssembly.Instance(compiled ?? module().module, {}).exports as unknown as WasmKernels;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface PartitionOptions {
   precision?: Precision;
   /** force the dense or the sparse input kernels; default: by density */
   sparse?: boolean;
+  /** the compiled kernels to instantiate (threads share the caller's); default: this thread's */
+  module?: WebAssembly.Module;
 }
 
 interface Layer {
@@ -82,7 +84,7 @@ export class WasmPartition {
     // f32 runs the input layer on the sparse f32 kernels only
     if (this.precision === 'f32') this.sparse = true;
 
-    this.k = instantiate();
+    this.k = instantiate(options.module);
     const a = new Arena(this.k);
     this.arena = a;
     const L = sizes.length - 1;

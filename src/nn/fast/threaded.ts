@@ -14,6 +14,7 @@ import { Matrix } from '../../linalg/matrix.js';
 import { paramCount } from '../params.js';
 import { finishCost, type CostEvaluator } from './evaluator.js';
 import { WasmPartition, type PartitionOptions, type Precision } from './partition.js';
+import { compiledModule } from '../../linalg/wasm/instance.js';
 
 /** Slots of the control array shared with the workers. */
 export const CONTROL = {
@@ -150,7 +151,8 @@ export class ThreadedEvaluator implements CostEvaluator {
         cols: X.cols,
         X: Xs,
         targets: ts,
-        options,
+        // every thread instantiates the caller's compiled module: the same build everywhere, the same sums
+        options: { ...options, module: compiledModule() },
         control: this.control.buffer as SharedArrayBuffer,
         params: this.params.buffer as SharedArrayBuffer,
         result,

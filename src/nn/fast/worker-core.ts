@@ -4,15 +4,9 @@
  * its partial sums to shared memory. The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
 import { Matrix } from '../../linalg/matrix.js';
-import { wasmFlavor } from '../../linalg/wasm/instance.js';
 import { paramCount } from '../params.js';
 import { WasmPartition } from './partition.js';
 import { COMMAND, CONTROL, SPIN, type WorkerInput } from './threaded.js';
-
-/** Compiles the kernels (a worker calls it on start, while its data is still on the way). */
-export function warmUp(): void {
-  wasmFlavor();
-}
 
 export function serve(input: WorkerInput): void {
   const control = new Int32Array(input.control);

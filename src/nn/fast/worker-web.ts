@@ -3,7 +3,6 @@
  * module worker beside the page (Vite: `new Worker(new URL('…/worker-web.js', import.meta.url), { type: 'module' })`).
  */
 import type { WorkerInput } from './threaded.js';
-import { serve, warmUp } from './worker-core.js';
+import { serve } from './worker-core.js';
 
-warmUp();
 self.addEventListener('message', (e: MessageEvent<WorkerInput>) => serve(e.data), { once: true });
