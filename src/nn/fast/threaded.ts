@@ -51,6 +51,8 @@ export interface WorkerInput {
 }
 
 const WAIT_MS = 60_000;
+/** Evaluations at zero weights each thread runs while the others start (see worker-core.ts). */
+export const WARM_UP_RUNS = 2;
 /** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
 export const SPIN = 20_000;
 
@@ -183,6 +185,9 @@ export class ThreadedEvaluator implements CostEvaluator {
    * code with the help of the creating thread's event loop (in browsers, and in Node under a module loader).
    */
   async ready(): Promise<this> {
+    // warm up this thread's code too, while the workers start
+    const zeros = new Float64Array(this.localSums.length);
+    for (let w = 0; w < WARM_UP_RUNS; w++) this.local.run(zeros, this.localSums);
     const deadline = Date.now() + WAIT_MS;
     while (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
       if (Atomics.load(this.control, CONTROL.failed) !== 0 || Date.now() > deadline) {

@@ -6,7 +6,7 @@
 import { Matrix } from '../../linalg/matrix.js';
 import { paramCount } from '../params.js';
 import { WasmPartition } from './partition.js';
-import { COMMAND, CONTROL, SPIN, type WorkerInput } from './threaded.js';
+import { COMMAND, CONTROL, SPIN, WARM_UP_RUNS, type WorkerInput } from './threaded.js';
 
 export function serve(input: WorkerInput): void {
   const control = new Int32Array(input.control);
@@ -23,6 +23,10 @@ export function serve(input: WorkerInput): void {
     throw err;
   }
   const sums = result.subarray(0, P);
+  // Two evaluations at zero weights compile and optimise the code paths before the first real one (it would
+  // otherwise run several times slower, while the caller waits); the results are discarded.
+  const zeros = new Float64Array(P);
+  for (let w = 0; w < WARM_UP_RUNS; w++) part.run(zeros, sums);
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
