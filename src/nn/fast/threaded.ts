@@ -16,19 +16,22 @@ import { finishCost, type CostEvaluator } from './evaluator.js';
 import { WasmPartition, type PartitionOptions, type Precision } from './partition.js';
 import { compiledModule } from '../../linalg/wasm/instance.js';
 
-/** Slots of the control array shared with the workers. */
+/**
+ * Slots of the control array shared with the workers. Each worker reports the generation it finished in its own
+ * slot (finished + its index), so that the caller waits for exactly this generation from exactly these workers:
+ * a counter could be fooled by a late or repeated report.
+ */
 export const CONTROL = {
   /** bumped by the caller to start an evaluation */
   generation: 0,
-  /** what to do: 1 cost and gradient, 2 cost only, 3 exit */
+  /** what to do: 1 cost and gradient, 2 cost only, 3 exit, 4 predict */
   command: 1,
-  /** workers that finished the current generation */
-  done: 2,
   /** workers ready after start-up */
   ready: 3,
   /** set to 1 by a worker that failed */
   failed: 4,
-  length: 8,
+  /** worker w (0-based) stores the last generation it finished at finished + w */
+  finished: 8,
 } as const;
 
 export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4 } as const;
@@ -48,6 +51,8 @@ export interface WorkerInput {
   result: SharedArrayBuffer;
   /** the block's predictions (command predict) */
   predictions: SharedArrayBuffer;
+  /** this worker's index (0-based), for its slot in the control array */
+  index: number;
 }
 
 const WAIT_MS = 60_000;
@@ -126,7 +131,7 @@ export class ThreadedEvaluator implements CostEvaluator {
     const T = Math.min(threads, Math.max(1, X.rows));
     this.threads = T;
     const P = paramCount(sizes);
-    this.control = new Int32Array(new SharedArrayBuffer(CONTROL.length * 4));
+    this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
     this.params = new Float64Array(new SharedArrayBuffer(P * 8));
     this.localSums = new Float64Array(P);
 
@@ -159,6 +164,7 @@ export class ThreadedEvaluator implements CostEvaluator {
         params: this.params.buffer as SharedArrayBuffer,
         result,
         predictions,
+        index: t - 1,
       };
       const worker = workers[t - 1];
       worker.postMessage(input);
@@ -166,7 +172,7 @@ export class ThreadedEvaluator implements CostEvaluator {
         this.error = err;
         Atomics.store(this.control, CONTROL.failed, 1);
         Atomics.notify(this.control, CONTROL.ready);
-        Atomics.notify(this.control, CONTROL.done);
+        for (let w = 0; w < this.threads - 1; w++) Atomics.notify(this.control, CONTROL.finished + w);
       });
       this.workers.push(worker);
     }
@@ -199,22 +205,34 @@ export class ThreadedEvaluator implements CostEvaluator {
     return this;
   }
 
-  private waitFor(slot: number, target: number, what: string): void {
-    // The workers usually finish within microseconds of this thread: spin briefly before sleeping in the kernel.
-    for (let spin = 0; spin < SPIN && Atomics.load(this.control, slot) < target; spin++);
+  /** Starts generation `command` on every worker; returns the generation. */
+  private start(command: number): number {
+    Atomics.store(this.control, CONTROL.command, command);
+    const generation = Atomics.add(this.control, CONTROL.generation, 1) + 1;
+    Atomics.notify(this.control, CONTROL.generation);
+    return generation;
+  }
+
+  /** Waits until every worker has finished `generation`. */
+  private waitFor(generation: number, what: string): void {
     const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      if (Atomics.load(this.control, CONTROL.failed) !== 0) {
-        this.close();
-        throw new NnlearnError(`a worker thread failed to ${what}: ${this.error?.message ?? 'unknown error'} (--threads 1 runs without them)`);
+    for (let w = 0; w < this.threads - 1; w++) {
+      const slot = CONTROL.finished + w;
+      // The workers usually finish within microseconds of this thread: spin briefly before sleeping in the kernel.
+      for (let spin = 0; spin < SPIN && Atomics.load(this.control, slot) !== generation; spin++);
+      for (;;) {
+        if (Atomics.load(this.control, CONTROL.failed) !== 0) {
+          this.close();
+          throw new NnlearnError(`a worker thread failed to ${what}: ${this.error?.message ?? 'unknown error'} (--threads 1 runs without them)`);
+        }
+        const v = Atomics.load(this.control, slot);
+        if (v === generation) break;
+        if (Date.now() > deadline) {
+          this.close();
+          throw new NnlearnError(`worker threads did not ${what} within ${WAIT_MS / 1000} s`);
+        }
+        Atomics.wait(this.control, slot, v, 100);
       }
-      const v = Atomics.load(this.control, slot);
-      if (v >= target) return;
-      if (Date.now() > deadline) {
-        this.close();
-        throw new NnlearnError(`worker threads did not ${what} within ${WAIT_MS / 1000} s`);
-      }
-      Atomics.wait(this.control, slot, v, 100);
     }
   }
 
@@ -222,16 +240,14 @@ export class ThreadedEvaluator implements CostEvaluator {
     if (this.closed) throw new NnlearnError('the evaluator is closed');
     if (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) throw new NnlearnError('the worker threads have not started: await ready() first');
     const T = this.threads;
+    let generation = 0;
     if (T > 1) {
       this.params.set(params);
-      Atomics.store(this.control, CONTROL.command, grad === null ? COMMAND.costOnly : COMMAND.gradient);
-      Atomics.store(this.control, CONTROL.done, 0);
-      Atomics.add(this.control, CONTROL.generation, 1);
-      Atomics.notify(this.control, CONTROL.generation);
+      generation = this.start(grad === null ? COMMAND.costOnly : COMMAND.gradient);
     }
     let terms = this.local.run(params, grad === null ? null : this.localSums);
     if (T > 1) {
-      this.waitFor(CONTROL.done, T - 1, 'evaluate');
+      this.waitFor(generation, 'evaluate');
       // Fixed order: block 0, then 1, 2, …
       const P = params.length;
       for (const r of this.results) {
@@ -245,16 +261,14 @@ export class ThreadedEvaluator implements CostEvaluator {
   predictTargets(params: Float64Array): Int32Array {
     if (this.closed) throw new NnlearnError('the evaluator is closed');
     const out = new Int32Array(this.m);
+    let generation = 0;
     if (this.threads > 1) {
       this.params.set(params);
-      Atomics.store(this.control, CONTROL.command, COMMAND.predict);
-      Atomics.store(this.control, CONTROL.done, 0);
-      Atomics.add(this.control, CONTROL.generation, 1);
-      Atomics.notify(this.control, CONTROL.generation);
+      generation = this.start(COMMAND.predict);
     }
     this.local.predict(params, out.subarray(0, this.local.m));
     if (this.threads > 1) {
-      this.waitFor(CONTROL.done, this.threads - 1, 'predict');
+      this.waitFor(generation, 'predict');
       for (const p of this.predictions) out.set(p.view, p.r0);
     }
     return out;
@@ -263,9 +277,7 @@ export class ThreadedEvaluator implements CostEvaluator {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.control, CONTROL.command, COMMAND.exit);
-    Atomics.add(this.control, CONTROL.generation, 1);
-    Atomics.notify(this.control, CONTROL.generation);
+    this.start(COMMAND.exit);
     for (const w of this.workers) w.terminate();
   }
 }

@@ -27,6 +27,7 @@ export function serve(input: WorkerInput): void {
   // otherwise run several times slower, while the caller waits); the results are discarded.
   const zeros = new Float64Array(P);
   for (let w = 0; w < WARM_UP_RUNS; w++) part.run(zeros, sums);
+  const finished = CONTROL.finished + input.index;
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
@@ -43,10 +44,10 @@ export function serve(input: WorkerInput): void {
       else result[P] = part.run(params, command === COMMAND.gradient ? sums : null);
     } catch (err) {
       Atomics.store(control, CONTROL.failed, 1);
-      Atomics.notify(control, CONTROL.done);
+      Atomics.notify(control, finished);
       throw err;
     }
-    Atomics.add(control, CONTROL.done, 1);
-    Atomics.notify(control, CONTROL.done);
+    Atomics.store(control, finished, generation);
+    Atomics.notify(control, finished);
   }
 }
