@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
-import { createEvaluator, type CostEvaluator } from '../nn/fast/evaluator.js';
+import { createEvaluator, wasmSupports, type CostEvaluator } from '../nn/fast/evaluator.js';
+import { COURSE_ARCHITECTURE, type Architecture } from '../nn/activations.js';
 import type { Precision } from '../nn/fast/partition.js';
 import type { WorkerPool } from '../nn/fast/threaded.js';
 import { createThreadedEvaluator, defaultThreads, startNodeWorkers } from '../nn/fast/threads-node.js';
@@ -61,11 +62,13 @@ export async function prepareEvaluator(
   labels: LabelConvention,
   choice: BackendChoice,
   pool?: WorkerPool,
+  architecture: Architecture = COURSE_ARCHITECTURE,
 ): Promise<CostEvaluator> {
   const targets = labelsToTargets(y, sizes[sizes.length - 1], labels);
-  if (choice.backend === 'reference' || choice.threads === 1 || X.rows < 2) {
+  // the wasm kernels run the course's sigmoid network; other architectures train on the reference
+  if (choice.backend === 'reference' || choice.threads === 1 || X.rows < 2 || !wasmSupports(architecture)) {
     pool?.close();
-    return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision });
+    return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture });
   }
   return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision }, pool);
 }

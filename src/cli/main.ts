@@ -14,6 +14,7 @@ import { registerDisplay, registerHidden } from './commands/display.js';
 import { registerLearningRates } from './commands/learning-rates.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerExercise } from './commands/exercise.js';
+import { registerDescribe } from './commands/describe.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
@@ -77,6 +78,7 @@ export function buildProgram(io: Io): Command {
   registerHidden(program, io);
   registerLearningRates(program, io);
   registerSweep(program, io);
+  registerDescribe(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({

@@ -20,7 +20,7 @@ import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseA
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams, checkLayerSizes } from './params.js';
-import { sigmoidScalar } from './sigmoid.js';
+import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Architecture } from './activations.js';
 
 export interface CostResult {
   /** J(Θ) */
@@ -40,6 +40,8 @@ export class Workspace {
   readonly Z: Matrix[];
   readonly A: Matrix[];
   readonly D: Matrix[];
+  /** log Σ_k e^{z_ik} of each example's output (softmax outputs) */
+  readonly logSumExp: Float64Array;
 
   constructor(sizes: readonly number[], m: number) {
     checkLayerSizes(sizes);
@@ -48,6 +50,7 @@ export class Workspace {
     this.Z = [new Matrix(0, 0)];
     this.A = [new Matrix(0, 0)];
     this.D = [new Matrix(0, 0)];
+    this.logSumExp = new Float64Array(m);
     for (let l = 1; l < sizes.length; l++) {
       this.Z.push(new Matrix(m, sizes[l]));
       this.A.push(new Matrix(m, sizes[l]));
@@ -82,6 +85,8 @@ export interface CostOptions {
   workspace?: Workspace;
   /** false: the cost only, no backpropagation (the gradient is left untouched) */
   gradient?: boolean;
+  /** hidden activation and output layer; default the course's sigmoid network */
+  architecture?: Architecture;
 }
 
 /** Checks that the data fits the network, with messages that name both sides. */
@@ -94,26 +99,31 @@ export function checkData(sizes: readonly number[], X: Matrix, targets: ArrayLik
   }
 }
 
-/** Forward pass: fills ws.Z and ws.A for every layer. Returns the output activations A(L): m×K. */
-export function forward(thetas: readonly Matrix[], X: Matrix, ws: Workspace): Matrix {
+/**
+ * Forward pass: fills ws.Z and ws.A for every layer (hidden layers through `arch.activation`, the output layer
+ * through `arch.output`; a softmax output also fills ws.logSumExp). Returns the output activations A(L): m×K.
+ */
+export function forward(thetas: readonly Matrix[], X: Matrix, ws: Workspace, arch: Architecture = COURSE_ARCHITECTURE): Matrix {
   let prev = X;
   const sparse = ws.sparseInput(X);
-  for (let l = 1; l <= thetas.length; l++) {
+  const L = thetas.length;
+  for (let l = 1; l <= L; l++) {
     const Z = ws.Z[l];
     const A = ws.A[l];
     if (l === 1 && sparse !== undefined) sparseAffineABt(sparse, thetas[0], Z);
     else affineABt(prev, thetas[l - 1], Z);
-    const z = Z.data;
-    const a = A.data;
-    for (let i = 0; i < z.length; i++) a[i] = sigmoidScalar(z[i]);
+    if (l < L) activate(arch.activation, Z.data, A.data);
+    else if (arch.output === 'softmax') softmaxRows(Z.data, A.data, Z.rows, Z.cols, ws.logSumExp);
+    else activate('sigmoid', Z.data, A.data);
     prev = A;
   }
   return prev;
 }
 
 /**
- * J(Θ) and ∂J/∂Θ for a sigmoid network with layer sizes `sizes`, unrolled parameters `params`, data X (m×n)
- * and targets (the 0-based output unit of each example; see labelsToTargets).
+ * J(Θ) and ∂J/∂Θ for a network with layer sizes `sizes` (the course's sigmoid network unless
+ * `options.architecture` says otherwise), unrolled parameters `params`, data X (m×n) and targets (the 0-based
+ * output unit of each example; see labelsToTargets).
  */
 export function costFunction(
   sizes: readonly number[],
@@ -134,18 +144,26 @@ export function costFunction(
     throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${params.length} parameters`);
   }
 
-  const H = forward(thetas, X, ws);
+  const arch = options.architecture ?? COURSE_ARCHITECTURE;
+  const H = forward(thetas, X, ws, arch);
 
   // Cost: the m×K summands, summed as NumPy's np.sum does, then scaled as the notebook does.
   const terms = ws.D[L].data; // δ(L) is written after the terms are summed
   const z = ws.Z[L].data;
   const h = H.data;
-  for (let i = 0; i < m; i++) {
-    const t = targets[i];
-    const row = i * K;
-    for (let k = 0; k < K; k++) terms[row + k] = crossEntropyTerm(z[row + k], h[row + k], k === t ? 1 : 0);
+  let J: number;
+  if (arch.output === 'softmax') {
+    // log h_t = z_t - log Σ_k e^{z_k}: one term per example, finite however large the z
+    for (let i = 0; i < m; i++) terms[i] = z[i * K + targets[i]] - ws.logSumExp[i];
+    J = (-1 / m) * pairwiseSum(terms, 0, m);
+  } else {
+    for (let i = 0; i < m; i++) {
+      const t = targets[i];
+      const row = i * K;
+      for (let k = 0; k < K; k++) terms[row + k] = crossEntropyTerm(z[row + k], h[row + k], k === t ? 1 : 0);
+    }
+    J = (-1 / m) * pairwiseSum(terms, 0, m * K);
   }
-  let J = (-1 / m) * pairwiseSum(terms, 0, m * K);
   if (lambda !== 0) {
     let reg = 0;
     for (const T of thetas) reg += sumSquares(T, 1);
@@ -170,12 +188,10 @@ export function costFunction(
     else affineAtB(ws.D[l], Aprev, G);
     scaleAndRegularize(G, thetas[l - 1], 1 / m, lambda / m);
     if (l > 1) {
-      // δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ A(l)∘(1 - A(l))
+      // δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ g'(Z(l)); for the sigmoid g' = A(l)∘(1 - A(l))
       const D = ws.D[l - 1];
       matmulSkipBias(ws.D[l], thetas[l - 1], D);
-      const d = D.data;
-      const a = ws.A[l - 1].data;
-      for (let i = 0; i < d.length; i++) d[i] *= a[i] * (1 - a[i]);
+      activateBackward(arch.activation, ws.Z[l - 1].data, ws.A[l - 1].data, D.data);
     }
   }
   return { cost: J, grad };

@@ -8,7 +8,8 @@
  * ‖numgrad - grad‖ / ‖numgrad + grad‖, which should be below 1e-9.
  */
 import { Matrix } from '../linalg/matrix.js';
-import { costFunction } from './cost.js';
+import { costFunction, Workspace } from './cost.js';
+import { checkArchitecture, type Activation, type OutputKind } from './activations.js';
 import { debugInitializeWeights } from './init.js';
 import { unrollParams } from './params.js';
 
@@ -48,6 +49,11 @@ export interface GradientCheck {
   relativeDifference: number;
   /** the cost at the debug parameters */
   cost: number;
+  /**
+   * The smallest |z| over the hidden units: how far the debug network sits from ReLU's kink at 0. The central
+   * difference is only valid when no z crosses 0 within ±ε of a weight change.
+   */
+  minAbsHiddenZ: number;
 }
 
 export interface CheckOptions {
@@ -55,6 +61,10 @@ export interface CheckOptions {
   layers?: readonly number[];
   /** number of debug examples; default 5 */
   m?: number;
+  /** hidden activation; default sigmoid */
+  activation?: Activation;
+  /** output layer; default sigmoid */
+  output?: OutputKind;
 }
 
 /** Euclidean norm with scaling, so that tiny or huge gradients neither underflow nor overflow. */
@@ -82,8 +92,12 @@ export function checkNNGradients(lambda = 0, options: CheckOptions = {}): Gradie
   const targets = new Int32Array(m);
   for (let i = 0; i < m; i++) targets[i] = (i + 1) % K;
   const params = unrollParams(thetas);
-  const J = (t: Float64Array): number => costFunction(sizes, t, X, targets, lambda, { gradient: false }).cost;
-  const { cost, grad } = costFunction(sizes, params, X, targets, lambda);
+  const architecture = checkArchitecture({ activation: options.activation, output: options.output });
+  const J = (t: Float64Array): number => costFunction(sizes, t, X, targets, lambda, { gradient: false, architecture }).cost;
+  const ws = new Workspace(sizes, m);
+  const { cost, grad } = costFunction(sizes, params, X, targets, lambda, { architecture, workspace: ws });
+  let minAbsHiddenZ = Infinity;
+  for (let l = 1; l + 1 < sizes.length; l++) for (const z of ws.Z[l].data) minAbsHiddenZ = Math.min(minAbsHiddenZ, Math.abs(z));
   const numerical = computeNumericalGradient(J, params);
   const diff = new Float64Array(grad.length);
   const sum = new Float64Array(grad.length);
@@ -91,5 +105,5 @@ export function checkNNGradients(lambda = 0, options: CheckOptions = {}): Gradie
     diff[i] = numerical[i] - grad[i];
     sum[i] = numerical[i] + grad[i];
   }
-  return { sizes, numerical, analytic: grad, relativeDifference: norm(diff) / norm(sum), cost };
+  return { sizes, numerical, analytic: Float64Array.from(grad), relativeDifference: norm(diff) / norm(sum), cost, minAbsHiddenZ };
 }

@@ -11,15 +11,18 @@ import { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
 
 export interface InitOptions {
-  /** ε: a number, or 'sqrt6' for √6/√(L_in + L_out). Default 0.12. */
-  epsilon?: number | 'sqrt6';
+  /**
+   * ε: a number, or 'sqrt6' for √6/√(L_in + L_out), or 'he' for He et al.'s rule for ReLU units (uniform in
+   * ±√6/√L_in, variance 2/L_in; biases 0). Default 0.12.
+   */
+  epsilon?: number | 'sqrt6' | 'he';
   /** the generator to draw from (or a seed for a new one); default seed 0 */
   rng?: Random | number;
 }
 
 /** ε for a layer with L_in inputs and L_out outputs. */
-export function initEpsilon(lIn: number, lOut: number, epsilon: number | 'sqrt6' = 0.12): number {
-  const e = epsilon === 'sqrt6' ? Math.sqrt(6) / Math.sqrt(lIn + lOut) : epsilon;
+export function initEpsilon(lIn: number, lOut: number, epsilon: number | 'sqrt6' | 'he' = 0.12): number {
+  const e = epsilon === 'sqrt6' ? Math.sqrt(6) / Math.sqrt(lIn + lOut) : epsilon === 'he' ? Math.sqrt(6 / lIn) : epsilon;
   if (!(e > 0) || !Number.isFinite(e)) throw new ValueError(`epsilon must be a positive number, got ${epsilon}`);
   return e;
 }
@@ -34,6 +37,8 @@ export function randInitializeWeights(lIn: number, lOut: number, options: InitOp
   const W = rng.rand(lOut, 1 + lIn);
   const d = W.data;
   for (let i = 0; i < d.length; i++) d[i] = d[i] * 2 * eps - eps;
+  // He et al. (2015, "Delving deep into rectifiers") start the biases at 0
+  if (options.epsilon === 'he') for (let r = 0; r < lOut; r++) d[r * (1 + lIn)] = 0;
   return W;
 }
 

@@ -11,6 +11,7 @@ import type { LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { MatFile, writeMat } from '../data/mat.js';
 import { Network } from './network.js';
+import { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind } from './activations.js';
 
 export const MODEL_FORMAT = 'nnlearn-model';
 export const MODEL_VERSION = 1;
@@ -19,8 +20,8 @@ export interface ModelJson {
   format: typeof MODEL_FORMAT;
   version: number;
   layers: number[];
-  activation: 'sigmoid';
-  output: 'sigmoid';
+  activation: Activation;
+  output: OutputKind;
   labels: LabelConvention;
   /** how an input row is laid out as a picture, when the inputs are images */
   image?: ImageShape;
@@ -35,8 +36,8 @@ export function modelToJson(net: Network, meta?: Record<string, unknown>): Model
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     layers: [...net.sizes],
-    activation: 'sigmoid',
-    output: 'sigmoid',
+    activation: net.activation,
+    output: net.output,
     labels: net.labels,
     ...(net.image ? { image: net.image } : {}),
     thetas: net.thetas.map((t) => t.toRows()),
@@ -61,8 +62,11 @@ export function modelFromJson(text: string, source = 'the model'): Network {
   if (o.version !== MODEL_VERSION) {
     fail(`model version ${JSON.stringify(o.version)}, but this nnlearn reads version ${MODEL_VERSION}`);
   }
-  if (o.activation !== 'sigmoid' || o.output !== 'sigmoid') {
-    fail(`unsupported activation ${JSON.stringify(o.activation)} / output ${JSON.stringify(o.output)}`);
+  if (!ACTIVATIONS.includes(o.activation as Activation) || !OUTPUTS.includes(o.output as OutputKind)) {
+    fail(
+      `unsupported activation ${JSON.stringify(o.activation)} / output ${JSON.stringify(o.output)} ` +
+        `(this nnlearn knows ${ACTIVATIONS.join(', ')} / ${OUTPUTS.join(', ')})`,
+    );
   }
   if (o.labels !== 'course' && o.labels !== 'zero-based') fail(`unknown label convention ${JSON.stringify(o.labels)}`);
   if (!Array.isArray(o.layers) || !o.layers.every((s) => Number.isInteger(s) && s > 0) || o.layers.length < 2) {
@@ -97,7 +101,12 @@ export function modelFromJson(text: string, source = 'the model'): Network {
     if (!ok) fail(`"image" must be {height, width, order} with height×width = ${layers[0]} inputs and order row-major or column-major`);
     image = im as ImageShape;
   }
-  return Network.fromThetas(thetas, { labels: o.labels as LabelConvention, image });
+  return Network.fromThetas(thetas, {
+    labels: o.labels as LabelConvention,
+    activation: o.activation as Activation,
+    output: o.output as OutputKind,
+    image,
+  });
 }
 
 /** MAT-file bytes with Theta1 … ThetaL, and any extra variables (a cost history, say) after them. */

@@ -14,6 +14,7 @@ import { checkData, costFunction, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Precision } from './fast/partition.js';
 import { randInitializeNetwork } from './init.js';
+import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkLayerSizes } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
 
@@ -47,6 +48,10 @@ export interface TrainResult extends OptimizeResult {
 
 export interface NetworkOptions {
   labels?: LabelConvention;
+  /** hidden units: 'sigmoid' (the course's, default), 'tanh' or 'relu' */
+  activation?: Activation;
+  /** output layer: 'sigmoid' (the course's independent units, default) or 'softmax' */
+  output?: OutputKind;
   /** what an input row looks like as a picture (for drawing the hidden units) */
   image?: ImageShape;
 }
@@ -56,6 +61,8 @@ export class Network {
   /** all weights, unrolled row-major; `thetas` are views into it */
   readonly params: Float64Array;
   readonly labels: LabelConvention;
+  readonly activation: Activation;
+  readonly output: OutputKind;
   readonly image: ImageShape | undefined;
 
   constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
@@ -67,6 +74,9 @@ export class Network {
     }
     this.params = params ?? new Float64Array(n);
     this.labels = options.labels ?? 'course';
+    const arch = checkArchitecture({ activation: options.activation, output: options.output });
+    this.activation = arch.activation;
+    this.output = arch.output;
     const image = options.image;
     if (image !== undefined && image.width * image.height !== sizes[0]) {
       throw new ValueError(`a ${image.height}×${image.width} image has ${image.width * image.height} pixels but the network has ${sizes[0]} inputs`);
@@ -77,9 +87,11 @@ export class Network {
   /** A network with the course's random initialization (uniform in [-ε, ε], ε = 0.12 unless given). */
   static random(
     sizes: readonly number[],
-    options: NetworkOptions & { seed?: number; epsilon?: number | 'sqrt6' } = {},
+    options: NetworkOptions & { seed?: number; epsilon?: number | 'sqrt6' | 'he' } = {},
   ): Network {
-    const thetas = randInitializeNetwork(sizes, { rng: options.seed ?? 0, epsilon: options.epsilon });
+    // ReLU units start with He's initialization unless an ε is given (see init.ts)
+    const rule = options.epsilon ?? (options.activation === 'relu' ? 'he' : undefined);
+    const thetas = randInitializeNetwork(sizes, { rng: options.seed ?? 0, epsilon: rule });
     return new Network(sizes, unrollParams(thetas), options);
   }
 
@@ -93,18 +105,30 @@ export class Network {
     return rollParams(this.params, this.sizes);
   }
 
+  /** hidden activation and output layer together */
+  get architecture(): Architecture {
+    return { activation: this.activation, output: this.output };
+  }
+
+  /** The options that make a network like this one (labels, architecture, image layout). */
+  get options(): NetworkOptions {
+    return { labels: this.labels, activation: this.activation, output: this.output, image: this.image };
+  }
+
   get numLabels(): number {
     return this.sizes[this.sizes.length - 1];
   }
 
   /** J and ∂J/∂Θ on data X with labels y (in this network's label convention). */
   cost(X: Matrix, y: ArrayLike<number>, lambda = 0): CostResult {
-    return costFunction(this.sizes, this.params, X, labelsToTargets(y, this.numLabels, this.labels), lambda);
+    return costFunction(this.sizes, this.params, X, labelsToTargets(y, this.numLabels, this.labels), lambda, {
+      architecture: this.architecture,
+    });
   }
 
   /** The predicted label of each row of X. */
   predict(X: Matrix): Int32Array {
-    return targetsToLabels(predictTargets(this.thetas, X), this.labels);
+    return targetsToLabels(predictTargets(this.thetas, X, this.architecture), this.labels);
   }
 
   /** Percentage of rows of X predicted as their label. */
@@ -120,7 +144,12 @@ export class Network {
     checkData(this.sizes, X, targets);
     const given = typeof options.backend === 'object' ? options.backend : undefined;
     const evaluator =
-      given ?? createEvaluator(this.sizes, X, targets, { backend: (options.backend as BackendName | undefined) ?? 'wasm', precision: options.precision });
+      given ??
+      createEvaluator(this.sizes, X, targets, {
+        backend: (options.backend as BackendName | undefined) ?? 'wasm',
+        precision: options.precision,
+        architecture: this.architecture,
+      });
     const grad = new Float64Array(this.params.length);
     const f = (theta: Float64Array): CostResult => ({ cost: evaluator.evaluate(theta, lambda, grad), grad });
     const common = { maxIter: options.maxIter ?? 50, onIteration: options.onIteration };

@@ -5,12 +5,13 @@ import { Matrix } from '../linalg/matrix.js';
 import { targetsToLabels, type LabelConvention } from '../data/labels.js';
 import { checkData, forward, Workspace } from './cost.js';
 import { sizesOfThetas } from './params.js';
+import { COURSE_ARCHITECTURE, type Architecture } from './activations.js';
 
 /** The index of the largest output unit for each example (ties go to the first, as MATLAB's `max`). */
-export function predictTargets(thetas: readonly Matrix[], X: Matrix): Int32Array {
+export function predictTargets(thetas: readonly Matrix[], X: Matrix, arch: Architecture = COURSE_ARCHITECTURE): Int32Array {
   const sizes = sizesOfThetas(thetas);
   checkData(sizes, X, { length: X.rows });
-  const H = forward(thetas, X, new Workspace(sizes, X.rows));
+  const H = forward(thetas, X, new Workspace(sizes, X.rows), arch);
   const K = H.cols;
   const p = new Int32Array(X.rows);
   for (let i = 0; i < X.rows; i++) {

@@ -25,7 +25,9 @@ interface TrainFlags extends BackendFlags {
   lambda: string;
   maxIter: string;
   seed: string;
-  epsilon: string;
+  epsilon?: string;
+  activation: string;
+  output: string;
   init?: string;
   optimizer: string;
   learningRate: string;
@@ -53,7 +55,12 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--lambda <λ>', 'regularization parameter', '1')
     .option('--max-iter <n>', 'iterations (fmincg: line searches, as the course’s MaxIter)', '50')
     .option('--seed <s>', 'seed of the random initial weights (NumPy-compatible)', '0')
-    .option('--epsilon <ε>', 'initial weights uniform in [-ε, ε]; a number or "sqrt6" for √6/√(L_in+L_out)', '0.12')
+    .option(
+      '--epsilon <ε>',
+      'initial weights uniform in [-ε, ε]: a number, "sqrt6" for √6/√(L_in+L_out), or "he" (default: 0.12, the course’s; "he" for relu)',
+    )
+    .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
+    .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
     .option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights')
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['fmincg', 'gd']).default('fmincg'))
     .option('--learning-rate <α>', 'step of gradient descent (--optimizer gd)', '1')
@@ -72,7 +79,12 @@ export function registerTrain(program: Command, io: Io): void {
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const maxIter = parseNumber('--max-iter', opts.maxIter, { integer: true, min: 1 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
-      const epsilon = opts.epsilon === 'sqrt6' ? 'sqrt6' : parseNumber('--epsilon', opts.epsilon, { positive: true });
+      const epsilon =
+        opts.epsilon === undefined || opts.epsilon === 'sqrt6' || opts.epsilon === 'he'
+          ? opts.epsilon
+          : parseNumber('--epsilon', opts.epsilon, { positive: true });
+      const activation = parseChoice('--activation', opts.activation, ['sigmoid', 'tanh', 'relu'] as const);
+      const output = parseChoice('--output', opts.output, ['sigmoid', 'softmax'] as const);
       const optimizer = parseChoice('--optimizer', opts.optimizer, ['fmincg', 'gd'] as const) as OptimizerName;
       const learningRate = parseNumber('--learning-rate', opts.learningRate, { positive: true });
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
@@ -107,15 +119,22 @@ export function registerTrain(program: Command, io: Io): void {
           if (initNet.sizes[0] !== train.X.cols) {
             throw new ShapeError(`the data has ${train.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
           }
-          net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image });
+          net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image, activation, output });
         } else {
-          net = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, epsilon, labels: train.labels, image: train.image });
+          net = Network.random([train.X.cols, ...hidden, train.numLabels], {
+            seed,
+            epsilon,
+            labels: train.labels,
+            image: train.image,
+            activation,
+            output,
+          });
         }
         const outDir =
           opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
         const started = performance.now();
-        const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend, pool);
+        const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend, pool, net.architecture);
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {
@@ -139,6 +158,8 @@ export function registerTrain(program: Command, io: Io): void {
           test: test?.source ?? null,
           lambda,
           maxIter,
+          activation,
+          output,
           seed: initNet === undefined ? seed : null,
           init: opts.init ?? null,
           optimizer,
@@ -187,6 +208,8 @@ export function registerTrain(program: Command, io: Io): void {
           evaluations: result.evaluations,
           stopReason: result.stopReason,
           layers: net.sizes,
+          activation: net.activation,
+          output: net.output,
           lambda,
           optimizer,
           backend: evaluator.backend,

@@ -9,6 +9,7 @@ import type { Matrix } from '../../linalg/matrix.js';
 import { costFunction, Workspace } from '../cost.js';
 import { paramCount, rollParams } from '../params.js';
 import { predictTargets } from '../predict.js';
+import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { WasmPartition, type Precision } from './partition.js';
 
 export type BackendName = 'reference' | 'wasm';
@@ -21,6 +22,8 @@ export interface EvaluatorOptions {
   precision?: Precision;
   /** force the sparse or dense input kernels (wasm); default: by density */
   sparse?: boolean;
+  /** hidden activation and output; the wasm kernels run the course's sigmoid network, others the reference */
+  architecture?: Architecture;
 }
 
 export interface CostEvaluator {
@@ -70,6 +73,11 @@ export function finishCost(
   return J;
 }
 
+/** Whether the wasm kernels run this architecture (today: the course's sigmoid network). */
+export function wasmSupports(arch: Architecture): boolean {
+  return arch.activation === 'sigmoid' && arch.output === 'sigmoid';
+}
+
 class ReferenceEvaluator implements CostEvaluator {
   readonly backend = 'reference';
   readonly threads = 1;
@@ -81,6 +89,7 @@ class ReferenceEvaluator implements CostEvaluator {
     private readonly sizes: readonly number[],
     private readonly X: Matrix,
     private readonly targets: Int32Array,
+    private readonly arch: Architecture = COURSE_ARCHITECTURE,
   ) {
     this.ws = new Workspace(sizes, X.rows);
     this.scratch = new Float64Array(paramCount(sizes));
@@ -91,11 +100,12 @@ class ReferenceEvaluator implements CostEvaluator {
       workspace: this.ws,
       grad: grad ?? this.scratch,
       gradient: grad !== null,
+      architecture: this.arch,
     }).cost;
   }
 
   predictTargets(params: Float64Array): Int32Array {
-    return predictTargets(rollParams(params, this.sizes), this.X);
+    return predictTargets(rollParams(params, this.sizes), this.X, this.arch);
   }
 
   close(): void {}
@@ -140,6 +150,7 @@ export function createEvaluator(
   targets: Int32Array,
   options: EvaluatorOptions = {},
 ): CostEvaluator {
-  if ((options.backend ?? 'wasm') === 'reference') return new ReferenceEvaluator(sizes, X, targets);
+  const arch = options.architecture ?? COURSE_ARCHITECTURE;
+  if ((options.backend ?? 'wasm') === 'reference' || !wasmSupports(arch)) return new ReferenceEvaluator(sizes, X, targets, arch);
   return new WasmEvaluator(sizes, X, targets, options);
 }
