@@ -69,6 +69,12 @@ export class Workspace {
    * X in compressed rows when it is sparse enough to pay (digit images are), else undefined. Computed once per
    * X: a training run passes the same X to every evaluation (X must not be changed in place meanwhile).
    */
+  /** Forgets the compressed X: call it when X's values change in place (a reused mini-batch buffer). */
+  invalidateInput(): void {
+    this.inputX = undefined;
+    this.inputSparse = undefined;
+  }
+
   sparseInput(X: Matrix): SparseRows | undefined {
     if (this.inputX !== X) {
       this.inputX = X;

@@ -8,9 +8,12 @@ import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { fmincg } from '../optim/fmincg.js';
+import { lbfgs } from '../optim/lbfgs.js';
+import { momentum } from '../optim/momentum.js';
+import { adam } from '../optim/adam.js';
 import { gradientDescent } from '../optim/gradient-descent.js';
 import type { IterationInfo, OptimizeResult } from '../optim/types.js';
-import { checkData, costFunction, type CostResult } from './cost.js';
+import { checkData, costFunction, Workspace, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Precision } from './fast/partition.js';
 import { randInitializeNetwork } from './init.js';
@@ -18,17 +21,29 @@ import { checkArchitecture, type Activation, type Architecture, type OutputKind 
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkLayerSizes } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
 
-export type OptimizerName = 'fmincg' | 'gd';
+export type OptimizerName = 'fmincg' | 'lbfgs' | 'gd' | 'momentum' | 'adam';
+export const OPTIMIZERS: readonly OptimizerName[] = ['fmincg', 'lbfgs', 'gd', 'momentum', 'adam'];
 
 export interface TrainOptions {
   /** regularization λ; default 0 */
   lambda?: number;
-  /** iterations (fmincg: line searches); default 50 */
+  /** iterations: fmincg and L-BFGS line searches; gradient-descent steps, or epochs with mini-batches; default 50 */
   maxIter?: number;
   /** default 'fmincg' */
   optimizer?: OptimizerName;
-  /** gradient descent's step; default 1 */
+  /** the step of gd (default 1), momentum (0.1) and Adam (0.001) */
   learningRate?: number;
+  /** momentum's μ; default 0.9 */
+  momentum?: number;
+  /** examples per mini-batch for gd, momentum and Adam; default: full batch */
+  batchSize?: number;
+  /** seed of the mini-batch order; default 0 */
+  batchSeed?: number;
+  /**
+   * Held-out data for early stopping: after every iteration (epoch) its cost (without the penalty) is measured;
+   * training stops when it has not improved for `patience` iterations, and the best weights are kept.
+   */
+  validation?: { X: Matrix; y: ArrayLike<number>; patience?: number };
   /** progress after every iteration; return false to stop */
   onIteration?: (info: IterationInfo) => void | boolean;
   /**
@@ -42,6 +57,10 @@ export interface TrainOptions {
 }
 
 export interface TrainResult extends OptimizeResult {
+  /** the validation cost after each iteration (when validation data was given) */
+  validationHistory?: number[];
+  /** the iteration whose weights were kept (early stopping) */
+  bestIteration?: number;
   /** accuracy on the training data after training, percent */
   trainAccuracy: number;
 }
@@ -151,16 +170,84 @@ export class Network {
         architecture: this.architecture,
       });
     const grad = new Float64Array(this.params.length);
-    const f = (theta: Float64Array): CostResult => ({ cost: evaluator.evaluate(theta, lambda, grad), grad });
-    const common = { maxIter: options.maxIter ?? 50, onIteration: options.onIteration };
+    const arch = this.architecture;
+    // Mini-batches are evaluated by the reference on the batch's rows, gathered into buffers made once per size.
+    const batchBuffers = new Map<number, { X: Matrix; t: Int32Array; ws: Workspace }>();
+    const onBatch = (theta: Float64Array, batch: Int32Array): CostResult => {
+      let b = batchBuffers.get(batch.length);
+      if (b === undefined) {
+        b = { X: new Matrix(batch.length, X.cols), t: new Int32Array(batch.length), ws: new Workspace(this.sizes, batch.length) };
+        batchBuffers.set(batch.length, b);
+      }
+      const n = X.cols;
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i];
+        b.X.data.set(X.data.subarray(r * n, (r + 1) * n), i * n);
+        b.t[i] = targets[r];
+      }
+      b.ws.invalidateInput(); // the buffer holds new rows
+      return costFunction(this.sizes, theta, b.X, b.t, lambda, { workspace: b.ws, grad, architecture: arch });
+    };
+    const f = (theta: Float64Array, batch?: Int32Array): CostResult =>
+      batch === undefined ? { cost: evaluator.evaluate(theta, lambda, grad), grad } : onBatch(theta, batch);
+
+    // early stopping on held-out data
+    const val = options.validation;
+    const valTargets = val === undefined ? undefined : labelsToTargets(val.y, this.numLabels, this.labels);
+    const valHistory: number[] = [];
+    const best = { cost: Infinity, iteration: 0, params: Float64Array.from(this.params) };
+    const patience = val?.patience ?? 10;
+    let earlyStopped = false;
+    const onIteration = (info: IterationInfo): void | boolean => {
+      const go = options.onIteration?.(info);
+      if (val !== undefined && valTargets !== undefined) {
+        const c = costFunction(this.sizes, info.theta, val.X, valTargets, 0, { gradient: false, architecture: arch }).cost;
+        valHistory.push(c);
+        if (c < best.cost) {
+          best.cost = c;
+          best.iteration = info.iteration;
+          best.params.set(info.theta);
+        } else if (info.iteration - best.iteration >= patience) {
+          earlyStopped = true;
+          return false;
+        }
+      }
+      return go;
+    };
+    const common = { maxIter: options.maxIter ?? 50, onIteration };
+    const stochastic = { ...common, batchSize: options.batchSize, examples: X.rows, seed: options.batchSeed };
     try {
-      const result =
-        (options.optimizer ?? 'fmincg') === 'fmincg'
-          ? fmincg(f, this.params, common)
-          : gradientDescent(f, this.params, { ...common, learningRate: options.learningRate });
+      let result: OptimizeResult;
+      switch (options.optimizer ?? 'fmincg') {
+        case 'fmincg':
+          result = fmincg(f, this.params, common);
+          break;
+        case 'lbfgs':
+          result = lbfgs(f, this.params, common);
+          break;
+        case 'gd':
+          result = gradientDescent(f, this.params, { ...stochastic, learningRate: options.learningRate });
+          break;
+        case 'momentum':
+          result = momentum(f, this.params, { ...stochastic, learningRate: options.learningRate, momentum: options.momentum });
+          break;
+        case 'adam':
+          result = adam(f, this.params, { ...stochastic, learningRate: options.learningRate });
+          break;
+        default:
+          throw new ValueError(`unknown optimizer "${String(options.optimizer)}" (expected ${OPTIMIZERS.join(', ')})`);
+      }
+      if (val !== undefined && best.iteration > 0) {
+        // keep the weights that did best on the held-out data
+        result = { ...result, theta: best.params, stopReason: earlyStopped ? 'early-stopped' : result.stopReason };
+      }
       this.params.set(result.theta);
       // the backend that trained also predicts (the reference forward pass takes longer than many iterations)
-      return { ...result, trainAccuracy: accuracy(evaluator.predictTargets(this.params), targets) };
+      return {
+        ...result,
+        ...(val !== undefined ? { validationHistory: valHistory, bestIteration: best.iteration } : {}),
+        trainAccuracy: accuracy(evaluator.predictTargets(this.params), targets),
+      };
     } finally {
       if (given === undefined) evaluator.close();
     }

@@ -2,8 +2,11 @@
  * The signature every optimizer shares: minimize `f` from `x0`.
  */
 
-/** A differentiable objective: the cost and its gradient at θ. The gradient may be a reused buffer. */
-export type Objective = (theta: Float64Array) => { cost: number; grad: Float64Array };
+/**
+ * A differentiable objective: the cost and its gradient at θ. The gradient may be a reused buffer. Stochastic
+ * optimizers pass `batch`, the indices of the examples to average over (a mini-batch); without it, all of them.
+ */
+export type Objective = (theta: Float64Array, batch?: Int32Array) => { cost: number; grad: Float64Array };
 
 /** Reported after each iteration (for fmincg, each successful line search). */
 export interface IterationInfo {
@@ -16,7 +19,10 @@ export interface IterationInfo {
 }
 
 export interface OptimizeOptions {
-  /** iteration limit (fmincg: line searches, as the course's MaxIter) */
+  /**
+   * iteration limit: fmincg and L-BFGS count line searches (the course's MaxIter); the first-order methods count
+   * steps, or epochs when they take mini-batches
+   */
   maxIter?: number;
   /** called after every iteration; return false to stop early */
   onIteration?: (info: IterationInfo) => void | boolean;
@@ -32,7 +38,7 @@ export interface OptimizeResult {
   iterations: number;
   evaluations: number;
   /** why it stopped */
-  stopReason: 'max-iter' | 'line-search-failed' | 'stopped' | 'converged';
+  stopReason: 'max-iter' | 'line-search-failed' | 'stopped' | 'converged' | 'early-stopped';
 }
 
 export type Optimizer<O extends OptimizeOptions = OptimizeOptions> = (

@@ -72,3 +72,45 @@ test('a model file of another version, format or shape is refused clearly', () =
   assert.throws(() => modelFromJson(JSON.stringify({ ...json, layers: [3, 5, 3] }), 'm.json'), /Theta1 must be 5×4/);
   assert.throws(() => modelFromJson('{', 'm.json'), /not valid JSON/);
 });
+
+test('mini-batch steps use their own rows, on sparse data too (θ ← θ - α∇J(batch) in the seeded order)', async () => {
+  const { Network } = await import('../../src/nn/network.js');
+  const { costFunction } = await import('../../src/nn/cost.js');
+  const { Matrix } = await import('../../src/linalg/matrix.js');
+  const { Random } = await import('../../src/random.js');
+  const rng = new Random(4);
+  const m = 12;
+  const X = rng.rand(m, 30);
+  for (let i = 0; i < X.data.length; i++) if (X.data[i] < 0.8) X.data[i] = 0; // sparse: the compressed path
+  const y = Int32Array.from({ length: m }, (_, i) => i % 3);
+  const net = Network.random([30, 4, 3], { labels: 'zero-based', seed: 2 });
+  const theta = Float64Array.from(net.params);
+  net.train(X, y, { optimizer: 'gd', learningRate: 0.5, batchSize: 6, maxIter: 1, batchSeed: 7, lambda: 0.1, backend: 'reference' });
+  // by hand: one epoch, two batches of NumPy's permutation(12) with seed 7
+  const order = new Random(7).permutation(m);
+  for (const batch of [order.subarray(0, 6), order.subarray(6)]) {
+    const Xb = new Matrix(6, 30);
+    batch.forEach((r, i) => Xb.data.set(X.data.subarray(r * 30, (r + 1) * 30), i * 30));
+    const { grad } = costFunction([30, 4, 3], theta, Xb, Array.from(batch, (r) => y[r]), 0.1);
+    for (let k = 0; k < theta.length; k++) theta[k] -= 0.5 * grad[k];
+  }
+  assert.deepEqual(Array.from(net.params), Array.from(theta));
+});
+
+test('early stopping keeps the weights that did best on the held-out data', async () => {
+  const { Network } = await import('../../src/nn/network.js');
+  const { Random } = await import('../../src/random.js');
+  const rng = new Random(1);
+  const X = rng.rand(40, 5);
+  const y = Int32Array.from({ length: 40 }, () => rng.interval(2)); // labels with no pattern: held-out cost soon rises
+  const V = rng.rand(40, 5);
+  const vy = Int32Array.from({ length: 40 }, () => rng.interval(2));
+  const net = Network.random([5, 20, 3], { labels: 'zero-based', seed: 1 });
+  const r = net.train(X, y, { lambda: 0, maxIter: 300, validation: { X: V, y: vy, patience: 5 } });
+  assert.equal(r.stopReason, 'early-stopped');
+  const hist = r.validationHistory ?? [];
+  assert.ok(r.bestIteration !== undefined && r.bestIteration > 0);
+  assert.equal(hist.length, (r.bestIteration ?? 0) + 5);
+  assert.equal(Math.min(...hist), hist[(r.bestIteration ?? 1) - 1]);
+  assert.ok(Math.abs(net.cost(V, vy, 0).cost - Math.min(...hist)) < 1e-12, 'the network holds the best weights');
+});

@@ -4,6 +4,7 @@ import { fmincg, formatIteration } from '../../src/optim/fmincg.js';
 import { gradientDescent } from '../../src/optim/gradient-descent.js';
 import type { Objective } from '../../src/optim/types.js';
 import { ValueError } from '../../src/errors.js';
+import { Random } from '../../src/random.js';
 
 // f(x) = Σ c_i (x_i - i)², minimum 0 at x_i = i
 const quadratic: Objective = (x) => {
@@ -64,4 +65,86 @@ test('gradient descent converges on a quadratic at a stable rate and records eve
   r.theta.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-8));
   assert.equal(r.costHistory.length, 500);
   assert.throws(() => gradientDescent(quadratic, new Float64Array(3), { learningRate: 0 }), ValueError);
+});
+
+// ---- L-BFGS, momentum, Adam, and mini-batches
+
+import { lbfgs } from '../../src/optim/lbfgs.js';
+import { momentum } from '../../src/optim/momentum.js';
+import { adam } from '../../src/optim/adam.js';
+
+test('L-BFGS finds the minimum of a quadratic in a few line searches', () => {
+  const r = lbfgs(quadratic, new Float64Array(5), { maxIter: 50 });
+  r.theta.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-8, `x${i} = ${v}`));
+  assert.ok(r.iterations <= 15, String(r.iterations));
+});
+
+test('L-BFGS finds the minimum of Rosenbrock’s function from (-1.2, 1), every step decreasing the cost', () => {
+  const r = lbfgs(rosenbrock, Float64Array.from([-1.2, 1]), { maxIter: 200 });
+  assert.ok(Math.abs(r.theta[0] - 1) < 1e-6 && Math.abs(r.theta[1] - 1) < 1e-6, `${r.theta}`);
+  assert.ok(r.costHistory.every((c, i) => i === 0 || c <= r.costHistory[i - 1]));
+  assert.ok(r.stopReason === 'converged' || r.stopReason === 'max-iter' || r.stopReason === 'line-search-failed');
+});
+
+test('L-BFGS’s steps satisfy the strong Wolfe conditions', () => {
+  // record (cost, slope along the step) at each accepted point through the callback and the objective
+  let last: { x: Float64Array; cost: number; grad: Float64Array } | undefined;
+  const seen: { x: Float64Array; cost: number; grad: Float64Array }[] = [];
+  const f: Objective = (x) => {
+    const r = rosenbrock(x);
+    last = { x: Float64Array.from(x), cost: r.cost, grad: Float64Array.from(r.grad) };
+    return r;
+  };
+  const start = rosenbrock(Float64Array.from([-1.2, 1]));
+  seen.push({ x: Float64Array.from([-1.2, 1]), cost: start.cost, grad: Float64Array.from(start.grad) });
+  lbfgs(f, Float64Array.from([-1.2, 1]), { maxIter: 20, onIteration: () => void seen.push(last as NonNullable<typeof last>) });
+  for (let k = 1; k < seen.length; k++) {
+    const a = seen[k - 1];
+    const b = seen[k];
+    const s = [b.x[0] - a.x[0], b.x[1] - a.x[1]];
+    const slope0 = a.grad[0] * s[0] + a.grad[1] * s[1];
+    const slope1 = b.grad[0] * s[0] + b.grad[1] * s[1];
+    assert.ok(b.cost <= a.cost + 1e-4 * slope0 + 1e-12, `sufficient decrease at step ${k}`);
+    assert.ok(Math.abs(slope1) <= 0.9 * Math.abs(slope0) + 1e-12, `curvature at step ${k}`);
+  }
+});
+
+test('momentum and Adam find the minimum of a quadratic', () => {
+  const rm = momentum(quadratic, new Float64Array(4), { learningRate: 0.02, momentum: 0.9, maxIter: 1500 });
+  rm.theta.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-6, `momentum x${i} = ${v}`));
+  const ra = adam(quadratic, new Float64Array(4), { learningRate: 0.05, maxIter: 4000 });
+  ra.theta.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-4, `adam x${i} = ${v}`));
+  assert.throws(() => momentum(quadratic, new Float64Array(2), { momentum: 1 }), /momentum must be in \[0, 1\)/);
+  assert.throws(() => adam(quadratic, new Float64Array(2), { beta1: 1 }), /beta1 and beta2/);
+});
+
+test('mini-batches in a seeded order reach the exact least-squares solution, and the same seed repeats the run', () => {
+  // y = X·θ* exactly: the mean squared error over any batch is 0 at θ* = (1, -2, 0.5)
+  const rng = new Random(5);
+  const m = 64;
+  const X = rng.rand(m, 3);
+  const target = [1, -2, 0.5];
+  const y = Array.from({ length: m }, (_, i) => target.reduce((s, t, j) => s + t * X.get(i, j), 0));
+  const f: Objective = (theta, batch) => {
+    const rows = batch ?? Int32Array.from({ length: m }, (_, i) => i);
+    const grad = new Float64Array(3);
+    let cost = 0;
+    for (const i of rows) {
+      const r = X.get(i, 0) * theta[0] + X.get(i, 1) * theta[1] + X.get(i, 2) * theta[2] - y[i];
+      cost += r * r;
+      for (let j = 0; j < 3; j++) grad[j] += (2 * r * X.get(i, j)) / rows.length;
+    }
+    return { cost: cost / rows.length, grad };
+  };
+  for (const run of [
+    (s: number) => gradientDescent(f, new Float64Array(3), { learningRate: 0.3, maxIter: 400, batchSize: 8, examples: m, seed: s }),
+    (s: number) => momentum(f, new Float64Array(3), { learningRate: 0.05, maxIter: 300, batchSize: 8, examples: m, seed: s }),
+    (s: number) => adam(f, new Float64Array(3), { learningRate: 0.05, maxIter: 400, batchSize: 8, examples: m, seed: s }),
+  ]) {
+    const r = run(1);
+    r.theta.forEach((v, j) => assert.ok(Math.abs(v - target[j]) < 1e-3, `θ${j} = ${v}`));
+    assert.equal(r.costHistory.length, r.iterations, 'one full cost per epoch');
+    assert.deepEqual(run(1).costHistory, r.costHistory, 'the same seed, the same run');
+    assert.notEqual(run(2).costHistory[0], r.costHistory[0], 'another seed, another order');
+  }
 });

@@ -4,7 +4,8 @@ import { ShapeError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { modelToJson, modelToMat } from '../../nn/model.js';
-import { Network, type OptimizerName, type TrainResult } from '../../nn/network.js';
+import { Network, OPTIMIZERS, type OptimizerName, type TrainResult } from '../../nn/network.js';
+import { splitDataset } from '../../data/dataset.js';
 import { costChart } from '../../viz/charts.js';
 import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
@@ -30,7 +31,11 @@ interface TrainFlags extends BackendFlags {
   output: string;
   init?: string;
   optimizer: string;
-  learningRate: string;
+  learningRate?: string;
+  momentum: string;
+  batchSize?: string;
+  validation?: string;
+  patience: string;
   labels: string;
   numLabels?: string;
   out?: string;
@@ -62,8 +67,12 @@ export function registerTrain(program: Command, io: Io): void {
     .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
     .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
     .option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights')
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['fmincg', 'gd']).default('fmincg'))
-    .option('--learning-rate <α>', 'step of gradient descent (--optimizer gd)', '1')
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['fmincg', 'lbfgs', 'gd', 'momentum', 'adam']).default('fmincg'))
+    .option('--learning-rate <α>', 'step of gd (default 1), momentum (0.1) and adam (0.001)')
+    .option('--momentum <μ>', 'momentum’s μ (--optimizer momentum)', '0.9')
+    .option('--batch-size <n>', 'mini-batches of n examples for gd, momentum and adam (--max-iter then counts epochs)')
+    .option('--validation <fraction>', 'hold out this fraction of the training data for early stopping')
+    .option('--patience <n>', 'early stopping: iterations without a better validation cost', '10')
     .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
     .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
     .option('--out <file>', 'save the trained model to this file: .json, or .mat with Theta1…ThetaL')
@@ -85,8 +94,15 @@ export function registerTrain(program: Command, io: Io): void {
           : parseNumber('--epsilon', opts.epsilon, { positive: true });
       const activation = parseChoice('--activation', opts.activation, ['sigmoid', 'tanh', 'relu'] as const);
       const output = parseChoice('--output', opts.output, ['sigmoid', 'softmax'] as const);
-      const optimizer = parseChoice('--optimizer', opts.optimizer, ['fmincg', 'gd'] as const) as OptimizerName;
-      const learningRate = parseNumber('--learning-rate', opts.learningRate, { positive: true });
+      const optimizer = parseChoice('--optimizer', opts.optimizer, OPTIMIZERS) as OptimizerName;
+      const learningRate = opts.learningRate === undefined ? undefined : parseNumber('--learning-rate', opts.learningRate, { positive: true });
+      const momentumMu = parseNumber('--momentum', opts.momentum, { min: 0, max: 0.999999 });
+      const batchSize = opts.batchSize === undefined ? undefined : parseNumber('--batch-size', opts.batchSize, { integer: true, min: 1 });
+      const validation = opts.validation === undefined ? undefined : parseNumber('--validation', opts.validation, { positive: true, max: 0.9 });
+      const patience = parseNumber('--patience', opts.patience, { integer: true, min: 1 });
+      if (batchSize !== undefined && (optimizer === 'fmincg' || optimizer === 'lbfgs')) {
+        throw new UsageError(`--batch-size: ${optimizer} works on the full batch; mini-batches are for gd, momentum and adam`);
+      }
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
       const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
@@ -114,6 +130,9 @@ export function registerTrain(program: Command, io: Io): void {
           labels,
           labelsFile: opts.labelsFile,
         });
+        // --validation: the held-out part of the training data watches for overfitting (early stopping)
+        const { train: fit, test: valSet } =
+          validation === undefined ? { train, test: undefined } : splitDataset(train, validation, splitSeed);
         let net: Network;
         if (initNet !== undefined && opts.init !== undefined) {
           if (initNet.sizes[0] !== train.X.cols) {
@@ -134,15 +153,19 @@ export function registerTrain(program: Command, io: Io): void {
           opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
         const started = performance.now();
-        const evaluator = await prepareEvaluator(net.sizes, train.X, train.y, net.labels, backend, pool, net.architecture);
+        const evaluator = await prepareEvaluator(net.sizes, fit.X, fit.y, net.labels, backend, pool, net.architecture);
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {
-          result = net.train(train.X, train.y, {
+          result = net.train(fit.X, fit.y, {
             lambda,
             maxIter,
             optimizer,
             learningRate,
+            momentum: momentumMu,
+            batchSize,
+            batchSeed: seed,
+            validation: valSet === undefined ? undefined : { X: valSet.X, y: valSet.y, patience },
             backend: evaluator,
             onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
           });
@@ -218,7 +241,10 @@ export function registerTrain(program: Command, io: Io): void {
           seed: initNet === undefined ? seed : null,
           data: train.source,
           test: test?.source ?? null,
-          examples: train.X.rows,
+          examples: fit.X.rows,
+          validationExamples: valSet?.X.rows ?? 0,
+          validationHistory: result.validationHistory ?? null,
+          bestIteration: result.bestIteration ?? null,
           testExamples: test?.X.rows ?? 0,
           seconds,
           outDir: outDir ?? null,
@@ -228,7 +254,10 @@ export function registerTrain(program: Command, io: Io): void {
           io.out(`${JSON.stringify(summary)}\n`);
           return;
         }
-        io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${train.X.rows} examples of ${train.source})\n`);
+        io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${fit.X.rows} examples of ${fit.source})\n`);
+        if (result.stopReason === 'early-stopped') {
+          io.out(`Stopped early: the validation cost was best after iteration ${result.bestIteration} (those weights are kept)\n`);
+        }
         if (test !== undefined && testAccuracy !== null) {
           io.out(`Test Set Accuracy: ${testAccuracy.toFixed(2)}% (${test.X.rows} examples of ${test.source})\n`);
         }

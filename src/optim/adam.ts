@@ -1,0 +1,39 @@
+/**
+ * Adam (Kingma & Ba, 2015, "Adam: a method for stochastic optimization", Algorithm 1): per-weight steps from
+ * running averages of the gradient and of its square, with their start-up bias corrected:
+ *   m ← β1·m + (1-β1)·g,  v ← β2·v + (1-β2)·g²,  θ ← θ - α·m̂/(√v̂ + ε),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
+ */
+import type { Objective, OptimizeResult } from './types.js';
+import { positive, runFirstOrder, type StochasticOptions } from './first-order.js';
+import { ValueError } from '../errors.js';
+
+export interface AdamOptions extends StochasticOptions {
+  /** the step α; default 0.001 (the paper's) */
+  learningRate?: number;
+  /** default 0.9 */
+  beta1?: number;
+  /** default 0.999 */
+  beta2?: number;
+  /** default 1e-8 */
+  epsilon?: number;
+}
+
+export function adam(f: Objective, x0: Float64Array, options: AdamOptions = {}): OptimizeResult {
+  const alpha = positive('the learning rate', options.learningRate ?? 0.001);
+  const b1 = options.beta1 ?? 0.9;
+  const b2 = options.beta2 ?? 0.999;
+  const eps = positive('epsilon', options.epsilon ?? 1e-8);
+  if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`beta1 and beta2 must be in [0, 1), got ${b1}, ${b2}`);
+  const m = new Float64Array(x0.length);
+  const v = new Float64Array(x0.length);
+  return runFirstOrder(f, x0, options, (theta, grad, t) => {
+    const c1 = 1 - b1 ** t;
+    const c2 = 1 - b2 ** t;
+    for (let k = 0; k < theta.length; k++) {
+      const g = grad[k];
+      m[k] = b1 * m[k] + (1 - b1) * g;
+      v[k] = b2 * v[k] + (1 - b2) * g * g;
+      theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
+    }
+  });
+}
