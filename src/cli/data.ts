@@ -10,6 +10,7 @@ import { nativeInflate, readBytes, readMatFile } from '../data/files.js';
 import { MatFile } from '../data/mat.js';
 import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
 import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
+import { parseCsv, scalePixels } from '../data/csv.js';
 import { shippedDigits } from '../data/shipped-digits.js';
 import { modelFromJson, networkFromMat } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
@@ -24,7 +25,7 @@ export interface LoadOptions {
 
 /** Help text for a data argument. */
 export const DATA_HELP =
-  'a MAT-file with X and y, an MNIST IDX images file (raw or .gz; labels found beside it), or "digits", ' +
+  'a MAT-file with X and y, an MNIST IDX images file (raw or .gz; labels found beside it), a CSV (label, then pixels), or "digits", ' +
   '"digits:train", "digits:test" for the shipped digits';
 
 /**
@@ -41,10 +42,25 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   const head = readBytes(spec);
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return loadIdxData(spec, head, options);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return loadIdxData(spec, head, options);
+  if (extname(spec).toLowerCase() === '.csv' || extname(spec).toLowerCase() === '.txt') return loadCsvData(spec, head, options);
   if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) {
     return matData(new MatFile(head, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto');
   }
   throw new FormatError(`${spec}: not a MAT-file or an IDX file`);
+}
+
+function loadCsvData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
+  const { X, y } = parseCsv(new TextDecoder().decode(bytes), path);
+  scalePixels(X); // raw 8-bit pixels to [0, 1], as the IDX files and the shipped digits
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of y) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : min === 0 ? 'zero-based' : 'course';
+  const numLabels = options.numLabels ?? Math.max(2, conv === 'course' ? max : max + 1);
+  return { X, y, labels: conv, numLabels, source: path, image: squareImage(X.cols, 'row-major') };
 }
 
 /** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
@@ -84,7 +100,7 @@ export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto
     }
     return net;
   }
-  return loadWeights(path, labels === 'auto' ? 'course' : labels);
+  return loadWeights(path, labels === 'auto' ? undefined : labels);
 }
 
 /** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
@@ -132,7 +148,7 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
 }
 
 /** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */
-export function loadWeights(path: string, labels: LabelConvention): Network {
+export function loadWeights(path: string, labels?: LabelConvention): Network {
   const net = networkFromMat(readMatFile(path), labels);
   for (let i = 0; i < net.params.length; i++) {
     if (!Number.isFinite(net.params[i])) throw new ValueError(`${path}: a weight is ${net.params[i]}; weights must be finite`);

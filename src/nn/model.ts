@@ -109,18 +109,48 @@ export function modelFromJson(text: string, source = 'the model'): Network {
   });
 }
 
-/** MAT-file bytes with Theta1 … ThetaL, and any extra variables (a cost history, say) after them. */
+/**
+ * What a MAT model says beyond its weights, as numbers (the writer writes doubles; Octave and scipy show them as
+ * scalars): nnlearn_activation 1 sigmoid, 2 tanh, 3 relu; nnlearn_output 1 sigmoid, 2 softmax; nnlearn_labels 1 for
+ * the course's labels 1..K, 0 for zero-based. A file without them is the course's sigmoid network.
+ */
+const ACTIVATION_CODES: readonly Activation[] = ['sigmoid', 'tanh', 'relu'];
+const OUTPUT_CODES: readonly OutputKind[] = ['sigmoid', 'softmax'];
+
+/** MAT-file bytes with Theta1 … ThetaL, the architecture codes, and any extra variables (a cost history, say). */
 export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}): Uint8Array {
   const thetas = net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const);
-  return writeMat([...thetas, ...Object.entries(extras)]);
+  const scalar = (v: number) => new Matrix(1, 1, Float64Array.of(v));
+  const codes = [
+    ['nnlearn_activation', scalar(ACTIVATION_CODES.indexOf(net.activation) + 1)],
+    ['nnlearn_output', scalar(OUTPUT_CODES.indexOf(net.output) + 1)],
+    ['nnlearn_labels', scalar(net.labels === 'course' ? 1 : 0)],
+  ] as const;
+  return writeMat([...thetas, ...codes, ...Object.entries(extras)]);
 }
 
-/** A network from the Theta1, Theta2, … variables of a MAT-file (course labels unless told otherwise). */
-export function networkFromMat(mat: MatFile, labels: LabelConvention = 'course'): Network {
+/**
+ * A network from the Theta1, Theta2, … variables of a MAT-file, with the architecture and label convention its
+ * nnlearn_* codes give (the course's sigmoid network and labels when it has none; `labels` overrides).
+ */
+export function networkFromMat(mat: MatFile, labels?: LabelConvention): Network {
   const thetas: Matrix[] = [];
   for (let l = 1; mat.has(`Theta${l}`); l++) thetas.push(mat.matrix(`Theta${l}`));
   if (thetas.length === 0) {
     throw new FormatError(`${mat.source}: no Theta1 variable (the file has ${mat.names().map((n) => `"${n}"`).join(', ') || 'no variables'})`);
   }
-  return Network.fromThetas(thetas, { labels });
+  const code = (name: string, max: number): number | undefined => {
+    if (!mat.has(name)) return undefined;
+    const v = mat.matrix(name).data[0];
+    if (!(Number.isInteger(v) && v >= 0 && v <= max)) throw new FormatError(`${mat.source}: ${name} is ${v}, not a known code`);
+    return v;
+  };
+  const a = code('nnlearn_activation', ACTIVATION_CODES.length);
+  const o = code('nnlearn_output', OUTPUT_CODES.length);
+  const lab = code('nnlearn_labels', 1);
+  return Network.fromThetas(thetas, {
+    labels: labels ?? (lab === 0 ? 'zero-based' : 'course'),
+    activation: a === undefined || a === 0 ? 'sigmoid' : ACTIVATION_CODES[a - 1],
+    output: o === undefined || o === 0 ? 'sigmoid' : OUTPUT_CODES[o - 1],
+  });
 }

@@ -186,7 +186,10 @@ export class Network {
         b.t[i] = targets[r];
       }
       b.ws.invalidateInput(); // the buffer holds new rows
-      return costFunction(this.sizes, theta, b.X, b.t, lambda, { workspace: b.ws, grad, architecture: arch });
+      // The penalty stays λ/(2m)·ΣΘ² with the whole training set's m, so that a batch's cost and gradient estimate
+      // the full ones (costFunction divides λ by the rows it is given).
+      const lambdaBatch = (lambda * batch.length) / X.rows;
+      return costFunction(this.sizes, theta, b.X, b.t, lambdaBatch, { workspace: b.ws, grad, architecture: arch });
     };
     const f = (theta: Float64Array, batch?: Int32Array): CostResult =>
       batch === undefined ? { cost: evaluator.evaluate(theta, lambda, grad), grad } : onBatch(theta, batch);

@@ -146,3 +146,35 @@ test('nnlearn check-gradients --layers 9,3,2,6 --activation relu --output softma
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /needs at least an input and an output size/);
 });
+
+test('a model saved as .mat keeps its architecture, predicts as the one in memory, and loads in scipy with the right shapes', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { modelToMat, networkFromMat } = await import('../../src/nn/model.js');
+  const { readMat } = await import('../../src/data/mat.js');
+  const rng = new Random(12);
+  const X = rng.rand(40, 8);
+  const y = Int32Array.from({ length: 40 }, (_, i) => i % 4);
+  const net = Network.random([8, 6, 5, 4], { activation: 'tanh', output: 'softmax', labels: 'zero-based', seed: 5 });
+  net.train(X, y, { lambda: 0.1, maxIter: 15 });
+  const bytes = modelToMat(net);
+  const back = networkFromMat(readMat(bytes, 'model.mat'));
+  assert.equal(back.activation, 'tanh');
+  assert.equal(back.output, 'softmax');
+  assert.equal(back.labels, 'zero-based');
+  assert.deepEqual(back.predict(X), net.predict(X));
+  assert.deepEqual(Array.from(back.params), Array.from(net.params));
+  let python = true;
+  try {
+    execFileSync('python3', ['-c', 'import scipy.io'], { stdio: 'ignore' });
+  } catch {
+    python = false;
+  }
+  if (!python) return; // scipy is an optional peer
+  const file = join(mkdtempSync(join(tmpdir(), 'nnlearn-mat-')), 'model.mat');
+  writeFileSync(file, bytes);
+  const out = execFileSync('python3', ['-c', `import scipy.io; d = scipy.io.loadmat(${JSON.stringify(file)}); print(d['Theta1'].shape, d['Theta2'].shape, d['Theta3'].shape, int(d['nnlearn_activation'][0,0]), int(d['nnlearn_output'][0,0]))`]).toString().trim();
+  assert.equal(out, '(6, 9) (5, 7) (4, 6) 2 2');
+});

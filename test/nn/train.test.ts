@@ -91,7 +91,8 @@ test('mini-batch steps use their own rows, on sparse data too (θ ← θ - α∇
   for (const batch of [order.subarray(0, 6), order.subarray(6)]) {
     const Xb = new Matrix(6, 30);
     batch.forEach((r, i) => Xb.data.set(X.data.subarray(r * 30, (r + 1) * 30), i * 30));
-    const { grad } = costFunction([30, 4, 3], theta, Xb, Array.from(batch, (r) => y[r]), 0.1);
+    // the penalty keeps the full m: λ_batch = λ·6/12
+    const { grad } = costFunction([30, 4, 3], theta, Xb, Array.from(batch, (r) => y[r]), (0.1 * 6) / 12);
     for (let k = 0; k < theta.length; k++) theta[k] -= 0.5 * grad[k];
   }
   assert.deepEqual(Array.from(net.params), Array.from(theta));
