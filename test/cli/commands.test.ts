@@ -110,6 +110,17 @@ describe('nnlearn predict', () => {
     assert.match(text.stdout, /true\\pred/);
   });
 
+  test('a ReLU/softmax model predicts with its own architecture (the accuracy training reported)', async () => {
+    const data = barData('bars-relu.mat', 3, 60);
+    const model = join(tmp, 'bars-relu.json');
+    const t = await runCli(['train', '--data', data, '--hidden', '6', '--activation', 'relu', '--output', 'softmax', '--max-iter', '30', '--out', model, '--json', '--quiet']);
+    assert.equal(t.code, 0, t.stderr);
+    const trained = JSON.parse(t.stdout) as { trainAccuracy: number; activation: string };
+    assert.equal(trained.activation, 'relu');
+    const p = await runCli(['predict', '--model', model, '--data', data, '--json']);
+    assert.equal((JSON.parse(p.stdout) as { accuracy: number }).accuracy, trained.trainAccuracy);
+  });
+
   test('data that does not fit the model is refused with both sizes named', async () => {
     const model = join(tmp, 'bars2.json');
     await runCli(['train', '--data', barData(), '--hidden', '2', '--max-iter', '2', '--out', model, '--quiet']);

@@ -54,7 +54,7 @@ export function registerPredict(program: Command, io: Io): void {
       } catch (err) {
         throw new ValueError(`${data.source} does not fit ${opts.model}: ${(err as Error).message}`);
       }
-      const predicted = predictTargets(net.thetas, data.X);
+      const predicted = predictTargets(net.thetas, data.X, net.architecture);
       const acc = accuracy(predicted, targets);
       const K = net.numLabels;
       const counts = confusionMatrix(targets, predicted, K);
