@@ -65,10 +65,11 @@ def kernel(kind, ty, lanes, blocks, fma):
     name = f'{kind}Sparse{ty[1:]}'
     esz = 8 if ty == 'f64' else 4
     if kind == 'fwd':
-        act = 'sigmoid64' if ty == 'f64' else 'sigmoid32to64'
+        act = 'activate64' if ty == 'f64' else 'sigmoid32to64'
         doc = (f'/** Forward product on CSR X ({ty}, hp a multiple of {lanes}): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), '
-               f'also A = σ(Z) (f64), chunk by chunk while Z is in cache ({act}). */')
-        sig = f'export function {name}(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {{'
+               f'also A = g(Z) (f64), chunk by chunk while Z is in cache ({act}). With `rows` (not 0), row i of Z is '
+               'row rows[i] of X (a mini-batch). */')
+        sig = f'export function {name}(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize, rows: usize): void {{'
         head = None
     else:
         doc = (f'/** Backward product on CSC X ({ty}, hp a multiple of {lanes}): rows 1..n of Gt = Xᵀ·D in the Wt layout, '
@@ -91,8 +92,9 @@ def kernel(kind, ty, lanes, blocks, fma):
             w = nv * lanes
             lines.append(f'    for (; b + {w} <= hp; b += {w}) {{')
             lines.append('      for (let i = i0; i < i1; i++) {')
-            lines.append('        const q0 = load<i32>(start + (<usize>i << 2));')
-            lines.append('        const q1 = load<i32>(start + (<usize>(i + 1) << 2));')
+            lines.append('        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));')
+            lines.append('        const q0 = load<i32>(start + (<usize>r << 2));')
+            lines.append('        const q1 = load<i32>(start + (<usize>(r + 1) << 2));')
             lines.append('        const zi = Z + <usize>i * rowBytes;')
             inner = block(kind, ty, lanes, nv, ch, fma).split('\n')
             # drop the block's own for-loop header and closing brace; keep its body, indented two more
@@ -111,7 +113,7 @@ F32_BLOCKS = [(7, 1), (1, 4)]
 # rows per chunk of the forward product
 FWD_CHUNK = 64
 
-parts = [HEADER, "import { madd64, madd32 } from './ops';\nimport { sigmoid64, sigmoid32to64 } from './common';\n"]
+parts = [HEADER, "import { madd64, madd32 } from './ops';\nimport { activate64, sigmoid32to64 } from './common';\n"]
 for kind in ('fwd', 'bwd'):
     parts.append(kernel(kind, 'f64', 2, F64_BLOCKS, False))
     parts.append(kernel(kind, 'f32', 4, F32_BLOCKS, False))

@@ -59,7 +59,7 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
       }
       v128.store(zi + off, a0);
     }
-    if (Aout != 0) sigmoid64(zi, Aout + <usize>i * rowBytes, hp);
+    if (Aout != 0) activate64(zi, Aout + <usize>i * rowBytes, hp);
   }
 }
 
@@ -176,14 +176,10 @@ export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i
         a2 = madd64(d, v128.load(w, 32), a2);
         a3 = madd64(d, v128.load(w, 48), a3);
       }
-      const x0 = v128.load(ai + off);
-      const x1 = v128.load(ai + off, 16);
-      const x2 = v128.load(ai + off, 32);
-      const x3 = v128.load(ai + off, 48);
-      v128.store(di + off, f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
-      v128.store(di + off, f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))), 16);
-      v128.store(di + off, f64x2.mul(a2, f64x2.mul(x2, f64x2.sub(one, x2))), 32);
-      v128.store(di + off, f64x2.mul(a3, f64x2.mul(x3, f64x2.sub(one, x3))), 48);
+      v128.store(di + off, f64x2.mul(a0, derivFromA(v128.load(ai + off))));
+      v128.store(di + off, f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))), 16);
+      v128.store(di + off, f64x2.mul(a2, derivFromA(v128.load(ai + off, 32))), 32);
+      v128.store(di + off, f64x2.mul(a3, derivFromA(v128.load(ai + off, 48))), 48);
     }
     for (; b < hp; b += 2) {
       const off = <usize>b << 3;
@@ -191,8 +187,7 @@ export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i
       for (let k = 0; k < K; k++) {
         a0 = madd64(f64x2.splat(load<f64>(dn + (<usize>k << 3))), v128.load(Wr + <usize>k * rowBytes + off), a0);
       }
-      const x0 = v128.load(ai + off);
-      v128.store(di + off, f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
+      v128.store(di + off, f64x2.mul(a0, derivFromA(v128.load(ai + off))));
     }
   }
 }
@@ -264,6 +259,44 @@ function log1pUnit(u: v128): v128 {
   const p = madd64(madd64(e2, t4, e1), t4, e0);
   const lg = f64x2.mul(f64x2.mul(p, s), f64x2.splat(2.0));
   return f64x2.add(lg, v128.and(f64x2.splat(0.6931471805599453), big));
+}
+
+// The hidden layers' activation, set once per instance by the JS side: 1 sigmoid, 2 tanh, 3 relu.
+let ACT: i32 = 1;
+
+export function setActivation(code: i32): void {
+  ACT = code;
+}
+
+/** A = g(Z) for `count` values (a multiple of 2), g the activation set by setActivation. */
+export function activate64(Z: usize, A: usize, count: i32): void {
+  if (ACT == 1) {
+    sigmoid64(Z, A, count);
+    return;
+  }
+  const one = f64x2.splat(1.0);
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < count; i += 2) {
+    const off = <usize>i << 3;
+    const z = v128.load(Z + off);
+    if (ACT == 3) {
+      v128.store(A + off, f64x2.max(z, zero));
+    } else {
+      // tanh z = sign(z)·(1 - e)/(1 + e), e = exp(-2|z|)
+      const e = expNeg(f64x2.mul(f64x2.abs(z), f64x2.splat(-2.0)));
+      const t = f64x2.div(f64x2.sub(one, e), f64x2.add(one, e));
+      v128.store(A + off, v128.bitselect(t, f64x2.neg(t), f64x2.ge(z, zero)));
+    }
+  }
+}
+
+/** g'(z) from a = g(z), for the activation set: a(1 - a), 1 - a², or 1 where a > 0. */
+// @ts-ignore: decorator
+@inline
+function derivFromA(a: v128): v128 {
+  if (ACT == 3) return v128.and(f64x2.splat(1.0), f64x2.gt(a, f64x2.splat(0)));
+  if (ACT == 2) return f64x2.sub(f64x2.splat(1.0), f64x2.mul(a, a));
+  return f64x2.mul(a, f64x2.sub(f64x2.splat(1.0), a));
 }
 
 /** A[i] = σ(Z[i]) for `count` values (a multiple of 2): 1/(1 + e) for z >= 0, e/(1 + e) below, e = exp(-|z|). */
@@ -354,14 +387,24 @@ function expNeg32(x: v128): v128 {
   return i32x4.add(p, i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23));
 }
 
-/** A (f64) = σ(Z) for Z in f32, `count` values (a multiple of 4), computed in f32x4 and widened. */
+/** A (f64) = g(Z) for Z in f32, `count` values (a multiple of 4), computed in f32x4 and widened. */
 export function sigmoid32to64(Z: usize, A: usize, count: i32): void {
   const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0);
   for (let i = 0; i < count; i += 4) {
     const z = v128.load(Z + (<usize>i << 2));
-    const e = expNeg32(f32x4.neg(f32x4.abs(z)));
-    const inv = f32x4.div(one, f32x4.add(one, e));
-    const h = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, f32x4.splat(0)));
+    let h: v128;
+    if (ACT == 3) {
+      h = f32x4.max(z, zero);
+    } else if (ACT == 2) {
+      const e = expNeg32(f32x4.mul(f32x4.abs(z), f32x4.splat(-2.0)));
+      const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+      h = v128.bitselect(t, f32x4.neg(t), f32x4.ge(z, zero));
+    } else {
+      const e = expNeg32(f32x4.neg(f32x4.abs(z)));
+      const inv = f32x4.div(one, f32x4.add(one, e));
+      h = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, zero));
+    }
     const a = A + (<usize>i << 3);
     v128.store(a, f64x2.promote_low_f32x4(h));
     v128.store(a, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
@@ -459,14 +502,10 @@ export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, h
         a2 = madd64(d, v128.load(w, 32), a2);
         a3 = madd64(d, v128.load(w, 48), a3);
       }
-      const x0 = v128.load(ai + off);
-      const x1 = v128.load(ai + off, 16);
-      const x2 = v128.load(ai + off, 32);
-      const x3 = v128.load(ai + off, 48);
-      const l0 = f32x4.demote_f64x2_zero(f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
-      const h0 = f32x4.demote_f64x2_zero(f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))));
-      const l1 = f32x4.demote_f64x2_zero(f64x2.mul(a2, f64x2.mul(x2, f64x2.sub(one, x2))));
-      const h1 = f32x4.demote_f64x2_zero(f64x2.mul(a3, f64x2.mul(x3, f64x2.sub(one, x3))));
+      const l0 = f32x4.demote_f64x2_zero(f64x2.mul(a0, derivFromA(v128.load(ai + off))));
+      const h0 = f32x4.demote_f64x2_zero(f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))));
+      const l1 = f32x4.demote_f64x2_zero(f64x2.mul(a2, derivFromA(v128.load(ai + off, 32))));
+      const h1 = f32x4.demote_f64x2_zero(f64x2.mul(a3, derivFromA(v128.load(ai + off, 48))));
       v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l0, h0, 0, 1, 4, 5));
       v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l1, h1, 0, 1, 4, 5), 16);
     }
@@ -480,10 +519,8 @@ export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, h
         a0 = madd64(d, v128.load(w), a0);
         a1 = madd64(d, v128.load(w, 16), a1);
       }
-      const x0 = v128.load(ai + off);
-      const x1 = v128.load(ai + off, 16);
-      const lo = f32x4.demote_f64x2_zero(f64x2.mul(a0, f64x2.mul(x0, f64x2.sub(one, x0))));
-      const hi = f32x4.demote_f64x2_zero(f64x2.mul(a1, f64x2.mul(x1, f64x2.sub(one, x1))));
+      const lo = f32x4.demote_f64x2_zero(f64x2.mul(a0, derivFromA(v128.load(ai + off))));
+      const hi = f32x4.demote_f64x2_zero(f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))));
       v128.store(di + (<usize>b << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
     }
   }
@@ -502,4 +539,44 @@ export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize): void {
       v128.store(o, f64x2.add(v128.load(o, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))), 16);
     }
   }
+}
+
+/**
+ * The softmax output layer: A = softmax(Z) row by row (from z - max z, so nothing overflows), D = A - Y, and the
+ * sum over rows of log h_t = z_t - max - log Σ_k e^{z_k - max}, which it returns. Padding columns of A and D are 0.
+ */
+export function outputSoftmax64(Z: usize, A: usize, m: i32, K: i32, kp: i32, targets: usize, D: usize): f64 {
+  const rowBytes = <usize>kp << 3;
+  const lane = i64x2.replace_lane(i64x2.splat(0), 1, 1);
+  const one = f64x2.splat(1.0);
+  let total: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    const zi = Z + <usize>i * rowBytes;
+    const ai = A + <usize>i * rowBytes;
+    const di = D + <usize>i * rowBytes;
+    const t = load<i32>(targets + (<usize>i << 2));
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, load<f64>(zi + (<usize>k << 3)));
+    const mx = f64x2.splat(max);
+    let acc = f64x2.splat(0);
+    for (let b = 0; b < kp; b += 2) {
+      const off = <usize>b << 3;
+      const valid = i64x2.lt_s(i64x2.add(lane, i64x2.splat(<i64>b)), i64x2.splat(<i64>K));
+      const e = v128.and(expNeg(f64x2.sub(v128.load(zi + off), mx)), valid);
+      v128.store(ai + off, e);
+      acc = f64x2.add(acc, e);
+    }
+    const sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    const inv = f64x2.splat(1.0 / sum);
+    for (let b = 0; b < kp; b += 2) {
+      const off = <usize>b << 3;
+      const idx = i64x2.add(lane, i64x2.splat(<i64>b));
+      const y = v128.and(i64x2.eq(idx, i64x2.splat(<i64>t)), one);
+      const h = f64x2.mul(v128.load(ai + off), inv);
+      v128.store(ai + off, h);
+      v128.store(di + off, f64x2.sub(h, y));
+    }
+    total += load<f64>(zi + (<usize>t << 3)) - max - Math.log(sum);
+  }
+  return total;
 }

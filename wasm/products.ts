@@ -9,18 +9,19 @@
 // Sums run over q in order, so results depend on the data only.
 
 import { madd64, madd32 } from './ops';
-import { sigmoid64, sigmoid32to64 } from './common';
+import { activate64, sigmoid32to64 } from './common';
 
-/** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = σ(Z) (f64), chunk by chunk while Z is in cache (sigmoid64). */
-export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {
+/** Forward product on CSR X (f64, hp a multiple of 2): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = g(Z) (f64), chunk by chunk while Z is in cache (activate64). With `rows` (not 0), row i of Z is row rows[i] of X (a mini-batch). */
+export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize, rows: usize): void {
   const rowBytes = <usize>hp * 8;
   for (let i0 = 0; i0 < m; i0 += 64) {
     const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 14 <= hp; b += 14) {
       for (let i = i0; i < i1; i++) {
-        const q0 = load<i32>(start + (<usize>i << 2));
-        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
         const off = <usize>b * 8;
         let a0 = v128.load(Wt + off, 0);
@@ -53,8 +54,9 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     }
     for (; b + 12 <= hp; b += 12) {
       for (let i = i0; i < i1; i++) {
-        const q0 = load<i32>(start + (<usize>i << 2));
-        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
         const off = <usize>b * 8;
         let a0 = v128.load(Wt + off, 0);
@@ -84,8 +86,9 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     }
     for (; b + 2 <= hp; b += 2) {
       for (let i = i0; i < i1; i++) {
-        const q0 = load<i32>(start + (<usize>i << 2));
-        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
         const off = <usize>b * 8;
         let a0 = v128.load(Wt + off, 0);
@@ -115,20 +118,21 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         v128.store(zi + off, f64x2.add(f64x2.add(f64x2.add(a0, a0_1), a0_2), a0_3), 0);
       }
     }
-    if (A != 0) sigmoid64(Z + <usize>i0 * rowBytes, A + <usize>i0 * <usize>hp * 8, (i1 - i0) * hp);
+    if (A != 0) activate64(Z + <usize>i0 * rowBytes, A + <usize>i0 * <usize>hp * 8, (i1 - i0) * hp);
   }
 }
 
-/** Forward product on CSR X (f32, hp a multiple of 4): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = σ(Z) (f64), chunk by chunk while Z is in cache (sigmoid32to64). */
-export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize): void {
+/** Forward product on CSR X (f32, hp a multiple of 4): Z = [1 X]·Θᵀ in the Wt layout; with A (not 0), also A = g(Z) (f64), chunk by chunk while Z is in cache (sigmoid32to64). With `rows` (not 0), row i of Z is row rows[i] of X (a mini-batch). */
+export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: usize, hp: i32, Z: usize, A: usize, rows: usize): void {
   const rowBytes = <usize>hp * 4;
   for (let i0 = 0; i0 < m; i0 += 64) {
     const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 28 <= hp; b += 28) {
       for (let i = i0; i < i1; i++) {
-        const q0 = load<i32>(start + (<usize>i << 2));
-        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
         const off = <usize>b * 4;
         let a0 = v128.load(Wt + off, 0);
@@ -161,8 +165,9 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     }
     for (; b + 4 <= hp; b += 4) {
       for (let i = i0; i < i1; i++) {
-        const q0 = load<i32>(start + (<usize>i << 2));
-        const q1 = load<i32>(start + (<usize>(i + 1) << 2));
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
         const off = <usize>b * 4;
         let a0 = v128.load(Wt + off, 0);

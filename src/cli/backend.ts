@@ -65,10 +65,9 @@ export async function prepareEvaluator(
   architecture: Architecture = COURSE_ARCHITECTURE,
 ): Promise<CostEvaluator> {
   const targets = labelsToTargets(y, sizes[sizes.length - 1], labels);
-  // the wasm kernels run the course's sigmoid network; other architectures train on the reference
   if (choice.backend === 'reference' || choice.threads === 1 || X.rows < 2 || !wasmSupports(architecture)) {
     pool?.close();
     return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture });
   }
-  return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision }, pool);
+  return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision, architecture }, pool);
 }

@@ -171,9 +171,14 @@ export class Network {
       });
     const grad = new Float64Array(this.params.length);
     const arch = this.architecture;
-    // Mini-batches are evaluated by the reference on the batch's rows, gathered into buffers made once per size.
+    // Mini-batches: by the evaluator where it can (wasm, reference), else by the reference on the batch's rows,
+    // gathered into buffers made once per size (a threaded evaluator).
     const batchBuffers = new Map<number, { X: Matrix; t: Int32Array; ws: Workspace }>();
     const onBatch = (theta: Float64Array, batch: Int32Array): CostResult => {
+      // The penalty stays λ/(2m)·ΣΘ² with the whole training set's m, so that a batch's cost and gradient estimate
+      // the full ones (the cost functions divide λ by the rows they are given).
+      const lambdaBatch = (lambda * batch.length) / X.rows;
+      if (evaluator.evaluateBatch !== undefined) return { cost: evaluator.evaluateBatch(theta, lambdaBatch, grad, batch), grad };
       let b = batchBuffers.get(batch.length);
       if (b === undefined) {
         b = { X: new Matrix(batch.length, X.cols), t: new Int32Array(batch.length), ws: new Workspace(this.sizes, batch.length) };
@@ -186,9 +191,6 @@ export class Network {
         b.t[i] = targets[r];
       }
       b.ws.invalidateInput(); // the buffer holds new rows
-      // The penalty stays λ/(2m)·ΣΘ² with the whole training set's m, so that a batch's cost and gradient estimate
-      // the full ones (costFunction divides λ by the rows it is given).
-      const lambdaBatch = (lambda * batch.length) / X.rows;
       return costFunction(this.sizes, theta, b.X, b.t, lambdaBatch, { workspace: b.ws, grad, architecture: arch });
     };
     const f = (theta: Float64Array, batch?: Int32Array): CostResult =>

@@ -14,6 +14,7 @@ import { crossEntropyTerm } from '../../src/nn/cross-entropy.js';
 import { costFunction } from '../../src/nn/cost.js';
 import { paramCount, rollParams, unrollParams } from '../../src/nn/params.js';
 import { predictTargets } from '../../src/nn/predict.js';
+import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator } from '../../src/nn/fast/threads-node.js';
 import { Network } from '../../src/nn/network.js';
@@ -96,10 +97,10 @@ for (const flavor of flavors) {
             assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
           };
           if (f32) {
-            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact);
+            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
             k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
           } else {
-            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact);
+            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
             k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
           }
           check(vals(Z, m * hp), Zref, false, 'fwdSparse');
@@ -228,11 +229,20 @@ describe('cost evaluators', () => {
     { name: 'wasm f32, 2 threads', threads: 2, precision: 'f32' },
   ];
 
-  async function evaluator(sizes: number[], X: Matrix, t: Int32Array, c: (typeof configs)[number], sparse?: boolean) {
+  async function evaluator(sizes: number[], X: Matrix, t: Int32Array, c: (typeof configs)[number], sparse?: boolean, architecture?: Architecture) {
     return c.threads === 1
-      ? createEvaluator(sizes, X, t, { precision: c.precision, sparse })
-      : createThreadedEvaluator(sizes, X, t, c.threads, { precision: c.precision, sparse });
+      ? createEvaluator(sizes, X, t, { precision: c.precision, sparse, architecture })
+      : createThreadedEvaluator(sizes, X, t, c.threads, { precision: c.precision, sparse, architecture });
   }
+  // every architecture the kernels run, cycled over the cases
+  const ARCHS: Architecture[] = [
+    { activation: 'sigmoid', output: 'sigmoid' },
+    { activation: 'relu', output: 'softmax' },
+    { activation: 'tanh', output: 'sigmoid' },
+    { activation: 'sigmoid', output: 'softmax' },
+    { activation: 'relu', output: 'sigmoid' },
+    { activation: 'tanh', output: 'softmax' },
+  ];
 
   test('every backend and thread count agrees with the reference on random networks of depth 1 to 3, dense and sparse', async () => {
     const rng = new Random(5);
@@ -244,23 +254,53 @@ describe('cost evaluators', () => {
           const K = sizes[sizes.length - 1];
           const t = Int32Array.from({ length: m }, () => rng.interval(K - 1));
           const params = new Float64Array(paramCount(sizes)).map(() => rng.random() * 2 - 1);
-          const ref = costFunction(sizes, params, X, t, 0.7);
+          const architecture = ARCHS[(sizes.length + m + (zeros > 0 ? 1 : 0)) % ARCHS.length];
+          const ref = costFunction(sizes, params, X, t, 0.7, { architecture });
           for (const c of configs) {
             if (c.threads > 1 && m !== 23) continue; // threads start in ~0.1 s: enough to cover them on one size
             for (const sparse of c.precision === 'f64' ? [true, false] : [true]) {
-              const ev = await evaluator(sizes, X, t, c, sparse);
+              const ev = await evaluator(sizes, X, t, c, sparse, architecture);
               const grad = new Float64Array(params.length);
               const J = ev.evaluate(params, 0.7, grad);
               const tol = c.precision === 'f64' ? 1e-10 : 1e-4;
-              const where = `${c.name}, sizes ${sizes}, m ${m}, zeros ${zeros}, sparse ${sparse}`;
+              const where = `${c.name}, sizes ${sizes}, ${architecture.activation}/${architecture.output}, m ${m}, zeros ${zeros}, sparse ${sparse}`;
               assert.ok(relDiff(J, ref.cost) <= tol, `${where}: cost ${J} vs ${ref.cost}`);
               assert.ok(relNormDiff(grad, ref.grad) <= tol, `${where}: gradient ${relNormDiff(grad, ref.grad)}`);
               assert.ok(relDiff(ev.evaluate(params, 0.7, null), ref.cost) <= tol, `${where}: cost only`);
-              if (c.precision === 'f64') assert.deepEqual(ev.predictTargets(params), predictTargets(rollParams(params, sizes), X), `${where}: predictions`);
+              if (c.precision === 'f64') assert.deepEqual(ev.predictTargets(params), predictTargets(rollParams(params, sizes), X, architecture), `${where}: predictions`);
               ev.close();
             }
           }
         }
+      }
+    }
+  });
+
+  test('mini-batches on the wasm backend equal the reference on the gathered rows, for every architecture', () => {
+    const rng = new Random(21);
+    const sizes = [40, 9, 6, 4];
+    const m = 50;
+    const X = randomMatrix(rng, m, 40, 0.8);
+    const t = Int32Array.from({ length: m }, () => rng.interval(3));
+    const params = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
+    for (const architecture of ARCHS) {
+      for (const precision of ['f64', 'f32'] as const) {
+        const ev = createEvaluator(sizes, X, t, { architecture, precision });
+        assert.ok(ev.evaluateBatch !== undefined, 'sparse data: batches on the wasm backend');
+        for (const rows of [Int32Array.from([3, 17, 4, 49, 0]), Int32Array.from({ length: 20 }, (_, i) => (i * 7) % m), Int32Array.from([12])]) {
+          const Xb = new Matrix(rows.length, 40);
+          rows.forEach((r, i) => Xb.data.set(X.data.subarray(r * 40, (r + 1) * 40), i * 40));
+          const ref = costFunction(sizes, params, Xb, Array.from(rows, (r) => t[r]), 0.3, { architecture });
+          const grad = new Float64Array(params.length);
+          const J = ev.evaluateBatch(params, 0.3, grad, rows);
+          const tol = precision === 'f64' ? 1e-10 : 1e-4;
+          const where = `${architecture.activation}/${architecture.output} ${precision}, batch of ${rows.length}`;
+          assert.ok(relDiff(J, ref.cost) <= tol, `${where}: cost ${J} vs ${ref.cost}`);
+          assert.ok(relNormDiff(grad, ref.grad) <= tol, `${where}: gradient ${relNormDiff(grad, ref.grad)}`);
+        }
+        // and the whole set still evaluates whole after batches
+        const full = costFunction(sizes, params, X, t, 0.3, { architecture });
+        assert.ok(relDiff(ev.evaluate(params, 0.3, null), full.cost) <= (precision === 'f64' ? 1e-10 : 1e-4));
       }
     }
   });

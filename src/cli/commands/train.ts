@@ -153,7 +153,16 @@ export function registerTrain(program: Command, io: Io): void {
           opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
         const started = performance.now();
-        const evaluator = await prepareEvaluator(net.sizes, fit.X, fit.y, net.labels, backend, pool, net.architecture);
+        // mini-batches run on one thread (a batch is too small to share out); whole-set evaluations on all of them
+        const evaluator = await prepareEvaluator(
+          net.sizes,
+          fit.X,
+          fit.y,
+          net.labels,
+          batchSize === undefined ? backend : { ...backend, threads: 1 },
+          pool,
+          net.architecture,
+        );
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {

@@ -7,7 +7,7 @@ import { WASM_RELAXED_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 /** The kernels wasm/kernels.ts exports (pointers are byte offsets into `memory`). */
 export interface WasmKernels {
   memory: WebAssembly.Memory;
-  fwdSparse64(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number): void;
+  fwdSparse64(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number, rows: number): void;
   bwdSparse64(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number, accumulate: number): void;
   fwdDense64(A: number, m: number, n: number, sa: number, Wt: number, hp: number, Z: number, Aout: number): void;
   bwdDense64(A: number, m: number, n: number, sa: number, D: number, hp: number, Gt: number): void;
@@ -16,10 +16,13 @@ export interface WasmKernels {
   deltaBack64to32(Dn: number, m: number, K: number, kp: number, Wr: number, hp: number, A: number, Dout: number): void;
   sumRows32to64(D: number, m: number, hp: number, out: number): void;
   sigmoid64(Z: number, A: number, count: number): void;
+  setActivation(code: number): void;
+  activate64(Z: number, A: number, count: number): void;
+  outputSoftmax64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
   sigmoid32to64(Z: number, A: number, count: number): void;
   outputLayer64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
   outputLayer32(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
-  fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number): void;
+  fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number, rows: number): void;
   bwdSparse32(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number, accumulate: number): void;
   widen(src: number, dst: number, count: number): void;
   narrow(src: number, dst: number, count: number): void;

@@ -5,7 +5,7 @@
  *   wasm:      the SIMD kernels in one thread (./partition.ts);
  *   threads:   the SIMD kernels on blocks of examples in worker threads (./threaded.ts).
  */
-import type { Matrix } from '../../linalg/matrix.js';
+import { Matrix } from '../../linalg/matrix.js';
 import { costFunction, Workspace } from '../cost.js';
 import { paramCount, rollParams } from '../params.js';
 import { predictTargets } from '../predict.js';
@@ -22,7 +22,7 @@ export interface EvaluatorOptions {
   precision?: Precision;
   /** force the sparse or dense input kernels (wasm); default: by density */
   sparse?: boolean;
-  /** hidden activation and output; the wasm kernels run the course's sigmoid network, others the reference */
+  /** hidden activation and output layer; default the course's sigmoid network */
   architecture?: Architecture;
 }
 
@@ -32,6 +32,11 @@ export interface CostEvaluator {
   readonly precision: Precision;
   /** J(params); writes ∂J/∂Θ into `grad` unless it is null */
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number;
+  /**
+   * J on the examples `rows` only (a mini-batch), with the penalty λ/(2b)·ΣΘ² for its b rows (pass λ·b/m to keep
+   * the whole set's penalty); undefined where the backend cannot (a threaded evaluator).
+   */
+  evaluateBatch?(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number;
   /** the predicted output unit of every example (argmax of the outputs) for `params` */
   predictTargets(params: Float64Array): Int32Array;
   /** releases threads and memory */
@@ -73,9 +78,9 @@ export function finishCost(
   return J;
 }
 
-/** Whether the wasm kernels run this architecture (today: the course's sigmoid network). */
+/** Whether the wasm kernels run this architecture (all of them: sigmoid, tanh, ReLU; sigmoid or softmax output). */
 export function wasmSupports(arch: Architecture): boolean {
-  return arch.activation === 'sigmoid' && arch.output === 'sigmoid';
+  return ['sigmoid', 'tanh', 'relu'].includes(arch.activation) && ['sigmoid', 'softmax'].includes(arch.output);
 }
 
 class ReferenceEvaluator implements CostEvaluator {
@@ -102,6 +107,25 @@ class ReferenceEvaluator implements CostEvaluator {
       gradient: grad !== null,
       architecture: this.arch,
     }).cost;
+  }
+
+  private readonly batchBuffers = new Map<number, { X: Matrix; t: Int32Array; ws: Workspace }>();
+
+  evaluateBatch(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number {
+    // the batch's rows gathered into buffers made once per batch size
+    let b = this.batchBuffers.get(rows.length);
+    if (b === undefined) {
+      b = { X: new Matrix(rows.length, this.X.cols), t: new Int32Array(rows.length), ws: new Workspace(this.sizes, rows.length) };
+      this.batchBuffers.set(rows.length, b);
+    }
+    const n = this.X.cols;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      b.X.data.set(this.X.data.subarray(r * n, (r + 1) * n), i * n);
+      b.t[i] = this.targets[r];
+    }
+    b.ws.invalidateInput(); // the buffer holds new rows
+    return costFunction(this.sizes, params, b.X, b.t, lambda, { workspace: b.ws, grad, architecture: this.arch }).cost;
   }
 
   predictTargets(params: Float64Array): Int32Array {
@@ -132,6 +156,14 @@ class WasmEvaluator implements CostEvaluator {
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
     const terms = this.part.run(params, grad === null ? null : this.sums);
     return finishCost(this.sizes, params, this.part.m, lambda, terms, this.sums, grad);
+  }
+
+  get evaluateBatch(): ((params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array) => number) | undefined {
+    if (!this.part.batches) return undefined;
+    return (params, lambda, grad, rows) => {
+      const terms = this.part.run(params, this.sums, rows);
+      return finishCost(this.sizes, params, rows.length, lambda, terms, this.sums, grad);
+    };
   }
 
   predictTargets(params: Float64Array): Int32Array {

@@ -14,6 +14,7 @@ import { ShapeError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { Arena, instantiate, type WasmKernels } from '../../linalg/wasm/instance.js';
 import { checkLayerSizes, paramCount } from '../params.js';
+import { COURSE_ARCHITECTURE, type Activation, type Architecture } from '../activations.js';
 
 export type Precision = 'f64' | 'f32';
 
@@ -33,7 +34,11 @@ export interface PartitionOptions {
   sparse?: boolean;
   /** the compiled kernels to instantiate (threads share the caller's); default: this thread's */
   module?: WebAssembly.Module;
+  /** hidden activation and output layer; default the course's sigmoid network */
+  architecture?: Architecture;
 }
+
+const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 1, tanh: 2, relu: 3 };
 
 interface Layer {
   /** inputs (without the bias) and units */
@@ -56,6 +61,7 @@ export class WasmPartition {
   readonly m: number;
   readonly precision: Precision;
   readonly sparse: boolean;
+  readonly arch: Architecture;
   private readonly k: WasmKernels;
   private readonly arena: Arena;
   private readonly layers: Layer[];
@@ -63,6 +69,9 @@ export class WasmPartition {
   private readonly Xdense: number = 0;
   private readonly csr = { start: 0, index: 0, vals: 0 };
   private readonly csc = { start: 0, index: 0, vals: 0 };
+  /** mini-batch scratch: the batch's rows and targets, and its compressed columns (grown as needed) */
+  private batch = { capacity: 0, nnzCapacity: 0, rows: 0, targets: 0, start: 0, offs: 0, vals: 0 };
+  private maxRowNnz = 0;
   /** the backward product runs over blocks of this many rows (its deltas then fit the L1 cache) */
   private readonly chunkRows: number = 1;
   private readonly chunks: number = 1;
@@ -85,6 +94,8 @@ export class WasmPartition {
     if (this.precision === 'f32') this.sparse = true;
 
     this.k = instantiate(options.module);
+    this.arch = options.architecture ?? COURSE_ARCHITECTURE;
+    this.k.setActivation(ACTIVATION_CODE[this.arch.activation]);
     const a = new Arena(this.k);
     this.arena = a;
     const L = sizes.length - 1;
@@ -168,6 +179,7 @@ export class WasmPartition {
       }
     }
     rs[m] = q;
+    for (let i = 0; i < m; i++) this.maxRowNnz = Math.max(this.maxRowNnz, rs[i + 1] - rs[i]);
     // compressed columns, block of rows by block of rows: block c's column j holds its rows in increasing order,
     // at cs[c·(n+1) + j] .. cs[c·(n+1) + j + 1] - 1 of the shared index and value arrays
     q = 0;
@@ -195,6 +207,69 @@ export class WasmPartition {
     for (let p = 0; p < nnz; p++) ri[p] = (ri[p] + 1) * rowBytes;
   }
 
+  /** Whether this block evaluates mini-batches (`run` with rows): when X is kept compressed. */
+  get batches(): boolean {
+    return this.sparse;
+  }
+
+  /**
+   * Lays out a mini-batch: its row list and targets, and its compressed columns (built from the compressed rows,
+   * with byte offsets of rows 0..b-1 of D), for the backward product. Grows the scratch space when needed.
+   */
+  private prepareBatch(rows: Int32Array): { rows: number; targets: number; start: number; offs: number; vals: number } {
+    if (!this.sparse) throw new ShapeError('mini-batches need the compressed input (dense data evaluates whole)');
+    const { arena: a, m } = this;
+    const n = this.sizes[0];
+    const b = rows.length;
+    const f32 = this.precision === 'f32';
+    const vbytes = f32 ? 4 : 8;
+    const hp = this.layers[0].hp;
+    const rowBytes = hp * vbytes;
+    if (b > m) throw new ShapeError(`a batch of ${b} rows from a block of ${m}`);
+    if (b > this.batch.capacity) {
+      const nnzCap = b * this.maxRowNnz;
+      this.batch = {
+        capacity: b,
+        nnzCapacity: nnzCap,
+        rows: a.alloc(b * 4),
+        targets: a.alloc(b * 4),
+        start: a.alloc((n + 1) * 4),
+        offs: a.alloc(Math.max(1, nnzCap) * 4),
+        vals: a.alloc(Math.max(1, nnzCap) * vbytes),
+      };
+    }
+    const B = this.batch;
+    const rs = a.i32(this.csr.start, m + 1);
+    const nnzAll = rs[m];
+    const ro = a.i32(this.csr.index, nnzAll);
+    const rv = f32 ? a.f32(this.csr.vals, nnzAll) : a.f64(this.csr.vals, nnzAll);
+    const allTargets = a.i32(this.targets, m);
+    const br = a.i32(B.rows, b);
+    const bt = a.i32(B.targets, b);
+    const cs = a.i32(B.start, n + 1);
+    cs.fill(0);
+    for (let i = 0; i < b; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < m)) throw new ShapeError(`batch row ${r} is outside 0..${m - 1}`);
+      br[i] = r;
+      bt[i] = allTargets[r];
+      for (let q = rs[r]; q < rs[r + 1]; q++) cs[ro[q] / rowBytes]++; // (1 + j)·rowBytes → counts at j + 1
+    }
+    for (let j = 0; j < n; j++) cs[j + 1] += cs[j];
+    const next = Int32Array.from(cs.subarray(0, n));
+    const bo = a.i32(B.offs, B.nnzCapacity);
+    const bv = f32 ? a.f32(B.vals, B.nnzCapacity) : a.f64(B.vals, B.nnzCapacity);
+    for (let i = 0; i < b; i++) {
+      const r = br[i];
+      for (let q = rs[r]; q < rs[r + 1]; q++) {
+        const at = next[ro[q] / rowBytes - 1]++;
+        bo[at] = i * rowBytes;
+        bv[at] = rv[q];
+      }
+    }
+    return B;
+  }
+
   /**
    * The predicted output unit (argmax of the output activations, the first on ties) of each example of this block
    * for the weights `params`, written to `out`.
@@ -214,13 +289,18 @@ export class WasmPartition {
   /**
    * For the weights `params` (unrolled row-major, as costFunction takes them): returns Σ over this block's
    * examples of the cross-entropy terms y·log h + (1-y)·log(1-h), and, when `gradSums` is given, writes there
-   * Σ over the examples of δ(l+1)ᵀ·[1 a(l)] for every layer (unscaled, unregularized).
+   * Σ over the examples of δ(l+1)ᵀ·[1 a(l)] for every layer (unscaled, unregularized). With `rows`, over those
+   * examples only (a mini-batch; indices into this block, compressed input only: see `batches`).
    */
-  run(params: Float64Array, gradSums: Float64Array | null): number {
+  run(params: Float64Array, gradSums: Float64Array | null, rows?: Int32Array): number {
     if (params.length !== paramCount(this.sizes)) {
       throw new ShapeError(`layers [${this.sizes.join(', ')}] need ${paramCount(this.sizes)} parameters, got ${params.length}`);
     }
-    const { k, arena: a, layers, m } = this;
+    const { k, arena: a, layers } = this;
+    const m = rows === undefined ? this.m : rows.length;
+    const batch = rows === undefined ? undefined : this.prepareBatch(rows);
+    const targets = batch === undefined ? this.targets : batch.targets;
+    const rowList = batch === undefined ? 0 : batch.rows;
     const L = layers.length;
     const f32 = this.precision === 'f32';
 
@@ -250,10 +330,10 @@ export class WasmPartition {
       if (l === 0) {
         if (f32) {
           k.narrow(layer.Wt, this.f32.Wt, (layer.nIn + 1) * layer.hp);
-          k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z, A);
+          k.fwdSparse32(this.csr.start, this.csr.index, this.csr.vals, m, this.f32.Wt, layer.hp, this.f32.Z, A, rowList);
           if (!hidden) k.widen(this.f32.Z, layer.Z, m * layer.hp);
         } else if (this.sparse) {
-          k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z, A);
+          k.fwdSparse64(this.csr.start, this.csr.index, this.csr.vals, m, layer.Wt, layer.hp, layer.Z, A, rowList);
         } else {
           k.fwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.Wt, layer.hp, layer.Z, A);
         }
@@ -262,9 +342,9 @@ export class WasmPartition {
         k.fwdDense64(prev.A, m, prev.nOut, prev.hp, layer.Wt, layer.hp, layer.Z, A);
       }
       if (!hidden) {
-        cost = f32
-          ? k.outputLayer32(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D)
-          : k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, this.targets, layer.D);
+        if (this.arch.output === 'softmax') cost = k.outputSoftmax64(layer.Z, layer.A, m, layer.nOut, layer.hp, targets, layer.D);
+        else if (f32) cost = k.outputLayer32(layer.Z, layer.A, m, layer.nOut, layer.hp, targets, layer.D);
+        else cost = k.outputLayer64(layer.Z, layer.A, m, layer.nOut, layer.hp, targets, layer.D);
       }
     }
     if (gradSums === null) return cost;
@@ -278,14 +358,22 @@ export class WasmPartition {
           // a hidden layer's deltas were stored as f32 (deltaBack64to32); an output layer's are f64
           if (L === 1) k.narrow(layer.D, this.f32.D, m * layer.hp);
           k.sumRows32to64(this.f32.D, m, layer.hp, layer.Gt);
-          for (let c = 0; c < this.chunks; c++) {
-            k.bwdSparse32(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt, c > 0 ? 1 : 0);
+          if (batch !== undefined) {
+            k.bwdSparse32(batch.start, batch.offs, batch.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt, 0);
+          } else {
+            for (let c = 0; c < this.chunks; c++) {
+              k.bwdSparse32(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, this.f32.D, layer.hp, this.f32.Gt, c > 0 ? 1 : 0);
+            }
           }
           k.widen(this.f32.Gt + layer.hp * 4, layer.Gt + layer.hp * 8, layer.nIn * layer.hp);
         } else if (this.sparse) {
           k.sumRows64(layer.D, m, layer.hp, layer.Gt);
-          for (let c = 0; c < this.chunks; c++) {
-            k.bwdSparse64(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, layer.D, layer.hp, layer.Gt, c > 0 ? 1 : 0);
+          if (batch !== undefined) {
+            k.bwdSparse64(batch.start, batch.offs, batch.vals, layer.nIn, layer.D, layer.hp, layer.Gt, 0);
+          } else {
+            for (let c = 0; c < this.chunks; c++) {
+              k.bwdSparse64(this.csc.start + c * (layer.nIn + 1) * 4, this.csc.index, this.csc.vals, layer.nIn, layer.D, layer.hp, layer.Gt, c > 0 ? 1 : 0);
+            }
           }
         } else {
           k.bwdDense64(this.Xdense, m, layer.nIn, layer.nIn, layer.D, layer.hp, layer.Gt);
