@@ -51,7 +51,7 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
 
 function loadCsvData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
   const { X, y } = parseCsv(new TextDecoder().decode(bytes), path);
-  scalePixels(X); // raw 8-bit pixels to [0, 1], as the IDX files and the shipped digits
+  const scale = scalePixels(X); // raw 8-bit pixels to [0, 1], as the IDX files and the shipped digits
   let min = Infinity;
   let max = -Infinity;
   for (const v of y) {
@@ -60,7 +60,7 @@ function loadCsvData(path: string, bytes: Uint8Array, options: LoadOptions): Dat
   }
   const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : min === 0 ? 'zero-based' : 'course';
   const numLabels = options.numLabels ?? Math.max(2, conv === 'course' ? max : max + 1);
-  return { X, y, labels: conv, numLabels, source: path, image: squareImage(X.cols, 'row-major') };
+  return { X, y, labels: conv, numLabels, source: path, image: squareImage(X.cols, 'row-major'), scale };
 }
 
 /** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
@@ -78,7 +78,9 @@ export function idxLabelsPath(imagesPath: string): string | undefined {
 }
 
 function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
-  const { X, height, width } = idxImages(parseIdx(bytes, path), path);
+  const idx = parseIdx(bytes, path);
+  const { X, height, width } = idxImages(idx, path);
+  const idxScale = idx.type === 0x08 ? 255 : 1;
   const labelsPath = options.labelsFile ?? idxLabelsPath(path);
   if (labelsPath === undefined) {
     throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
@@ -87,7 +89,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dat
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
   const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
   const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + Math.max(...y));
-  return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' } };
+  return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' }, scale: idxScale };
 }
 
 /** A network from a model file: nnlearn's JSON, or a MAT-file with Theta1, Theta2, … (course labels unless told). */

@@ -31,6 +31,8 @@ export interface Dataset {
   source: string;
   /** how to draw a row, when the rows are images */
   image?: ImageShape;
+  /** what the loader divided the file's values by (255 for 8-bit pixels brought to [0, 1]; 1: as stored) */
+  scale?: number;
 }
 
 /** A square image shape for n pixels, when n is a perfect square. */

@@ -25,6 +25,8 @@ export interface ModelJson {
   labels: LabelConvention;
   /** how an input row is laid out as a picture, when the inputs are images */
   image?: ImageShape;
+  /** what the training data's raw values were divided by (255: 8-bit pixels to [0, 1]) */
+  inputScale?: number;
   /** Theta(l) as rows of numbers, bias in column 0 */
   thetas: number[][][];
   /** free-form provenance (data, λ, iterations, accuracy …) */
@@ -40,6 +42,7 @@ export function modelToJson(net: Network, meta?: Record<string, unknown>): Model
     output: net.output,
     labels: net.labels,
     ...(net.image ? { image: net.image } : {}),
+    ...(net.inputScale !== undefined ? { inputScale: net.inputScale } : {}),
     thetas: net.thetas.map((t) => t.toRows()),
     ...(meta ? { meta } : {}),
   };
@@ -106,7 +109,14 @@ export function modelFromJson(text: string, source = 'the model'): Network {
     activation: o.activation as Activation,
     output: o.output as OutputKind,
     image,
+    inputScale: checkScale(o.inputScale, fail),
   });
+}
+
+function checkScale(v: unknown, fail: (why: string) => never): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) return fail(`"inputScale" must be a positive number, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /**

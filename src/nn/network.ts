@@ -73,6 +73,11 @@ export interface NetworkOptions {
   output?: OutputKind;
   /** what an input row looks like as a picture (for drawing the hidden units) */
   image?: ImageShape;
+  /**
+   * What the training data's raw values were divided by (255: 8-bit pixels brought to [0, 1]); inputs to predict
+   * must be scaled the same way (nnlearn's loaders do it).
+   */
+  inputScale?: number;
 }
 
 export class Network {
@@ -83,6 +88,7 @@ export class Network {
   readonly activation: Activation;
   readonly output: OutputKind;
   readonly image: ImageShape | undefined;
+  readonly inputScale: number | undefined;
 
   constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
     checkLayerSizes(sizes);
@@ -101,6 +107,7 @@ export class Network {
       throw new ValueError(`a ${image.height}×${image.width} image has ${image.width * image.height} pixels but the network has ${sizes[0]} inputs`);
     }
     this.image = image === undefined ? undefined : { ...image };
+    this.inputScale = options.inputScale;
   }
 
   /** A network with the course's random initialization (uniform in [-ε, ε], ε = 0.12 unless given). */
@@ -131,7 +138,7 @@ export class Network {
 
   /** The options that make a network like this one (labels, architecture, image layout). */
   get options(): NetworkOptions {
-    return { labels: this.labels, activation: this.activation, output: this.output, image: this.image };
+    return { labels: this.labels, activation: this.activation, output: this.output, image: this.image, inputScale: this.inputScale };
   }
 
   get numLabels(): number {

@@ -178,3 +178,21 @@ test('a model saved as .mat keeps its architecture, predicts as the one in memor
   const out = execFileSync('python3', ['-c', `import scipy.io; d = scipy.io.loadmat(${JSON.stringify(file)}); print(d['Theta1'].shape, d['Theta2'].shape, d['Theta3'].shape, int(d['nnlearn_activation'][0,0]), int(d['nnlearn_output'][0,0]))`]).toString().trim();
   assert.equal(out, '(6, 9) (5, 7) (4, 6) 2 2');
 });
+
+test('a model records the scaling of its inputs: 255 for 8-bit pixels brought to [0, 1]', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'nnlearn-scale-'));
+  const csv = join(dir, 'px.csv');
+  const rng = new Random(3);
+  const lines = Array.from({ length: 30 }, (_, i) => [i % 2, ...Array.from({ length: 4 }, () => Math.floor(rng.random() * 256))].join(','));
+  writeFileSync(csv, `label,a,b,c,d\n${lines.join('\n')}\n`);
+  const model = join(dir, 'm.json');
+  const r = await runCli(['train', '--data', csv, '--hidden', '3', '--max-iter', '5', '--out', model, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const saved = JSON.parse(readFileSync(model, 'utf8')) as { inputScale: number };
+  assert.equal(saved.inputScale, 255);
+  assert.equal(modelFromJson(readFileSync(model, 'utf8')).inputScale, 255);
+  assert.throws(() => modelFromJson(JSON.stringify({ ...saved, inputScale: -1 })), /"inputScale" must be a positive number/);
+});

@@ -138,13 +138,14 @@ export function registerTrain(program: Command, io: Io): void {
           if (initNet.sizes[0] !== train.X.cols) {
             throw new ShapeError(`the data has ${train.X.cols} columns but ${opts.init} expects ${initNet.sizes[0]} inputs`);
           }
-          net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image, activation, output });
+          net = new Network(initNet.sizes, initNet.params, { labels: train.labels, image: train.image, activation, output, inputScale: train.scale ?? 1 });
         } else {
           net = Network.random([train.X.cols, ...hidden, train.numLabels], {
             seed,
             epsilon,
             labels: train.labels,
             image: train.image,
+            inputScale: train.scale ?? 1,
             activation,
             output,
           });
