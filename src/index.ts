@@ -84,3 +84,15 @@ export { confusionMatrix } from './nn/confusion.js';
 export { displayData, hiddenUnitsRaster, toGreyBytes, magnify, type Raster } from './viz/raster.js';
 export { costChart, sweepChart, confusionChart, type CostSeries, type SweepRow } from './viz/charts.js';
 export { chartToSvg } from './viz/render.js';
+
+export { Value, topologicalOrder, type Op } from './graph/value.js';
+export { parseGraph, parseAssignments, ParseError, type ParsedGraph } from './graph/parse.js';
+export { GRAPH_EXAMPLES, graphExample, type GraphExample } from './graph/examples.js';
+export { graphSvg, graphDot } from './graph/render.js';
+export { scalarNetworkCost, type ScalarNetwork } from './graph/network.js';
+export { networkSvg } from './viz/network-svg.js';
+export { lbfgs, type LbfgsOptions } from './optim/lbfgs.js';
+export { momentum, type MomentumOptions } from './optim/momentum.js';
+export { adam, type AdamOptions } from './optim/adam.js';
+export { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind, type Architecture } from './nn/activations.js';
+export { parseCsv, scalePixels } from './data/csv.js';

@@ -15,6 +15,7 @@ import { registerLearningRates } from './commands/learning-rates.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerExercise } from './commands/exercise.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerGraph } from './commands/graph.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
@@ -79,6 +80,7 @@ export function buildProgram(io: Io): Command {
   registerLearningRates(program, io);
   registerSweep(program, io);
   registerDescribe(program, io);
+  registerGraph(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({
