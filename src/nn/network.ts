@@ -13,7 +13,7 @@ import { momentum } from '../optim/momentum.js';
 import { adam } from '../optim/adam.js';
 import { gradientDescent } from '../optim/gradient-descent.js';
 import type { IterationInfo, OptimizeResult } from '../optim/types.js';
-import { checkData, costFunction, Workspace, type CostResult } from './cost.js';
+import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Precision } from './fast/partition.js';
 import { randInitializeNetwork } from './init.js';
@@ -150,6 +150,12 @@ export class Network {
     return costFunction(this.sizes, this.params, X, labelsToTargets(y, this.numLabels, this.labels), lambda, {
       architecture: this.architecture,
     });
+  }
+
+  /** The output layer's activations for each row of X (m×K): probabilities for a softmax output. */
+  outputs(X: Matrix): Matrix {
+    checkData(this.sizes, X, { length: X.rows });
+    return forward(this.thetas, X, new Workspace(this.sizes, X.rows), this.architecture).clone();
   }
 
   /** The predicted label of each row of X. */

@@ -1,0 +1,15 @@
+// The page, built by `npm run build:web` into web/dist/ (any static server can host it).
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: new URL('.', import.meta.url).pathname,
+  base: './',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  server: {
+    // shared memory for the training worker's threads needs a cross-origin isolated page
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
+  preview: {
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
+});
