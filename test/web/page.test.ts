@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (Debian's chromium; .ci/run installs it)`;
 export const SCREENSHOTS = process.env.NNLEARN_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'nnlearn-shots-'));
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.bin': 'application/octet-stream' };
 
 async function drawPath(page: Page, points: [number, number][]): Promise<void> {
   const box = await page.getByTestId('draw-canvas').boundingBox();
@@ -44,6 +45,8 @@ test('the page predicts a drawn 1 and a drawn 0, and looks right on a desktop an
   net.train(train.X, train.y, { optimizer: 'adam', batchSize: 64, maxIter: 25, lambda: 1, learningRate: 0.002, batchSeed: 0 });
   await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
   writeFileSync(join(out, 'model.json'), JSON.stringify(modelToJson(net)));
+  // the page's training digits, as `npm run web:model` writes them
+  execFileSync('node', [join(root, 'scripts', 'web-data.mjs')], { env: { ...process.env, NNLEARN_WEB_OUT: out } });
 
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0].replace(/^\/+/, '') || 'index.html';
@@ -86,6 +89,20 @@ test('the page predicts a drawn 1 and a drawn 0, and looks right on a desktop an
     await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]')?.textContent !== '–');
     assert.equal(await page.getByTestId('prediction').textContent(), '0');
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop-zero.png') });
+
+    // training in the page: a few iterations in the worker; the cost falls and the accuracies appear
+    await page.fill('#iterations', '15');
+    await page.getByTestId('train').click();
+    await page.waitForFunction(() => /%$/.test(document.querySelector('[data-testid="test-accuracy"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    const acc = Number((await page.getByTestId('test-accuracy').textContent())?.replace('%', ''));
+    assert.ok(acc > 70, `test accuracy ${acc}%`);
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid="cost-chart"]') as HTMLElement).dataset.points) >= 10, undefined, { timeout: 20_000 });
+    const chart = page.getByTestId('cost-chart');
+    const first = Number(await chart.getAttribute('data-first'));
+    const last = Number(await chart.getAttribute('data-last'));
+    assert.ok(last < first, `the cost fell from ${first} to ${last}`);
+    assert.match((await chart.innerHTML()).slice(0, 200), /<svg/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-trained.png'), fullPage: true });
 
     // a phone-sized screen: nothing wider than the viewport
     await page.setViewportSize({ width: 390, height: 844 });

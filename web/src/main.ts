@@ -6,6 +6,7 @@ import { modelFromJson } from '../../src/nn/model.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { drawingToInput } from '../../src/data/drawing.js';
 import type { Network } from '../../src/nn/network.js';
+import { setUpTraining } from './train.js';
 
 const draw = document.querySelector<HTMLCanvasElement>('#draw')!;
 const view = document.querySelector<HTMLCanvasElement>('#view')!;
@@ -118,6 +119,11 @@ draw.addEventListener('keydown', (e) => {
 });
 
 resetCanvas();
+setUpTraining((trained) => {
+  net = trained;
+  info.textContent = `model: layers ${trained.sizes.join('-')}, ${trained.activation} hidden units, ${trained.output} output (trained here)`;
+  update();
+});
 fetch(new URL('./model.json', document.baseURI))
   .then((r) => {
     if (!r.ok) throw new Error(`model.json: ${r.status} ${r.statusText}`);
