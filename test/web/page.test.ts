@@ -104,6 +104,24 @@ test('the page predicts a drawn 1 and a drawn 0, and looks right on a desktop an
     assert.match((await chart.innerHTML()).slice(0, 200), /<svg/);
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop-trained.png'), fullPage: true });
 
+    // see inside: the data grid, the confusion matrix and misclassified digits, the gradient check, a graph
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="confusion"] tr').length === 11, undefined, { timeout: 20_000 });
+    const lit = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid="data-grid"]') as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200) n++;
+      return { n, w: c.width };
+    });
+    assert.equal(lit.w, 291, 'displayData of 100 28×28 digits is 291 wide');
+    assert.ok(lit.n > 1000, `${lit.n} bright pixels in the data grid`);
+    await page.getByTestId('gradcheck').click();
+    assert.match((await page.getByTestId('gradcheck-out').textContent()) ?? '', /Relative Difference: 2\.40441e-11/);
+    assert.match(await page.getByTestId('graph').innerHTML(), />1\.37</);
+    await page.selectOption('[data-testid="graph-example"]', 'tricky');
+    assert.match(await page.getByTestId('graph').innerHTML(), />1\.55</);
+    await page.locator('.inside').screenshot({ path: join(SCREENSHOTS, 'desktop-inside.png') });
+
     // a phone-sized screen: nothing wider than the viewport
     await page.setViewportSize({ width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);

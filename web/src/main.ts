@@ -7,6 +7,7 @@ import { Matrix } from '../../src/linalg/matrix.js';
 import { drawingToInput } from '../../src/data/drawing.js';
 import type { Network } from '../../src/nn/network.js';
 import { setUpTraining } from './train.js';
+import { setUpInside } from './inside.js';
 
 const draw = document.querySelector<HTMLCanvasElement>('#draw')!;
 const view = document.querySelector<HTMLCanvasElement>('#view')!;
@@ -119,8 +120,10 @@ draw.addEventListener('keydown', (e) => {
 });
 
 resetCanvas();
+const inside = setUpInside();
 setUpTraining((trained) => {
   net = trained;
+  inside.show(trained);
   info.textContent = `model: layers ${trained.sizes.join('-')}, ${trained.activation} hidden units, ${trained.output} output (trained here)`;
   update();
 });
@@ -134,6 +137,7 @@ fetch(new URL('./model.json', document.baseURI))
     info.textContent = `model: layers ${net.sizes.join('-')}, ${net.activation} hidden units, ${net.output} output`;
     document.body.dataset.ready = 'true';
     update();
+    if (net !== undefined) inside.show(net);
   })
   .catch((err: unknown) => {
     info.textContent = `could not load the model: ${String(err)}`;
