@@ -1,6 +1,7 @@
 // Writes web/public/digits.bin for the page: 5,000 training and 1,000 test digits of the shipped set (the first of
 // digits:train and digits:test), 28×28 pixels as bytes (intensity·255, rounded) after a header of two uint32
-// counts, then the labels as bytes. A compact stand-in for the mnist package's 21 MB of JSON.
+// counts, then the labels as bytes. A compact stand-in for the mnist package's 21 MB of JSON. Also sample.json: one
+// digit the page reads as soon as it opens.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,4 +24,7 @@ for (const [set, n] of [[train, nTrain], [test, nTest]]) for (let i = 0; i < n; 
 const out = join(process.env.NNLEARN_WEB_OUT ?? join(root, 'web', 'public'), 'digits.bin');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, bytes);
-console.log(`web-data: ${nTrain} + ${nTest} digits -> ${out} (${bytes.length} bytes)`);
+// a sample digit the page shows (and reads) as soon as it opens: the first test digit
+const sample = { label: test.y[0], pixels: Array.from(test.X.data.subarray(0, 784), (v) => Math.round(v * 255)) };
+writeFileSync(join(dirname(out), 'sample.json'), JSON.stringify(sample));
+console.log(`web-data: ${nTrain} + ${nTest} digits -> ${out} (${bytes.length} bytes), and sample.json`);

@@ -69,6 +69,22 @@ function update(): void {
   renderBars(p);
 }
 
+/** A shipped digit drawn on the canvas when the page opens, so that a prediction shows at once. */
+async function showSample(): Promise<void> {
+  const r = await fetch(new URL('./sample.json', document.baseURI));
+  if (!r.ok) return;
+  const { pixels } = (await r.json()) as { pixels: number[] };
+  const img = ctx.createImageData(28, 28);
+  pixels.forEach((v, i) => img.data.set([v, v, v, 255], 4 * i));
+  const small = document.createElement('canvas');
+  small.width = 28;
+  small.height = 28;
+  small.getContext('2d')!.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(small, 0, 0, draw.width, draw.height);
+  update();
+}
+
 // Drawing with mouse, touch or pen: pointer events, a round brush like a thick pen.
 let drawing = false;
 let last: { x: number; y: number } | undefined;
@@ -138,6 +154,7 @@ fetch(new URL('./model.json', document.baseURI))
     document.body.dataset.ready = 'true';
     update();
     if (net !== undefined) inside.show(net);
+    return showSample();
   })
   .catch((err: unknown) => {
     info.textContent = `could not load the model: ${String(err)}`;
