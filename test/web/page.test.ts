@@ -70,6 +70,7 @@ test('the page predicts a drawn 1 and a drawn 0, and looks right on a desktop an
     await page.waitForFunction(() => /^\d$/.test(document.querySelector('[data-testid="prediction"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
     const loadMs = Date.now() - started;
     assert.ok(loadMs < 2000, `a prediction appeared ${loadMs} ms after opening the page`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop-open.png') });
     await page.getByTestId('clear').click();
 
     // a "1": a vertical stroke

@@ -137,7 +137,7 @@ draw.addEventListener('keydown', (e) => {
 
 resetCanvas();
 const inside = setUpInside();
-setUpTraining((trained) => {
+const training = setUpTraining((trained) => {
   net = trained;
   inside.show(trained);
   info.textContent = `model: layers ${trained.sizes.join('-')}, ${trained.activation} hidden units, ${trained.output} output (trained here)`;
@@ -153,7 +153,10 @@ fetch(new URL('./model.json', document.baseURI))
     info.textContent = `model: layers ${net.sizes.join('-')}, ${net.activation} hidden units, ${net.output} output`;
     document.body.dataset.ready = 'true';
     update();
-    if (net !== undefined) inside.show(net);
+    if (net !== undefined) {
+      inside.show(net);
+      training.show(net);
+    }
     return showSample();
   })
   .catch((err: unknown) => {

@@ -13,7 +13,7 @@ import type { StartMessage, WorkerMessage } from './train-worker.js';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 
-export function setUpTraining(onModel: (net: Network) => void): void {
+export function setUpTraining(onModel: (net: Network) => void): { show: (net: Network) => void } {
   const form = $<HTMLFormElement>('#train-form');
   const trainBtn = $<HTMLButtonElement>('#train');
   const stopBtn = $<HTMLButtonElement>('#stop');
@@ -124,6 +124,9 @@ export function setUpTraining(onModel: (net: Network) => void): void {
     a.download = 'nnlearn-model.json';
     a.click();
   });
+  const show = (net: Network) => {
+    if (net.sizes[0] === 784 && net.sizes.length > 2) drawHidden(net.thetas[0].data);
+  };
   load.addEventListener('change', async () => {
     const file = load.files?.[0];
     if (file === undefined) return;
@@ -140,4 +143,5 @@ export function setUpTraining(onModel: (net: Network) => void): void {
       status.textContent = String(err instanceof Error ? err.message : err);
     }
   });
+  return { show };
 }
