@@ -22,3 +22,16 @@ export class ValueError extends NnlearnError {}
 
 /** Wrong use of the command line: unknown flag, missing argument, bad combination. */
 export class UsageError extends NnlearnError {}
+
+/**
+ * Training diverged: the cost became NaN or infinite, or grew far above where it started. Names the iteration and
+ * what to try.
+ */
+export class DivergenceError extends ValueError {
+  readonly iteration: number;
+  constructor(iteration: number, message: string) {
+    super(message);
+    this.name = 'DivergenceError';
+    this.iteration = iteration;
+  }
+}

@@ -3,7 +3,7 @@
  * The course's functions (nnCostFunction, predict, fmincg, …) are the faithful front; this is the same code
  * behind one handle, for any depth.
  */
-import { ValueError } from '../errors.js';
+import { DivergenceError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
@@ -206,8 +206,13 @@ export class Network {
       b.ws.invalidateInput(); // the buffer holds new rows
       return costFunction(this.sizes, theta, b.X, b.t, lambdaBatch, { workspace: b.ws, grad, architecture: arch });
     };
-    const f = (theta: Float64Array, batch?: Int32Array): CostResult =>
-      batch === undefined ? { cost: evaluator.evaluate(theta, lambda, grad), grad } : onBatch(theta, batch);
+    let initialCost = NaN; // the first whole-set cost (at the starting weights, for the full-batch optimizers)
+    const f = (theta: Float64Array, batch?: Int32Array): CostResult => {
+      if (batch !== undefined) return onBatch(theta, batch);
+      const cost = evaluator.evaluate(theta, lambda, grad);
+      if (Number.isNaN(initialCost)) initialCost = cost;
+      return { cost, grad };
+    };
 
     // early stopping on held-out data
     const val = options.validation;
@@ -216,7 +221,20 @@ export class Network {
     const best = { cost: Infinity, iteration: 0, params: Float64Array.from(this.params) };
     const patience = val?.patience ?? 10;
     let earlyStopped = false;
+    // Divergence: a cost that is not a number, or that climbs to ten times where training started, stops training
+    // before anything prints it (a learning rate far too large does this within a few steps).
+    let prevCost = NaN;
     const onIteration = (info: IterationInfo): void | boolean => {
+      const start = Number.isFinite(initialCost) ? initialCost : info.cost;
+      if (!Number.isFinite(info.cost) || (info.cost > 10 * start && !(info.cost <= prevCost))) {
+        const what = Number.isFinite(info.cost) ? `the cost rose to ${info.cost.toPrecision(4)} from ${start.toPrecision(4)}` : `the cost became ${info.cost}`;
+        const hint =
+          options.learningRate !== undefined
+            ? `try a smaller learning rate (e.g. ${options.learningRate / 10})`
+            : 'try a smaller learning rate or a larger λ';
+        throw new DivergenceError(info.iteration, `training diverged at iteration ${info.iteration}: ${what}; ${hint}`);
+      }
+      prevCost = info.cost;
       const go = options.onIteration?.(info);
       if (val !== undefined && valTargets !== undefined) {
         const c = costFunction(this.sizes, info.theta, val.X, valTargets, 0, { gradient: false, architecture: arch }).cost;

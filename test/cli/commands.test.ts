@@ -232,3 +232,19 @@ describe('the main job', () => {
     assert.equal((JSON.parse(p.stdout) as { accuracy: number }).accuracy.toFixed(2), acc[1]);
   });
 });
+
+describe('divergence', () => {
+  test('training with a learning rate of 100 stops with a message naming the iteration, and never prints NaN', async () => {
+    const data = barData('diverge.mat', 5, 60);
+    const r = await runCli(['train', '--data', data, '--hidden', '5', '--optimizer', 'gd', '--learning-rate', '100', '--max-iter', '50', '--out', join(tmp, 'diverge.json')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /training diverged at iteration \d+: the cost (rose to|became)/);
+    assert.match(r.stderr, /try a smaller learning rate \(e\.g\. 10\)/);
+    assert.doesNotMatch(r.stdout + r.stderr, /NaN/);
+    assert.equal(existsSync(join(tmp, 'diverge.json')), false, 'no model is written');
+    const rates = await runCli(['learning-rates', '--data', data, '--rates', '0.5,100', '--iterations', '20', '--hidden', '5']);
+    assert.equal(rates.code, 0, rates.stderr);
+    assert.match(rates.stdout, /100 {3}diverged at iteration \d+/);
+    assert.doesNotMatch(rates.stdout, /NaN/);
+  });
+});

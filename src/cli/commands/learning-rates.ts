@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { Network } from '../../nn/network.js';
+import { DivergenceError } from '../../errors.js';
 import { costChart } from '../../viz/charts.js';
 import { checkPictureExtension, saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
@@ -58,15 +59,25 @@ export function registerLearningRates(program: Command, io: Io): void {
         const net = new Network(start.sizes, Float64Array.from(start.params), { labels: start.labels });
         const progress = startProgress(io, iterations, { label: `α = ${rate}`, quiet: opts.quiet });
         try {
-          const r = net.train(data.X, data.y, {
-            optimizer: 'gd',
-            learningRate: rate,
-            lambda,
-            maxIter: iterations,
-            backend: evaluator,
-            onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
-          });
-          runs.push({ rate, costHistory: r.costHistory, cost: r.cost, trainAccuracy: r.trainAccuracy });
+          const seen: number[] = [];
+          try {
+            const r = net.train(data.X, data.y, {
+              optimizer: 'gd',
+              learningRate: rate,
+              lambda,
+              maxIter: iterations,
+              backend: evaluator,
+              onIteration: ({ iteration, cost }) => {
+                seen.push(cost);
+                progress.update(iteration, cost);
+              },
+            });
+            runs.push({ rate, costHistory: r.costHistory, cost: r.cost, trainAccuracy: r.trainAccuracy, divergedAt: null });
+          } catch (err) {
+            // a rate that diverges is a result here, not an error: its curve stops where it blew up
+            if (!(err instanceof DivergenceError)) throw err;
+            runs.push({ rate, costHistory: seen, cost: NaN, trainAccuracy: NaN, divergedAt: err.iteration });
+          }
         } finally {
           progress.stop();
         }
@@ -90,8 +101,11 @@ export function registerLearningRates(program: Command, io: Io): void {
       io.out(`Gradient descent, ${iterations} steps from the same initial weights (seed ${seed}) on ${data.source}\n`);
       io.out('learning rate   final cost   training accuracy\n');
       for (const r of runs) {
-        const cost = Number.isFinite(r.cost) ? r.cost.toFixed(6).padStart(10) : '  diverged';
-        io.out(`${String(r.rate).padStart(13)}   ${cost}   ${r.trainAccuracy.toFixed(2).padStart(16)}%\n`);
+        if (r.divergedAt !== null) {
+          io.out(`${String(r.rate).padStart(13)}   diverged at iteration ${r.divergedAt}\n`);
+          continue;
+        }
+        io.out(`${String(r.rate).padStart(13)}   ${r.cost.toFixed(6).padStart(10)}   ${r.trainAccuracy.toFixed(2).padStart(16)}%\n`);
       }
       if (opts.out !== undefined) io.out(`Wrote ${opts.out}\n`);
     });
