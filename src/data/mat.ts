@@ -20,7 +20,7 @@
  *
  * Browser-safe: no Node API here (zlib is fflate's); file access lives in ./files.ts.
  */
-import { unzlibSync, zlibSync } from 'fflate';
+import { Unzlib, zlibSync } from 'fflate';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -140,9 +140,13 @@ export class MatFile {
    * `inflate` decompresses a zlib stream (miCOMPRESSED elements); the default is fflate's, which runs anywhere.
    * Node's native zlib is about three times faster on large files (see ./files.ts).
    */
-  constructor(bytes: Uint8Array, source = 'the MAT-file', options: { inflate?: (zlib: Uint8Array) => Uint8Array } = {}) {
+  constructor(
+    bytes: Uint8Array,
+    source = 'the MAT-file',
+    options: { inflate?: (zlib: Uint8Array, maxOutput: number) => Uint8Array } = {},
+  ) {
     this.source = source;
-    const inflate = options.inflate ?? unzlibSync;
+    const inflate = options.inflate ?? boundedInflate;
     const fail = (why: string): never => {
       throw new FormatError(`${source}: ${why}`);
     };
@@ -183,11 +187,25 @@ export class MatFile {
         fail(`truncated: data element ${index} at byte ${off} declares ${size} bytes but only ${bytes.length - start} remain`);
       }
       if (type === miCOMPRESSED) {
-        let inner: Uint8Array;
+        // Decompression is bounded by the size the element declares: read its 8-byte tag first, then inflate no
+        // more than that (a corrupt or hostile file cannot make us allocate more than it claims).
+        const compressed = bytes.subarray(start, start + size);
+        let head: Uint8Array;
         try {
-          inner = inflate(bytes.subarray(start, start + size));
+          head = boundedInflate(compressed, 8, true);
         } catch (err) {
           return fail(`data element ${index} at byte ${off}: the compressed data is corrupt (${(err as Error).message})`);
+        }
+        if (head.length < 8) fail(`data element ${index}: the decompressed element is only ${head.length} bytes`);
+        const declared = new DataView(head.buffer, head.byteOffset, 8).getUint32(4, le);
+        if (declared > MAX_ELEMENT_BYTES) {
+          fail(`data element ${index} at byte ${off}: the compressed matrix declares ${declared} bytes, more than nnlearn reads (${MAX_ELEMENT_BYTES})`);
+        }
+        let inner: Uint8Array;
+        try {
+          inner = inflate(compressed, 8 + declared);
+        } catch (err) {
+          return fail(`data element ${index} at byte ${off}: the compressed data is corrupt or longer than it declares (${(err as Error).message})`);
         }
         const iv = new DataView(inner.buffer, inner.byteOffset, inner.byteLength);
         if (inner.length < 8) fail(`data element ${index}: the decompressed element is only ${inner.length} bytes`);
@@ -355,6 +373,43 @@ export class MatFile {
     if (this.vars.has(name)) fail(`variable "${label}" appears twice`);
     this.vars.set(name, info);
   }
+}
+
+/** The largest matrix element nnlearn reads: 2 GiB (a 16384×16384 double matrix). */
+export const MAX_ELEMENT_BYTES = 2 ** 31;
+
+/**
+ * zlib-inflates at most `maxOutput` bytes: more is an error (or, with `prefix`, the first `maxOutput` bytes are
+ * returned, for reading a header). Streams in 64 KB chunks, so no more memory is used than the output needs.
+ */
+export function boundedInflate(zlib: Uint8Array, maxOutput: number, prefix = false): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  const stream = new Unzlib((chunk) => {
+    if (done) return;
+    const room = maxOutput - total;
+    if (chunk.length > room) {
+      if (!prefix) throw new Error(`more than ${maxOutput} bytes`);
+      parts.push(chunk.subarray(0, room));
+      total += room;
+      done = true;
+      return;
+    }
+    parts.push(chunk);
+    total += chunk.length;
+    if (prefix && total >= maxOutput) done = true;
+  });
+  const CHUNK = 65536;
+  for (let i = 0; i < zlib.length && !done; i += CHUNK) stream.push(zlib.subarray(i, Math.min(zlib.length, i + CHUNK)), i + CHUNK >= zlib.length);
+  if (zlib.length === 0) stream.push(zlib, true);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 function elementReader(type: number, v: DataView, le: boolean): (offset: number) => number {

@@ -1,0 +1,81 @@
+/**
+ * Hostile and corrupt MAT-files: headers that claim huge matrices, compressed data that expands past what it
+ * declares. Each is refused at once with a FormatError, without allocating what it claims.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { zlibSync } from 'fflate';
+import { MatFile, MAX_ELEMENT_BYTES } from '../../src/data/mat.js';
+import { nativeInflate } from '../../src/data/files.js';
+import { FormatError } from '../../src/errors.js';
+import { buildMat, matrixElement, mi, mx } from './mat-builder.js';
+
+const header = () => buildMat([]);
+
+function withElements(...elements: Uint8Array[]): Uint8Array {
+  const h = header();
+  const out = new Uint8Array(h.length + elements.reduce((n, e) => n + e.length, 0));
+  out.set(h, 0);
+  let o = h.length;
+  for (const e of elements) {
+    out.set(e, o);
+    o += e.length;
+  }
+  return out;
+}
+
+function compressedElement(inner: Uint8Array): Uint8Array {
+  const z = zlibSync(inner);
+  const tag = new DataView(new ArrayBuffer(8));
+  tag.setUint32(0, mi.COMPRESSED, true);
+  tag.setUint32(4, z.length, true);
+  return Uint8Array.from([...new Uint8Array(tag.buffer), ...z]);
+}
+
+function timed(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+test('a MAT-file whose header claims a 100000×100000 matrix is refused within 100 ms', () => {
+  const claim = matrixElement({ name: 'X', cls: mx.DOUBLE, dims: [100000, 100000], type: mi.DOUBLE, values: [1, 2, 3] }, true);
+  for (const [what, bytes] of [
+    ['plain', withElements(claim)],
+    ['compressed', withElements(compressedElement(claim))],
+  ] as const) {
+    const ms = timed(() => {
+      assert.throws(
+        () => new MatFile(bytes, `${what}.mat`).matrix('X'),
+        (e: unknown) => e instanceof FormatError && /100000×100000/.test(e.message) && e.message.startsWith(`${what}.mat:`),
+      );
+    });
+    assert.ok(ms < 100, `${what}: ${ms} ms`);
+  }
+});
+
+test('a compressed element that declares more than nnlearn reads is refused before inflating it', () => {
+  const inner = new Uint8Array(16);
+  const v = new DataView(inner.buffer);
+  v.setUint32(0, mi.MATRIX, true);
+  v.setUint32(4, 0xfffffff0, true); // claims ~4 GB
+  const ms = timed(() =>
+    assert.throws(() => new MatFile(withElements(compressedElement(inner)), 'big.mat'), new RegExp(`declares ${0xfffffff0} bytes, more than nnlearn reads \\(${MAX_ELEMENT_BYTES}\\)`)),
+  );
+  assert.ok(ms < 100);
+});
+
+test('compressed data that inflates past the size it declares (a zip bomb) is stopped at that size', () => {
+  // a matrix element that declares 64 bytes, followed by 8 MB more of zeros in the same zlib stream
+  const inner = new Uint8Array(8 + 64 + 8_000_000);
+  const v = new DataView(inner.buffer);
+  v.setUint32(0, mi.MATRIX, true);
+  v.setUint32(4, 64, true);
+  const bytes = withElements(compressedElement(inner));
+  for (const inflate of [undefined, nativeInflate]) {
+    const ms = timed(() =>
+      assert.throws(() => new MatFile(bytes, 'bomb.mat', inflate ? { inflate } : {}), /bomb\.mat: data element 1 at byte 128: the compressed data is corrupt or longer than it declares/),
+    );
+    assert.ok(ms < 200, `${ms} ms`);
+  }
+});
