@@ -35,3 +35,6 @@ export class DivergenceError extends ValueError {
     this.iteration = iteration;
   }
 }
+
+/** The user interrupted a long run (Ctrl-C) and what could be saved was saved; the CLI exits with 130. */
+export class InterruptedError extends NnlearnError {}

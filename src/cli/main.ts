@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { NnlearnError, UsageError } from '../errors.js';
+import { InterruptedError, NnlearnError, UsageError } from '../errors.js';
 import { registerCost } from './commands/cost.js';
 import { registerCheckGradients } from './commands/check-gradients.js';
 import { registerTrain } from './commands/train.js';
@@ -20,12 +20,14 @@ import { registerGraph } from './commands/graph.js';
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  bad input: a missing, corrupt or ill-shaped file, a bad value in the data
-  2  wrong usage: unknown command or flag, a bad flag value`;
+  2  wrong usage: unknown command or flag, a bad flag value
+  130  interrupted (Ctrl-C); train saves a checkpoint that --resume continues`;
 
 function packageVersion(): string {
   try {
@@ -106,6 +108,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (err instanceof CommanderError) {
       // Help and version end with code 0; everything else commander rejects is a usage error (already printed).
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof InterruptedError) {
+      io.err(`nnlearn: ${err.message}\n`);
+      return EXIT_INTERRUPTED;
     }
     if (err instanceof UsageError) {
       io.err(`nnlearn: ${err.message}\n`);

@@ -7,7 +7,7 @@ import { DivergenceError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
-import { fmincg } from '../optim/fmincg.js';
+import { fmincgIterations, type FmincgState } from '../optim/fmincg.js';
 import { lbfgs } from '../optim/lbfgs.js';
 import { momentum } from '../optim/momentum.js';
 import { adam } from '../optim/adam.js';
@@ -44,6 +44,8 @@ export interface TrainOptions {
    * training stops when it has not improved for `patience` iterations, and the best weights are kept.
    */
   validation?: { X: Matrix; y: ArrayLike<number>; patience?: number };
+  /** fmincg: continue a stopped run from its state (TrainResult.state) */
+  resume?: FmincgState;
   /** progress after every iteration; return false to stop */
   onIteration?: (info: IterationInfo) => void | boolean;
   /**
@@ -57,6 +59,8 @@ export interface TrainOptions {
 }
 
 export interface TrainResult extends OptimizeResult {
+  /** fmincg stopped by the callback: its state, to resume from (a checkpoint) */
+  state?: FmincgState;
   /** the validation cost after each iteration (when validation data was given) */
   validationHistory?: number[];
   /** the iteration whose weights were kept (early stopping) */
@@ -170,6 +174,28 @@ export class Network {
 
   /** Trains in place from the current weights. */
   train(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): TrainResult {
+    const steps = this.trainSteps(X, y, options);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * As `train`, letting the event loop run between iterations (fmincg): a Ctrl-C handler can stop it at the end of
+   * an iteration, a page can repaint.
+   */
+  async trainAsync(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): Promise<TrainResult> {
+    const steps = this.trainSteps(X, y, options);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+      // setImmediate (Node) lets pending signals and I/O through without a timer's millisecond
+      await new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+    }
+  }
+
+  private *trainSteps(X: Matrix, y: ArrayLike<number>, options: TrainOptions): Generator<void, TrainResult, void> {
     const lambda = options.lambda ?? 0;
     if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ValueError(`lambda must be a number >= 0, got ${lambda}`);
     const targets = labelsToTargets(y, this.numLabels, this.labels);
@@ -253,10 +279,10 @@ export class Network {
     const common = { maxIter: options.maxIter ?? 50, onIteration };
     const stochastic = { ...common, batchSize: options.batchSize, examples: X.rows, seed: options.batchSeed };
     try {
-      let result: OptimizeResult;
+      let result: OptimizeResult & { state?: FmincgState };
       switch (options.optimizer ?? 'fmincg') {
         case 'fmincg':
-          result = fmincg(f, this.params, common);
+          result = yield* fmincgIterations(f, this.params, { ...common, resume: options.resume });
           break;
         case 'lbfgs':
           result = lbfgs(f, this.params, common);

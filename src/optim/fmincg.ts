@@ -10,6 +10,7 @@
  * allocated once and swapped instead of copied.
  */
 import { formatExp } from '../format.js';
+import { ValueError } from '../errors.js';
 import { dot, type Objective, type OptimizeOptions, type OptimizeResult } from './types.js';
 
 const RHO = 0.01; // a bunch of constants for line searches
@@ -23,6 +24,24 @@ const REALMIN = 2.2250738585072014e-308;
 export interface FmincgOptions extends OptimizeOptions {
   /** expected reduction of the first line search (the `red` of `length = [MaxIter red]`); default 1 */
   reduction?: number;
+  /** continue a run that stopped (its `state`) instead of starting at x0: it ends where an unstopped run would */
+  resume?: FmincgState;
+}
+
+/**
+ * Everything fmincg carries from one line search to the next, at the end of a successful one: enough to
+ * continue a stopped run exactly (a checkpoint).
+ */
+export interface FmincgState {
+  x: Float64Array;
+  f1: number;
+  df1: Float64Array;
+  s: Float64Array;
+  d1: number;
+  z1: number;
+  i: number;
+  costHistory: number[];
+  evaluations: number;
 }
 
 /** The course's progress line: `Iteration    1 | Cost: 3.287654e+00` (MATLAB's %4i and %4.6e). */
@@ -30,18 +49,35 @@ export function formatIteration(iteration: number, cost: number): string {
   return `Iteration ${String(iteration).padStart(4)} | Cost: ${formatExp(cost)}`;
 }
 
-export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = {}): OptimizeResult {
+export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = {}): OptimizeResult & { state?: FmincgState } {
+  const steps = fmincgIterations(f, x0, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * fmincg as a generator that pauses after every iteration (after the progress callback), so that a caller can
+ * let its event loop run between iterations: a Ctrl-C handler, a browser's rendering. `fmincg` runs it straight.
+ */
+export function* fmincgIterations(
+  f: Objective,
+  x0: Float64Array,
+  options: FmincgOptions = {},
+): Generator<void, OptimizeResult & { state?: FmincgState }, void> {
   const length = options.maxIter ?? 100;
   const red = options.reduction ?? 1;
+  const resume = options.resume;
   const n = x0.length;
-  const X = Float64Array.from(x0);
+  const X = Float64Array.from(resume?.x ?? x0);
   const X0 = new Float64Array(n);
   let df0 = new Float64Array(n);
   let df1 = new Float64Array(n);
   let df2 = new Float64Array(n);
   const s = new Float64Array(n);
-  const fX: number[] = [];
-  let evaluations = 0;
+  const fX: number[] = resume ? [...resume.costHistory] : [];
+  let evaluations = resume?.evaluations ?? 0;
   let stopReason: OptimizeResult['stopReason'] = 'max-iter';
 
   const evaluate = (into: Float64Array): number => {
@@ -56,11 +92,28 @@ export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = 
 
   let i = 0; // zero the run length counter
   let lsFailed = false; // no previous line search has failed
-  let f1 = evaluate(df1); // get function value and gradient
-  i += length < 0 ? 1 : 0; // count epochs?!
-  for (let k = 0; k < n; k++) s[k] = -df1[k]; // search direction is steepest
-  let d1 = -dot(s, s); // this is the slope
-  let z1 = red / (1 - d1); // initial step is red/(|s|+1)
+  let f1: number;
+  let d1: number;
+  let z1: number;
+  if (resume !== undefined) {
+    // where the stopped run was, after its last successful line search
+    if (resume.x.length !== n || resume.df1.length !== n || resume.s.length !== n) {
+      throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
+    }
+    f1 = resume.f1;
+    df1.set(resume.df1);
+    s.set(resume.s);
+    d1 = resume.d1;
+    z1 = resume.z1;
+    i = resume.i;
+  } else {
+    f1 = evaluate(df1); // get function value and gradient
+    i += length < 0 ? 1 : 0; // count epochs?!
+    for (let k = 0; k < n; k++) s[k] = -df1[k]; // search direction is steepest
+    d1 = -dot(s, s); // this is the slope
+    z1 = red / (1 - d1); // initial step is red/(|s|+1)
+  }
+  let state: FmincgState | undefined;
 
   while (i < Math.abs(length)) {
     i += length > 0 ? 1 : 0; // count iterations?!
@@ -158,8 +211,10 @@ export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = 
       lsFailed = false; // this line search did not fail
       if (more === false) {
         stopReason = 'stopped';
+        state = { x: Float64Array.from(X), f1, df1: Float64Array.from(df1), s: Float64Array.from(s), d1, z1, i, costHistory: [...fX], evaluations };
         break;
       }
+      yield;
     } else {
       X.set(X0); // restore point from before failed line search
       f1 = f0;
@@ -180,5 +235,5 @@ export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = 
       lsFailed = true; // this line search failed
     }
   }
-  return { theta: X, costHistory: fX, cost: f1, iterations: i, evaluations, stopReason };
+  return { theta: X, costHistory: fX, cost: f1, iterations: i, evaluations, stopReason, ...(state ? { state } : {}) };
 }

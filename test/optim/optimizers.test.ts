@@ -148,3 +148,14 @@ test('mini-batches in a seeded order reach the exact least-squares solution, and
     assert.notEqual(run(2).costHistory[0], r.costHistory[0], 'another seed, another order');
   }
 });
+
+test('fmincg stopped by its callback returns its state, and resuming from it ends exactly where an unstopped run does', () => {
+  const full = fmincg(rosenbrock, Float64Array.from([-1.2, 1]), { maxIter: 40 });
+  const first = fmincg(rosenbrock, Float64Array.from([-1.2, 1]), { maxIter: 40, onIteration: (i) => i.iteration < 13 });
+  assert.equal(first.stopReason, 'stopped');
+  assert.ok(first.state);
+  const rest = fmincg(rosenbrock, Float64Array.from([0, 0]), { maxIter: 40, resume: first.state });
+  assert.deepEqual(Array.from(rest.theta), Array.from(full.theta));
+  assert.deepEqual(rest.costHistory, full.costHistory);
+  assert.equal(rest.evaluations, full.evaluations);
+});

@@ -1,7 +1,9 @@
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { ShapeError, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../../data/files.js';
+import { FormatError, InterruptedError, ShapeError, UsageError } from '../../errors.js';
+import { readBytes, writeFileAtomic } from '../../data/files.js';
+import { readFileSync } from 'node:fs';
+import type { FmincgState } from '../../optim/fmincg.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { modelToJson, modelToMat } from '../../nn/model.js';
 import { Network, OPTIMIZERS, type OptimizerName, type TrainResult } from '../../nn/network.js';
@@ -40,8 +42,42 @@ interface TrainFlags extends BackendFlags {
   numLabels?: string;
   out?: string;
   outDir?: string;
+  checkpoint?: string;
+  resume?: string;
   json?: boolean;
   quiet?: boolean;
+}
+
+const CHECKPOINT_FORMAT = 'nnlearn-checkpoint';
+
+interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: 1;
+  /** the run's flags, to run it again the same way */
+  flags: TrainFlags;
+  state: Omit<FmincgState, 'x' | 'df1' | 's'> & { x: number[]; df1: number[]; s: number[] };
+}
+
+function readCheckpoint(path: string): { flags: TrainFlags; state: FmincgState } {
+  readBytes(path); // one-line errors for a missing file
+  let c: Partial<Checkpoint>;
+  try {
+    c = JSON.parse(readFileSync(path, 'utf8')) as Partial<Checkpoint>;
+  } catch (err) {
+    throw new FormatError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (c.format !== CHECKPOINT_FORMAT || c.version !== 1 || c.flags === undefined || c.state === undefined) {
+    throw new FormatError(`${path}: not an nnlearn checkpoint (version 1)`);
+  }
+  const st = c.state;
+  const arr = (v: unknown, name: string) => {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new FormatError(`${path}: state.${name} must be a list of numbers`);
+    return Float64Array.from(v as number[]);
+  };
+  return {
+    flags: c.flags,
+    state: { ...st, x: arr(st.x, 'x'), df1: arr(st.df1, 'df1'), s: arr(st.s, 's'), costHistory: [...st.costHistory] },
+  };
 }
 
 export function registerTrain(program: Command, io: Io): void {
@@ -81,9 +117,14 @@ export function registerTrain(program: Command, io: Io): void {
       'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
         './nnlearn-out, unless --out is given)',
     )
+    .option('--checkpoint <file>', 'where Ctrl-C saves the run (fmincg) for --resume (default: beside the model)')
+    .option('--resume <checkpoint>', 'continue an interrupted run from its checkpoint, with its settings')
     .addOption(jsonOption())
     .option('--quiet', 'no progress on stderr');
-  addBackendOptions(cmd).action(async (opts: TrainFlags) => {
+  addBackendOptions(cmd).action(async (given: TrainFlags) => {
+      // --resume: the interrupted run's own settings and the optimizer's state
+      const checkpoint = given.resume === undefined ? undefined : readCheckpoint(given.resume);
+      const opts: TrainFlags = checkpoint === undefined ? given : { ...checkpoint.flags, json: given.json, quiet: given.quiet };
       const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const maxIter = parseNumber('--max-iter', opts.maxIter, { integer: true, min: 1 });
@@ -154,6 +195,10 @@ export function registerTrain(program: Command, io: Io): void {
           opts.outDir !== undefined ? ensureFolder(opts.outDir) : opts.out === undefined ? newRunFolder('train') : undefined;
 
         const started = performance.now();
+        let interrupted = false;
+        const onSigint = () => {
+          interrupted = true;
+        };
         // mini-batches run on one thread (a batch is too small to share out); whole-set evaluations on all of them
         const evaluator = await prepareEvaluator(
           net.sizes,
@@ -167,7 +212,10 @@ export function registerTrain(program: Command, io: Io): void {
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {
-          result = net.train(fit.X, fit.y, {
+          // Ctrl-C: stop at the end of the current iteration, keep what is needed to go on
+          process.once('SIGINT', onSigint);
+          result = await net.trainAsync(fit.X, fit.y, {
+            resume: checkpoint?.state,
             lambda,
             maxIter,
             optimizer,
@@ -177,11 +225,30 @@ export function registerTrain(program: Command, io: Io): void {
             batchSeed: seed,
             validation: valSet === undefined ? undefined : { X: valSet.X, y: valSet.y, patience },
             backend: evaluator,
-            onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
+            onIteration: ({ iteration, cost }) => {
+              progress.update(iteration, cost);
+              return !interrupted;
+            },
           });
         } finally {
+          process.removeListener('SIGINT', onSigint);
           progress.stop();
           evaluator.close();
+        }
+        if (interrupted) {
+          if (result.state === undefined) {
+            throw new InterruptedError(`interrupted at iteration ${result.iterations} (${optimizer} runs cannot be resumed; fmincg runs can)`);
+          }
+          const file = opts.checkpoint ?? join(outDir ?? (opts.out !== undefined ? dirname(opts.out) : '.'), 'checkpoint.json');
+          const st = result.state;
+          const saved: Checkpoint = {
+            format: CHECKPOINT_FORMAT,
+            version: 1,
+            flags: { ...opts, json: undefined, quiet: undefined, resume: undefined },
+            state: { ...st, x: Array.from(st.x), df1: Array.from(st.df1), s: Array.from(st.s) },
+          };
+          writeFileAtomic(file, `${JSON.stringify(saved)}\n`);
+          throw new InterruptedError(`interrupted at iteration ${result.iterations}; saved ${file}; go on with: nnlearn train --resume ${file}`);
         }
         const seconds = (performance.now() - started) / 1000;
         const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
