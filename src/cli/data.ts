@@ -89,6 +89,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dat
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
   const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
   const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + Math.max(...y));
+  checkFinite(X, path); // float IDX files can hold NaN
   return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' }, scale: idxScale };
 }
 
