@@ -1,7 +1,7 @@
 /**
  * Bad input never crashes or hangs: thousands of mutations of valid files and texts (bit flips, truncations,
  * insertions, header fields set to extremes) give either a correct result or a typed nnlearn error, each within a
- * time bound. Regression cases found while building are kept in the suites of each format.
+ * time bound. Failures found while building are kept as files in test/corpus/ (see its README).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,18 @@ import { parseAssignments, parseGraph } from '../src/graph/parse.js';
 import { Network } from '../src/nn/network.js';
 import { Matrix } from '../src/linalg/matrix.js';
 import { NnlearnError } from '../src/errors.js';
+import { checkpointToJson, parseCheckpoint } from '../src/cli/checkpoint.js';
 import { Random } from '../src/random.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+/** Keeps a failing input under test/corpus/found/ (git-ignored) for a look and, once fixed, the corpus. */
+function saveCounterexample(kind: string, bytes: Uint8Array): void {
+  const dir = new URL(`corpus/found/${kind}/`, import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const name = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  writeFileSync(new URL(name, dir), bytes);
+}
 
 /** Runs `fn` and accepts a result or an NnlearnError; anything else (a TypeError, a RangeError, a hang) fails. */
 function tolerant(what: string, fn: () => unknown, boundMs = 200): void {
@@ -37,6 +48,10 @@ const valid = {
   csv: 'label,a,b\n1,0.5,0.25\n0,1,0\n2,0.75,0.5\n',
   model: JSON.stringify(modelToJson(Network.random([4, 3, 2], { seed: 1 }))),
   expr: 'sigy = sigmoid(y); num = x + sigy; num / (sigmoid(x) + (x + y)^2)',
+  checkpoint: checkpointToJson(
+    { hidden: '25', lambda: '1', quiet: true },
+    { x: Float64Array.from([0.1, -0.2]), df1: Float64Array.from([1, 2]), s: Float64Array.from([-1, -2]), f1: 3.5, d1: -5, z1: 0.25, i: 7, evaluations: 9, costHistory: [4, 3.5] },
+  ),
 };
 
 const mutation = (length: number) =>
@@ -48,7 +63,25 @@ const mutation = (length: number) =>
     fc.record({ kind: fc.constant('u32' as const), at: fc.nat(Math.max(0, length - 4)), value: fc.constantFrom(0, 1, 0x7fffffff, 0xffffffff, 0x80000000, 100000) }),
   );
 
-function mutate(bytes: Uint8Array, m: { kind: string; at: number; bit?: number; byte?: number; value?: number }): Uint8Array {
+type Mutation = { kind: string; at: number; bit?: number; byte?: number; value?: number };
+
+/** NNLEARN_FUZZ_SCALE=50 runs a long campaign (the counterexamples it finds go to test/corpus/). */
+const SCALE = Number(process.env.NNLEARN_FUZZ_SCALE ?? 1);
+const runs = (n: number) => ({ numRuns: Math.round(n * SCALE) });
+
+/** One to three mutations applied in turn (positions wrap to the current length). */
+const mutations = (length: number) => fc.array(mutation(length), { minLength: 1, maxLength: 3 });
+
+function mutateAll(bytes: Uint8Array, ms: Mutation[]): Uint8Array {
+  let b = bytes;
+  for (const m of ms) {
+    if (b.length < 5) break;
+    b = mutate(b, { ...m, at: m.at % (m.kind === 'u32' ? b.length - 3 : m.kind === 'cut' || m.kind === 'insert' ? b.length + 1 : b.length) });
+  }
+  return b;
+}
+
+function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
   switch (m.kind) {
     case 'flip': {
       const b = Uint8Array.from(bytes);
@@ -72,43 +105,84 @@ function mutate(bytes: Uint8Array, m: { kind: string; at: number; bit?: number; 
   }
 }
 
+/**
+ * A property over mutated copies of `base`; a counterexample is also written to test/corpus/found/ so that it can
+ * be kept as a regression case (see test/corpus/README.md).
+ */
+function fuzz(kind: string, base: Uint8Array, n: number, parse: (bytes: Uint8Array) => void): void {
+  fc.assert(
+    fc.property(mutations(base.length), (ms) => {
+      const bytes = mutateAll(base, ms);
+      try {
+        tolerant(`${kind} ${JSON.stringify(ms)}`, () => parse(bytes));
+      } catch (e) {
+        saveCounterexample(kind, bytes);
+        throw e;
+      }
+    }),
+    runs(n),
+  );
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+const values = parseAssignments('x=3,y=-4');
+
+/** What each kind of input is parsed with, and what a correct result must satisfy. */
+const PARSERS: Record<string, (bytes: Uint8Array, name: string) => void> = {
+  mat: (bytes, name) => {
+    const f = new MatFile(bytes, name);
+    for (const v of f.names()) {
+      const M = f.matrix(v);
+      assert.equal(M.data.length, M.rows * M.cols);
+    }
+  },
+  idx: (bytes, name) => {
+    const r = parseIdx(bytes, name);
+    assert.equal(r.values.length, r.dims.reduce((a, b) => a * b, 1));
+  },
+  csv: (bytes, name) => {
+    const r = parseCsv(decode(bytes), name);
+    assert.equal(r.X.data.length, r.X.rows * r.X.cols);
+    assert.equal(r.y.length, r.X.rows);
+  },
+  model: (bytes, name) => {
+    const net = modelFromJson(decode(bytes), name);
+    assert.ok(net.params.every(Number.isFinite));
+  },
+  checkpoint: (bytes, name) => {
+    const c = parseCheckpoint(decode(bytes), name);
+    assert.ok(c.state.x.length === c.state.s.length && c.state.x.every(Number.isFinite));
+  },
+  expression: (bytes) => {
+    parseGraph(decode(bytes), values).root.backward();
+  },
+};
+
 test('thousands of mutated MAT-files (compressed and not) read correctly or fail with a FormatError, fast', () => {
-  for (const base of [valid.mat, valid.matRaw]) {
-    fc.assert(
-      fc.property(mutation(base.length), (m) => {
-        const bytes = mutate(base, m);
-        tolerant(`MAT ${JSON.stringify(m)}`, () => {
-          const f = new MatFile(bytes, 'fuzz.mat');
-          for (const name of f.names()) f.matrix(name);
-        });
-      }),
-      { numRuns: 1500 },
-    );
-  }
+  fuzz('mat', valid.mat, 1500, (b) => PARSERS.mat(b, 'fuzz.mat'));
+  fuzz('mat', valid.matRaw, 1500, (b) => PARSERS.mat(b, 'fuzz.mat'));
 });
 
-test('mutated IDX, CSV, model JSON and expressions give a result or a typed error, fast', () => {
-  fc.assert(
-    fc.property(mutation(valid.idx.length), (m) => tolerant('IDX', () => parseIdx(mutate(valid.idx, m), 'fuzz.idx'))),
-    { numRuns: 1000 },
-  );
-  const text = (s: string) => new TextEncoder().encode(s);
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  fc.assert(
-    fc.property(mutation(valid.csv.length), (m) => tolerant('CSV', () => parseCsv(decode(mutate(text(valid.csv), m)), 'fuzz.csv'))),
-    { numRuns: 1000 },
-  );
-  fc.assert(
-    fc.property(mutation(valid.model.length), (m) => tolerant('model', () => modelFromJson(decode(mutate(text(valid.model), m)), 'fuzz.json'))),
-    { numRuns: 1000 },
-  );
-  const values = parseAssignments('x=3,y=-4');
-  fc.assert(
-    fc.property(mutation(valid.expr.length), (m) => tolerant('expression', () => parseGraph(decode(mutate(text(valid.expr), m)), values).root.backward())),
-    { numRuns: 1000 },
-  );
-  // and arbitrary strings
-  fc.assert(fc.property(fc.string({ maxLength: 60 }), (s) => tolerant('expression', () => parseGraph(s, values))), { numRuns: 1000 });
+test('mutated IDX files read correctly or fail with a FormatError, fast', () => {
+  fuzz('idx', valid.idx, 1000, (b) => PARSERS.idx(b, 'fuzz.idx'));
+});
+
+test('mutated CSV texts read correctly or fail with a typed error, fast', () => {
+  fuzz('csv', text(valid.csv), 1000, (b) => PARSERS.csv(b, 'fuzz.csv'));
+});
+
+test('mutated model JSON loads a finite network or fails with a typed error, fast', () => {
+  fuzz('model', text(valid.model), 1000, (b) => PARSERS.model(b, 'fuzz.json'));
+});
+
+test('mutated checkpoints resume from a consistent state or fail with a FormatError, fast', () => {
+  fuzz('checkpoint', text(valid.checkpoint), 1000, (b) => PARSERS.checkpoint(b, 'fuzz-checkpoint.json'));
+});
+
+test('mutated and arbitrary expressions evaluate or fail with a typed error, fast', () => {
+  fuzz('expression', text(valid.expr), 1000, (b) => PARSERS.expression(b, 'fuzz'));
+  fc.assert(fc.property(fc.string({ maxLength: 60 }), (s) => tolerant('expression', () => parseGraph(s, values))), runs(1000));
 });
 
 test('valid random matrices round-trip through the MAT writer and reader bit-identically', () => {
@@ -127,6 +201,6 @@ test('valid random matrices round-trip through the MAT writer and reader bit-ide
         assert.deepEqual(b, a);
       },
     ),
-    { numRuns: 500 },
+    runs(500),
   );
 });

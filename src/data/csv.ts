@@ -6,6 +6,10 @@
  */
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
+import { isLabel, MAX_CLASSES } from './labels.js';
+
+/** The largest CSV nnlearn reads: V8's strings stop a little past 512 MiB (MNIST's training CSV is 109 MB). */
+export const MAX_CSV_BYTES = 500_000_000;
 
 export interface CsvData {
   X: Matrix;
@@ -40,7 +44,9 @@ export function parseCsv(text: string, source = 'the CSV file'): CsvData {
         throw new FormatError(`${source}: line ${start + i + 1}, column ${j + 1}: "${fields[j]}" is not a finite number`);
       }
       if (j === 0) {
-        if (!Number.isInteger(v)) throw new FormatError(`${source}: line ${start + i + 1}: the label ${f} is not a whole number`);
+        if (!isLabel(v)) {
+          throw new FormatError(`${source}: line ${start + i + 1}: the label ${f} is not a whole number from 0 to ${MAX_CLASSES}`);
+        }
         y[i] = v;
       } else {
         X.data[i * (cols - 1) + j - 1] = v;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { FormatError, NnlearnError } from '../errors.js';
 import { MatFile } from './mat.js';
 
@@ -27,12 +27,23 @@ export function readBytes(path: string): Uint8Array {
   }
 }
 
+/** Reads a whole text file (UTF-8), with readBytes' one-line errors. */
+export function readText(path: string): string {
+  return new TextDecoder().decode(readBytes(path));
+}
+
 /**
  * Node's native zlib inflater for MatFile (three times fflate's speed on the course's 5000×400 data), stopping
  * with an error past `maxOutput` bytes.
  */
 export function nativeInflate(zlib: Uint8Array, maxOutput: number): Uint8Array {
   const out = inflateSync(zlib, { maxOutputLength: Math.max(1, maxOutput) });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Node's native gunzip for parseIdx (MNIST's 47 MB of training images in a third of fflate's time), bounded. */
+export function nativeGunzip(gz: Uint8Array, maxOutput: number): Uint8Array {
+  const out = gunzipSync(gz, { maxOutputLength: Math.max(1, maxOutput) });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -44,9 +55,9 @@ export function readMatFile(path: string): MatFile {
 /** Writes bytes or text to `path` atomically (temporary file, then rename), creating the folder if needed. */
 export function writeFileAtomic(path: string, content: Uint8Array | string): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
+    mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (err) {

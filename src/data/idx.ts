@@ -3,10 +3,13 @@
  * byte and the number of dimensions, the dimensions as 32-bit integers, then the data. Files may be gzipped
  * (as they are distributed: `train-images-idx3-ubyte.gz`); the gzip magic tells.
  *
- * Every dimension is checked against the bytes actually present before anything is allocated.
+ * Every dimension is checked against the bytes actually present before anything is allocated; a gzipped file is
+ * inflated no further than its header declares (its first kilobyte is read first for that), so a corrupt header
+ * or a gzip bomb fails at once.
  */
-import { gunzipSync } from 'fflate';
 import { FormatError } from '../errors.js';
+import { boundedInflate } from './inflate.js';
+import { isLabel, MAX_CLASSES } from './labels.js';
 import { Matrix } from '../linalg/matrix.js';
 
 const TYPES: Record<number, { name: string; size: number }> = {
@@ -32,16 +35,25 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Parses an IDX file (raw or gzipped); `source` names it in errors. */
-export function parseIdx(input: Uint8Array, source = 'the IDX file'): IdxArray {
-  let bytes = input;
-  if (isGzip(input)) {
-    try {
-      bytes = gunzipSync(input);
-    } catch (err) {
-      throw new FormatError(`${source}: the gzip stream is corrupt or truncated (${(err as Error).message})`);
-    }
-  }
+/** The most bytes of data nnlearn reads from one IDX file (MNIST's training images are 47 MB). */
+export const MAX_IDX_BYTES = 2 ** 31;
+
+export interface IdxOptions {
+  /** inflates gzip data, failing past `maxOutput` bytes (Node's zlib is faster; default: fflate, streamed) */
+  gunzip?: (gz: Uint8Array, maxOutput: number) => Uint8Array;
+}
+
+interface IdxHeader {
+  dims: number[];
+  type: number;
+  /** bytes of header */
+  header: number;
+  /** header plus data: the whole file's length */
+  need: number;
+}
+
+/** Reads the header from the first bytes of a file (all of it, or its first kilobyte or more). */
+function readHeader(bytes: Uint8Array, source: string): IdxHeader {
   if (bytes.length < 4) throw new FormatError(`${source}: ${bytes.length} bytes is too short for an IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] !== 0 || bytes[1] !== 0) throw new FormatError(`${source}: not an IDX file (it does not start with two zero bytes)`);
@@ -58,16 +70,45 @@ export function parseIdx(input: Uint8Array, source = 'the IDX file'): IdxArray {
     dims.push(n);
     count *= n;
   }
-  const need = header + count * type.size;
+  return { dims, type: bytes[2], header, need: header + count * type.size };
+}
+
+/** Parses an IDX file (raw or gzipped); `source` names it in errors. */
+export function parseIdx(input: Uint8Array, source = 'the IDX file', options: IdxOptions = {}): IdxArray {
+  let bytes = input;
+  if (isGzip(input)) {
+    let head: Uint8Array;
+    try {
+      head = boundedInflate(input, 4 + 4 * 255, { prefix: true, format: 'gzip' });
+    } catch (err) {
+      throw new FormatError(`${source}: the gzip stream is corrupt or truncated (${(err as Error).message})`);
+    }
+    const { dims, need } = readHeader(head, source);
+    if (need > MAX_IDX_BYTES) {
+      throw new FormatError(`${source}: dimensions ${dims.join('×')} declare ${need} bytes, more than nnlearn reads (${MAX_IDX_BYTES})`);
+    }
+    const gunzip = options.gunzip ?? ((gz: Uint8Array, max: number) => boundedInflate(gz, max, { format: 'gzip' }));
+    try {
+      bytes = gunzip(input, need);
+    } catch (err) {
+      throw new FormatError(
+        `${source}: the gzip stream is corrupt, truncated or longer than the ${need} bytes its header declares (${(err as Error).message})`,
+      );
+    }
+  }
+  const { dims, type: code, header, need } = readHeader(bytes, source);
+  const type = TYPES[code];
   if (bytes.length < need) {
     throw new FormatError(`${source}: truncated: dimensions ${dims.join('×')} of ${type.name} need ${need} bytes, the file has ${bytes.length}`);
   }
   if (bytes.length > need) {
     throw new FormatError(`${source}: ${bytes.length - need} bytes after the data declared by dimensions ${dims.join('×')}`);
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = (need - header) / type.size;
   const values = new Float64Array(count);
   for (let i = 0, o = header; i < count; i++, o += type.size) {
-    switch (bytes[2]) {
+    switch (code) {
       case 0x08: values[i] = bytes[o]; break;
       case 0x09: values[i] = view.getInt8(o); break;
       case 0x0b: values[i] = view.getInt16(o, false); break;
@@ -76,7 +117,7 @@ export function parseIdx(input: Uint8Array, source = 'the IDX file'): IdxArray {
       default: values[i] = view.getFloat64(o, false);
     }
   }
-  return { dims, values, type: bytes[2] };
+  return { dims, values, type: code };
 }
 
 /**
@@ -100,8 +141,11 @@ export function idxLabels(idx: IdxArray, source = 'the IDX file'): Int32Array {
   }
   const y = new Int32Array(idx.values.length);
   for (let i = 0; i < y.length; i++) {
-    if (!Number.isInteger(idx.values[i])) throw new FormatError(`${source}: label ${i + 1} is ${idx.values[i]}, not a whole number`);
-    y[i] = idx.values[i];
+    const v = idx.values[i];
+    if (!isLabel(v)) {
+      throw new FormatError(`${source}: label ${i + 1} is ${v}; labels are whole numbers from 0 to ${MAX_CLASSES}`);
+    }
+    y[i] = v;
   }
   return y;
 }

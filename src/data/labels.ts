@@ -14,6 +14,24 @@ import { Matrix } from '../linalg/matrix.js';
 
 export type LabelConvention = 'course' | 'zero-based';
 
+/**
+ * The largest label nnlearn accepts (so at most 10,000 classes). A label past it is far more likely a corrupt
+ * file or a misread column than a class, and would ask for an output layer of that many units.
+ */
+export const MAX_CLASSES = 10000;
+
+/** Checks one label read from a file: a whole number in 0..MAX_CLASSES. */
+export function isLabel(v: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= MAX_CLASSES;
+}
+
+/** The largest of the labels (0 for none), without spreading them into arguments (which overflows for millions). */
+export function maxLabel(y: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] > max) max = y[i];
+  return max;
+}
+
 /** The output unit (0-based) of each label, checking that every label is an integer in range. */
 export function labelsToTargets(y: ArrayLike<number>, numLabels: number, convention: LabelConvention): Int32Array {
   const lo = convention === 'course' ? 1 : 0;

@@ -20,7 +20,8 @@
  *
  * Browser-safe: no Node API here (zlib is fflate's); file access lives in ./files.ts.
  */
-import { Unzlib, zlibSync } from 'fflate';
+import { zlibSync } from 'fflate';
+import { boundedInflate } from './inflate.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -192,7 +193,7 @@ export class MatFile {
         const compressed = bytes.subarray(start, start + size);
         let head: Uint8Array;
         try {
-          head = boundedInflate(compressed, 8, true);
+          head = boundedInflate(compressed, 8, { prefix: true });
         } catch (err) {
           return fail(`data element ${index} at byte ${off}: the compressed data is corrupt (${(err as Error).message})`);
         }
@@ -377,40 +378,6 @@ export class MatFile {
 
 /** The largest matrix element nnlearn reads: 2 GiB (a 16384×16384 double matrix). */
 export const MAX_ELEMENT_BYTES = 2 ** 31;
-
-/**
- * zlib-inflates at most `maxOutput` bytes: more is an error (or, with `prefix`, the first `maxOutput` bytes are
- * returned, for reading a header). Streams in 64 KB chunks, so no more memory is used than the output needs.
- */
-export function boundedInflate(zlib: Uint8Array, maxOutput: number, prefix = false): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  let done = false;
-  const stream = new Unzlib((chunk) => {
-    if (done) return;
-    const room = maxOutput - total;
-    if (chunk.length > room) {
-      if (!prefix) throw new Error(`more than ${maxOutput} bytes`);
-      parts.push(chunk.subarray(0, room));
-      total += room;
-      done = true;
-      return;
-    }
-    parts.push(chunk);
-    total += chunk.length;
-    if (prefix && total >= maxOutput) done = true;
-  });
-  const CHUNK = 65536;
-  for (let i = 0; i < zlib.length && !done; i += CHUNK) stream.push(zlib.subarray(i, Math.min(zlib.length, i + CHUNK)), i + CHUNK >= zlib.length);
-  if (zlib.length === 0) stream.push(zlib, true);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function elementReader(type: number, v: DataView, le: boolean): (offset: number) => number {
   switch (type) {

@@ -81,6 +81,9 @@ function tokenize(src: string): Token[] {
 }
 
 /** Parses `src` into a graph, with the inputs' values taken from `values` (every input name must be there). */
+/** How deeply an expression may nest (far more than any hand-written one; the graph itself may be any size). */
+export const MAX_NESTING = 500;
+
 export function parseGraph(src: string, values: ReadonlyMap<string, number>): ParsedGraph {
   const tokens = tokenize(src);
   let p = 0;
@@ -118,13 +121,21 @@ export function parseGraph(src: string, values: ReadonlyMap<string, number>): Pa
     }
     return left;
   };
+  // Every level of nesting (parentheses, function calls, signs, exponents) passes through unary(): bounding its
+  // depth bounds the parser's recursion, so a hostile "((((…" fails with a message instead of a stack overflow.
+  let depth = 0;
   const unary = (): Value => {
-    if (isOp('-')) {
-      p++;
-      const v = unary();
-      return v.op === 'const' ? Value.const(-v.data) : v.neg();
+    if (++depth > MAX_NESTING) fail(`nested more than ${MAX_NESTING} levels deep`);
+    try {
+      if (isOp('-')) {
+        p++;
+        const v = unary();
+        return v.op === 'const' ? Value.const(-v.data) : v.neg();
+      }
+      return power();
+    } finally {
+      depth--;
     }
-    return power();
   };
   const power = (): Value => {
     const base = primary();

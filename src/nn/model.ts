@@ -85,13 +85,15 @@ export function modelFromJson(text: string, source = 'the model'): Network {
     if (!Array.isArray(t) || t.length !== rows || !t.every((r) => Array.isArray(r) && r.length === cols)) {
       return fail(`Theta${l + 1} must be ${rows}×${cols} for layers [${layers.join(', ')}]`);
     }
-    const M = Matrix.fromRows(t as number[][]);
-    for (let i = 0; i < M.data.length; i++) {
-      if (typeof M.data[i] !== 'number' || !Number.isFinite(M.data[i])) {
-        fail(`Theta${l + 1} has a non-finite or non-numeric value at row ${Math.floor(i / cols) + 1}, column ${(i % cols) + 1}`);
-      }
-    }
-    return M;
+    // checked before conversion: a Float64Array would turn null (JSON's NaN) into 0 and "0.5" into 0.5
+    (t as unknown[][]).forEach((row, i) =>
+      row.forEach((v, j) => {
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          fail(`Theta${l + 1}(${i + 1}, ${j + 1}) is ${JSON.stringify(v)}; weights must be finite numbers`);
+        }
+      }),
+    );
+    return Matrix.fromRows(t as number[][]);
   });
   let image: ImageShape | undefined;
   if (o.image !== undefined) {

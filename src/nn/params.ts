@@ -20,7 +20,18 @@ export function checkLayerSizes(sizes: readonly number[]): void {
       throw new ValueError(`layer sizes must be positive integers, got [${sizes.join(', ')}]`);
     }
   }
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l] + 1) * sizes[l + 1];
+  if (n > MAX_PARAMETERS) {
+    throw new ShapeError(`layers [${sizes.join(', ')}] have ${n} weights, more than nnlearn allocates (${MAX_PARAMETERS}: 1 GiB of float64)`);
+  }
 }
+
+/**
+ * The most weights a network may have: 2^27 float64 (1 GiB; the gradient and the optimizer's state take as much
+ * again). MNIST's 784-300-10 has 238,510; a mistyped size (--hidden 1000000) is refused here, not by the allocator.
+ */
+export const MAX_PARAMETERS = 2 ** 27;
 
 /** The shape `[s(l+1), s(l)+1]` of each Theta. */
 export function thetaShapes(sizes: readonly number[]): [number, number][] {

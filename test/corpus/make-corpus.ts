@@ -1,0 +1,69 @@
+/**
+ * Writes the regression corpus (run: npx tsx test/corpus/make-corpus.ts). Each file is an input that once crashed,
+ * hung, ran out of memory or was silently misread; cases.json says what happened and what nnlearn answers now.
+ * The files are committed: the test replays them as they are, so a change here shows in review.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { modelToJson } from '../../src/nn/model.js';
+import { Network } from '../../src/nn/network.js';
+import { writeMat } from '../../src/data/mat.js';
+import { Matrix } from '../../src/linalg/matrix.js';
+import { buildMat, mi, mx } from '../data/mat-builder.js';
+
+const dir = new URL('./', import.meta.url);
+const put = (name: string, content: string | Uint8Array) => {
+  mkdirSync(new URL(name.replace(/[^/]*$/, ''), dir), { recursive: true });
+  writeFileSync(new URL(name, dir), content);
+};
+
+// model JSON: JSON has no NaN (JSON.stringify writes null), and a Float64Array turned null into 0 and "0.5" into 0.5
+const model = modelToJson(Network.random([2, 2, 2], { seed: 1 })) as unknown as { thetas: unknown[][][] };
+model.thetas[0][0][0] = null;
+put('model/null-weight.json', `${JSON.stringify(model)}\n`);
+model.thetas[0][0][0] = '0.5';
+put('model/string-weight.json', `${JSON.stringify(model)}\n`);
+
+// CSV labels: Int32Array wrapped 2^32 + 1 to 1; a label of a million asked for a million output units
+put('csv/label-2pow32-plus-1.csv', 'label,a\n1,0.5\n4294967297,0.25\n');
+put('csv/label-one-million.csv', 'label,a\n1,0.5\n1000000,0.25\n');
+
+// an expression nested 2,000 deep overflowed the parser's stack
+put('expression/nested-2000.txt', `${'('.repeat(2000)}x${')'.repeat(2000)}\n`);
+
+// an IDX gzip bomb: the header declares one 28×28 image, the stream holds 16 MB (it was inflated whole first)
+const header = new Uint8Array(16);
+new DataView(header.buffer).setUint32(4, 1, false);
+header.set([0, 0, 8, 3]);
+new DataView(header.buffer).setUint32(8, 28, false);
+new DataView(header.buffer).setUint32(12, 28, false);
+const bomb = new Uint8Array(16 + (16 << 20));
+bomb.set(header);
+put('idx/bomb-images-idx3-ubyte.gz', gzipSync(bomb, { level: 9 }));
+
+// IDX labels stored as int: 2^31 - 1 asked for 2^31 output units
+const labels = new Uint8Array(8 + 8);
+const lv = new DataView(labels.buffer);
+labels.set([0, 0, 0x0c, 1]);
+lv.setUint32(4, 2, false);
+lv.setInt32(8, 3, false);
+lv.setInt32(12, 2147483647, false);
+put('idx/huge-label-labels-idx1-ubyte', labels);
+// … with two 2×2 images for them to label
+put('idx/two-images-idx3-ubyte', Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 255, 0, 255, 0, 0, 255]));
+
+// MAT labels: y = 2^32 + 1 wrapped to 1 in an Int32Array
+put('mat/label-2pow32-plus-1.mat', writeMat({ X: new Matrix(2, 2, Float64Array.from([0, 1, 1, 0])), y: new Matrix(2, 1, Float64Array.from([1, 4294967297])) }));
+
+// MAT header claiming a 100000×100000 double matrix with three values: refused before allocating 80 GB
+put('mat/claims-100000x100000.mat', buildMat([{ name: 'X', cls: mx.DOUBLE, dims: [100000, 100000], type: mi.DOUBLE, values: [1, 2, 3] }]));
+
+// checkpoint: flags that are not strings reached the flag parser (TypeError: text.trim is not a function)
+put(
+  'checkpoint/number-flag.json',
+  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 1, flags: { hidden: 25 }, state: { x: [0], df1: [0], s: [0], f1: 1, d1: 1, z1: 1, i: 1, evaluations: 1, costHistory: [1] } })}\n`,
+);
+put(
+  'checkpoint/null-state.json',
+  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 1, flags: { hidden: '25' }, state: null })}\n`,
+);
