@@ -3,14 +3,14 @@
  */
 import { basename, dirname, extname, join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { FormatError, NnlearnError, ValueError } from '../errors.js';
+import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { detectConvention, type LabelConvention } from '../data/labels.js';
-import { nativeInflate, readBytes, readMatFile } from '../data/files.js';
+import { detectConvention, isLabel, maxLabel, MAX_CLASSES, type LabelConvention } from '../data/labels.js';
+import { nativeGunzip, nativeInflate, readBytes, readMatFile } from '../data/files.js';
 import { MatFile } from '../data/mat.js';
 import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
 import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
-import { parseCsv, scalePixels } from '../data/csv.js';
+import { MAX_CSV_BYTES, parseCsv, scalePixels } from '../data/csv.js';
 import { shippedDigits } from '../data/shipped-digits.js';
 import { modelFromJson, networkFromMat } from '../nn/model.js';
 import type { Network } from '../nn/network.js';
@@ -34,14 +34,21 @@ export const DATA_HELP =
  */
 export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   const shipped = shippedDigits(spec);
+  const noLabelsFile = () => {
+    if (options.labelsFile !== undefined) throw new UsageError(`--labels-file: ${spec} is not an IDX images file; its labels are in it`);
+  };
   // Whether its 10 classes fit a given network is for the caller to check, after the shapes.
-  if (shipped !== undefined) return shipped;
+  if (shipped !== undefined) {
+    noLabelsFile();
+    return shipped;
+  }
   if (!existsSync(spec)) {
     throw new NnlearnError(`${spec}: no such file (give a .mat or IDX file, or "digits" for the shipped digits)`);
   }
   const head = readBytes(spec);
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return loadIdxData(spec, head, options);
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return loadIdxData(spec, head, options);
+  noLabelsFile();
   if (extname(spec).toLowerCase() === '.csv' || extname(spec).toLowerCase() === '.txt') return loadCsvData(spec, head, options);
   if (extname(spec).toLowerCase() === '.mat' || head.length >= 128) {
     return matData(new MatFile(head, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto');
@@ -50,6 +57,9 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
 }
 
 function loadCsvData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
+  if (bytes.length > MAX_CSV_BYTES) {
+    throw new FormatError(`${path}: ${bytes.length} bytes is more than nnlearn reads as CSV (${MAX_CSV_BYTES}); convert it to IDX or a MAT-file`);
+  }
   const { X, y } = parseCsv(new TextDecoder().decode(bytes), path);
   const scale = scalePixels(X); // raw 8-bit pixels to [0, 1], as the IDX files and the shipped digits
   let min = Infinity;
@@ -78,17 +88,17 @@ export function idxLabelsPath(imagesPath: string): string | undefined {
 }
 
 function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dataset {
-  const idx = parseIdx(bytes, path);
+  const idx = parseIdx(bytes, path, { gunzip: nativeGunzip });
   const { X, height, width } = idxImages(idx, path);
   const idxScale = idx.type === 0x08 ? 255 : 1;
   const labelsPath = options.labelsFile ?? idxLabelsPath(path);
   if (labelsPath === undefined) {
     throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
   }
-  const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath), labelsPath);
+  const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
   const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
-  const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + Math.max(...y));
+  const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + maxLabel(y));
   checkFinite(X, path); // float IDX files can hold NaN
   return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' }, scale: idxScale };
 }
@@ -141,7 +151,7 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
   let max = 0;
   for (let i = 0; i < X.rows; i++) {
     const v = yM.data[i];
-    if (!Number.isInteger(v)) throw new ValueError(`${path}: label ${i + 1} is ${v}, not a whole number`);
+    if (!isLabel(v)) throw new ValueError(`${path}: y(${i + 1}) is ${v}; labels are whole numbers from 0 to ${MAX_CLASSES}`);
     y[i] = v;
     if (v > max) max = v;
   }

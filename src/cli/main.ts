@@ -69,7 +69,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nnlearn: ${str.replace(/^error: /, '')}`),
+      outputError: (str, write) => write(`nnlearn: ${oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))}\n`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
   registerExercise(program, io);
@@ -83,15 +83,35 @@ export function buildProgram(io: Io): Command {
   registerSweep(program, io);
   registerDescribe(program, io);
   registerGraph(program, io);
+  // Checks every command shares: a flag given an empty value ("--data ''", often an unset shell variable) is a
+  // usage error rather than a file named "" or the number 0.
+  program.hook('preAction', (_program, action) => {
+    for (const o of action.options) {
+      const key = o.attributeName();
+      if ((o.required || o.optional) && action.getOptionValueSource(key) === 'cli' && action.getOptionValue(key) === '') {
+        throw new UsageError(`${o.long}: empty value`);
+      }
+    }
+  });
   for (const cmd of program.commands) {
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nnlearn ${cmd.name()}: ${str.replace(/^error: /, '')}`),
+      outputError: (str, write) => write(`nnlearn ${cmd.name()}: ${oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))}\n`),
     });
   }
   return program;
+}
+
+/**
+ * An error message as one printable line: control characters (a newline or a NUL in a file name, an escape
+ * sequence in a corrupt file's text) are shown escaped, so that the message cannot break the terminal or the
+ * one-line promise.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -110,20 +130,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof InterruptedError) {
-      io.err(`nnlearn: ${err.message}\n`);
+      io.err(`nnlearn: ${oneLine(err.message)}\n`);
       return EXIT_INTERRUPTED;
     }
     if (err instanceof UsageError) {
-      io.err(`nnlearn: ${err.message}\n`);
+      io.err(`nnlearn: ${oneLine(err.message)}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof NnlearnError) {
-      io.err(`nnlearn: ${err.message}\n`);
+      io.err(`nnlearn: ${oneLine(err.message)}\n`);
       return EXIT_BAD_INPUT;
     }
     // A bug, not the user's fault: still one line, with a way to get the details.
     const message = err instanceof Error ? err.message : String(err);
-    io.err(`nnlearn: internal error: ${message} (set NNLEARN_DEBUG=1 for details, and please report it)\n`);
+    io.err(`nnlearn: internal error: ${oneLine(message)} (set NNLEARN_DEBUG=1 for details, and please report it)\n`);
     if (process.env.NNLEARN_DEBUG) io.err(`${err instanceof Error ? err.stack : ''}\n`);
     return EXIT_BAD_INPUT;
   }

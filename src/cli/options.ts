@@ -3,6 +3,9 @@
  */
 import { UsageError } from '../errors.js';
 
+/** The most units a layer may have on the command line (a typo such as 1000000 is caught here). */
+export const MAX_UNITS = 100_000;
+
 export interface NumberRule {
   min?: number;
   max?: number;
@@ -11,10 +14,16 @@ export interface NumberRule {
   positive?: boolean;
 }
 
+/**
+ * A decimal number as people type it: 3, -0.5, .25, 1e-4. JavaScript's Number() also takes "0x10", "0b11",
+ * "Infinity" and "" (as 0), none of which a user means as a learning rate.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** Parses a number for `flag`, checking it against the rule. */
 export function parseNumber(flag: string, text: string, rule: NumberRule = {}): number {
   const t = text.trim();
-  const v = t === '' ? NaN : Number(t);
+  const v = DECIMAL.test(t) ? Number(t) : NaN;
   if (!Number.isFinite(v)) throw new UsageError(`${flag}: "${text}" is not a number`);
   if (rule.integer && !Number.isInteger(v)) throw new UsageError(`${flag}: "${text}" is not a whole number`);
   if (rule.positive && !(v > 0)) throw new UsageError(`${flag}: must be greater than 0, got ${text}`);

@@ -1,9 +1,11 @@
 /**
- * Where commands write their results: a folder per run, named so that runs never overwrite each other.
+ * Where commands write their results: a folder per run, named so that runs never overwrite each other; and the
+ * checks that an output flag names somewhere writable, made before any work so that an hour of training is
+ * never lost to a typo in --out.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { NnlearnError } from '../errors.js';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { NnlearnError, UsageError } from '../errors.js';
 
 /** The folder runs write to unless told otherwise. */
 export const DEFAULT_OUTPUT_ROOT = 'nnlearn-out';
@@ -25,4 +27,51 @@ export function ensureFolder(dir: string): string {
     throw new NnlearnError(`${dir}: cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return dir;
+}
+
+/** What stands at a path: a file, a folder, or nothing. */
+function kindAt(path: string): 'file' | 'folder' | 'none' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return 'none';
+  }
+}
+
+/**
+ * Checks that a folder could be created at `dir` (or is one already) and written to: the nearest existing
+ * ancestor must be a writable folder. Nothing is created.
+ */
+export function checkOutputFolder(flag: string, dir: string, given = dir): void {
+  if (dir === '') throw new UsageError(`${flag}: empty folder name`);
+  let p = resolve(dir);
+  let kind = kindAt(p);
+  while (kind === 'none' && dirname(p) !== p) {
+    p = dirname(p);
+    kind = kindAt(p);
+  }
+  if (kind === 'file') {
+    throw new UsageError(
+      given === dir && p === resolve(dir) ? `${flag}: "${dir}" is a file, not a folder` : `${flag}: cannot write "${given}": ${p} is a file, not a folder`,
+    );
+  }
+  try {
+    accessSync(p, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag}: cannot write "${given}": the folder ${p} is not writable`);
+  }
+}
+
+/**
+ * Checks an output file named by `flag` before any work is done: its extension is one of `extensions` (when
+ * given), it is not a folder, and its folder can be created and written to.
+ */
+export function checkOutputFile(flag: string, path: string, extensions?: readonly string[]): void {
+  if (path === '') throw new UsageError(`${flag}: empty file name`);
+  if (extensions !== undefined && !extensions.includes(extname(path).toLowerCase())) {
+    const list = extensions.length === 1 ? extensions[0] : `${extensions.slice(0, -1).join(', ')} or ${extensions[extensions.length - 1]}`;
+    throw new UsageError(`${flag}: "${path}" must end in ${list}`);
+  }
+  if (kindAt(path) === 'folder') throw new UsageError(`${flag}: "${path}" is a folder; give a file name`);
+  checkOutputFolder(flag, dirname(path), path);
 }

@@ -104,10 +104,16 @@ describe('nnlearn train', () => {
     const init = join(tmp, 'init.mat');
     const rng = new Random(2);
     writeFileSync(init, writeMat({ Theta1: rng.rand(3, 5), Theta2: rng.rand(3, 4) }));
-    const c = await runCli([...args, '--init', init]);
+    // the weights set the layer sizes, so --hidden (and --seed) cannot go with --init
+    const fromInit = ['train', '--data', file, '--max-iter', '5', '--json', '--quiet', '--init'];
+    const c = await runCli([...fromInit, init]);
     assert.equal(c.code, 0, c.stderr);
-    const bad = await runCli([...args, '--init', join(tmp, 'model.json')]);
+    assert.deepEqual((JSON.parse(c.stdout) as { layers: number[] }).layers, [4, 3, 3]);
+    const bad = await runCli([...fromInit, join(tmp, 'model.json')]);
     assert.equal(bad.code, 1);
+    const both = await runCli([...args, '--init', init]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--init .* cannot be used with option '--hidden/);
   });
 
   test('saves a .mat model with Theta1, Theta2 and the cost history', async () => {
@@ -130,7 +136,7 @@ describe('nnlearn train', () => {
       [['train', '--data', file, '--out', 'x.txt'], /must end in \.json or \.mat/],
       [['train', '--bogus'], /unknown option '--bogus'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
-      [['train', '--data', file, '--holdout', '0.2', '--test', file], /--holdout and --test cannot be used together/],
+      [['train', '--data', file, '--holdout', '0.2', '--test', file], /--holdout .* cannot be used with option '--test/],
       [['train', '--data', file, '--holdout', '1.5'], /--holdout: must be at most 0.9/],
     ];
     for (const [args, message] of cases) {

@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../../data/files.js';
 import { paramCount, thetaShapes } from '../../nn/params.js';
 import { networkSvg } from '../../viz/network-svg.js';
 import { jsonOption, type Io } from '../main.js';
-import { parseChoice, parseNumberList } from '../options.js';
+import { MAX_UNITS, parseChoice, parseNumberList } from '../options.js';
+import { checkOutputFile } from '../output.js';
 
 interface DescribeFlags {
   layers: string;
@@ -25,12 +26,12 @@ export function registerDescribe(program: Command, io: Io): void {
     .option('--out <file>', 'draw the network: .svg, or .png')
     .addOption(jsonOption())
     .action(async (opts: DescribeFlags) => {
-      const layers = parseNumberList('--layers', opts.layers, { integer: true, min: 1 });
+      const layers = parseNumberList('--layers', opts.layers, { integer: true, min: 1, max: MAX_UNITS });
       if (layers.length < 2) throw new UsageError(`--layers: "${opts.layers}" needs at least an input and an output size`);
       const activation = parseChoice('--activation', opts.activation, ['sigmoid', 'tanh', 'relu'] as const);
       const output = parseChoice('--output', opts.output, ['sigmoid', 'softmax'] as const);
       const ext = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
-      if (ext !== undefined && ext !== '.svg' && ext !== '.png') throw new UsageError(`--out: "${opts.out}" must end in .svg or .png`);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.svg', '.png']);
       const shapes = thetaShapes(layers);
       if (opts.out !== undefined) {
         const svg = networkSvg(layers, { activation, output });

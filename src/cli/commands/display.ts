@@ -3,11 +3,12 @@ import { UsageError } from '../../errors.js';
 import { selectRows } from '../../data/dataset.js';
 import { Random } from '../../random.js';
 import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
-import { checkPictureExtension, saveRaster } from '../../viz/save.js';
+import { saveRaster } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadDataset, loadModel } from '../data.js';
 import { parseChoice, parseNumber } from '../options.js';
 import type { ImageShape } from '../../data/dataset.js';
+import { checkOutputFile } from '../output.js';
 
 interface DisplayFlags {
   data: string;
@@ -42,7 +43,7 @@ export function registerDisplay(program: Command, io: Io): void {
     .requiredOption('--data <file>', `the images: ${DATA_HELP}`)
     .option('--count <m>', 'how many examples', '100')
     .option('--seed <s>', 'pick the examples at random with this seed (NumPy permutation)', '0')
-    .option('--first', 'take the first examples instead of a random choice')
+    .addOption(new Option('--first', 'take the first examples instead of a random choice').conflicts('seed'))
     .addOption(orderOption())
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--scale <k>', 'magnify each pixel k times', '1')
@@ -52,7 +53,7 @@ export function registerDisplay(program: Command, io: Io): void {
       const count = parseNumber('--count', opts.count, { integer: true, min: 1 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
       const scale = parseNumber('--scale', opts.scale, { integer: true, min: 1, max: 32 });
-      checkPictureExtension(opts.out, '--out', ['.png']);
+      checkOutputFile('--out', opts.out, ['.png']);
       const data = loadDataset(opts.data, { labelsFile: opts.labelsFile });
       const image = withOrder(data.image, opts.order, data.X.cols, data.source);
       const m = Math.min(count, data.X.rows);
@@ -90,7 +91,7 @@ export function registerHidden(program: Command, io: Io): void {
       if (path === undefined) throw new UsageError('hidden: give --model or --weights');
       if (opts.model !== undefined && opts.weights !== undefined) throw new UsageError('hidden: give --model or --weights, not both');
       const scale = parseNumber('--scale', opts.scale, { integer: true, min: 1, max: 32 });
-      checkPictureExtension(opts.out, '--out', ['.png']);
+      checkOutputFile('--out', opts.out, ['.png']);
       const net = loadModel(path);
       if (net.sizes.length < 3) throw new UsageError(`${path}: the network has no hidden layer to draw`);
       const image = withOrder(net.image, opts.order, net.sizes[0], path);

@@ -13,7 +13,7 @@ import * as E from '../expected.js';
 import { jsonOption, type Io } from '../main.js';
 import { loadDataset, loadWeights } from '../data.js';
 import { parseNumber } from '../options.js';
-import { ensureFolder, newRunFolder } from '../output.js';
+import { checkOutputFolder, ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
 import { addBackendOptions, parseBackend, prepareEvaluator, type BackendChoice, type BackendFlags } from '../backend.js';
 
@@ -232,6 +232,7 @@ export function registerExercise(program: Command, io: Io): void {
     .option('--quiet', 'no progress on stderr');
   addBackendOptions(cmd).action(async (opts: ExerciseFlags) => {
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
+      if (opts.outDir !== undefined) checkOutputFolder('--out-dir', opts.outDir);
       const backend = parseBackend(opts);
       if (opts.weights !== undefined && opts.data === undefined) {
         throw new UsageError('exercise: --weights needs --data too (the costs are computed on the course’s data)');

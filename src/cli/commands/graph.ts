@@ -11,6 +11,7 @@ import { debugInitializeWeights } from '../../nn/init.js';
 import { unrollParams } from '../../nn/params.js';
 import { jsonOption, type Io } from '../main.js';
 import { parseNumber } from '../options.js';
+import { checkOutputFile } from '../output.js';
 
 interface GraphFlags {
   set?: string;
@@ -34,8 +35,15 @@ export function registerGraph(program: Command, io: Io): void {
     .option('--lambda <λ>', `regularization of the ${DEBUG_NETWORK} example`, '0')
     .option('--out <file>', 'draw the graph: .svg, .png or .dot')
     .addOption(jsonOption())
-    .action(async (expression: string | undefined, opts: GraphFlags) => {
-      if (opts.example === DEBUG_NETWORK) return debugNetwork(io, parseNumber('--lambda', opts.lambda, { min: 0 }), opts.json);
+    .action(async (expression: string | undefined, opts: GraphFlags, cmd: Command) => {
+      if (opts.example === DEBUG_NETWORK) {
+        // the debug network is a table of gradients, not one expression to draw
+        if (expression !== undefined || opts.set !== undefined || opts.out !== undefined) {
+          throw new UsageError(`--example ${DEBUG_NETWORK} prints a table: it takes no expression, --set or --out`);
+        }
+        return debugNetwork(io, parseNumber('--lambda', opts.lambda, { min: 0 }), opts.json);
+      }
+      if (cmd.getOptionValueSource('lambda') === 'cli') throw new UsageError(`--lambda: only --example ${DEBUG_NETWORK} uses it`);
       const example = opts.example === undefined ? undefined : graphExample(opts.example);
       if (opts.example !== undefined && example === undefined) {
         throw new UsageError(`--example: "${opts.example}" is not one of ${[...GRAPH_EXAMPLES.map((e) => e.name), DEBUG_NETWORK].join(', ')}`);
@@ -44,7 +52,7 @@ export function registerGraph(program: Command, io: Io): void {
       const src = example?.expression ?? expression;
       if (src === undefined) throw new UsageError('graph: give an expression (e.g. "relu(w0*x0 + w1*x1)") or --example NAME');
       const ext = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
-      if (ext !== undefined && !['.svg', '.png', '.dot'].includes(ext)) throw new UsageError(`--out: "${opts.out}" must end in .svg, .png or .dot`);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.svg', '.png', '.dot']);
       const values = parseAssignments(opts.set ?? example?.values ?? '');
       const g = parseGraph(src, values);
       const order = g.root.backward();

@@ -3,12 +3,13 @@ import { Command } from 'commander';
 import { Network } from '../../nn/network.js';
 import { DivergenceError } from '../../errors.js';
 import { costChart } from '../../viz/charts.js';
-import { checkPictureExtension, saveChart } from '../../viz/save.js';
+import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadDataset } from '../data.js';
-import { parseNumber, parseNumberList } from '../options.js';
+import { MAX_UNITS, parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
 import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
+import { checkOutputFile } from '../output.js';
 
 interface RatesFlags extends BackendFlags {
   data: string;
@@ -43,10 +44,10 @@ export function registerLearningRates(program: Command, io: Io): void {
   addBackendOptions(cmd).action(async (opts: RatesFlags) => {
       const rates = parseNumberList('--rates', opts.rates, { positive: true });
       const iterations = parseNumber('--iterations', opts.iterations, { integer: true, min: 1 });
-      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
+      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1, max: MAX_UNITS });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
-      if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.png', '.svg']);
       const backend = parseBackend(opts);
       const data = loadDataset(opts.data, { labelsFile: opts.labelsFile });
       const start = Network.random([data.X.cols, ...hidden, data.numLabels], { seed, labels: data.labels });

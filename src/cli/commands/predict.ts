@@ -5,10 +5,11 @@ import { checkData } from '../../nn/cost.js';
 import { confusionMatrix } from '../../nn/confusion.js';
 import { accuracy, predictTargets } from '../../nn/predict.js';
 import { confusionChart } from '../../viz/charts.js';
-import { checkPictureExtension, saveChart } from '../../viz/save.js';
+import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadDataset, loadModel } from '../data.js';
 import { parseChoice } from '../options.js';
+import { checkOutputFile } from '../output.js';
 
 interface PredictFlags {
   model: string;
@@ -44,7 +45,7 @@ export function registerPredict(program: Command, io: Io): void {
     .addOption(jsonOption())
     .action(async (opts: PredictFlags) => {
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
-      if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.png', '.svg']);
       const net = loadModel(opts.model, labels);
       const data = loadDataset(opts.data, { numLabels: net.numLabels, labels: net.labels, labelsFile: opts.labelsFile });
       checkData(net.sizes, data.X, data.y); // shapes first: "the data has 784 columns but the network expects 400 inputs"

@@ -1,16 +1,17 @@
 import { basename } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { labelsToTargets } from '../../data/labels.js';
 import { costFunction } from '../../nn/cost.js';
 import { Network } from '../../nn/network.js';
 import { sweepChart, type SweepRow } from '../../viz/charts.js';
-import { checkPictureExtension, saveChart } from '../../viz/save.js';
+import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadTrainTest } from '../data.js';
-import { parseNumber, parseNumberList } from '../options.js';
+import { MAX_UNITS, parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
 import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
+import { checkOutputFile } from '../output.js';
 
 interface SweepFlags extends BackendFlags {
   data?: string;
@@ -36,7 +37,7 @@ export function registerSweep(program: Command, io: Io): void {
     )
     .option('--data <file>', `training data: ${DATA_HELP} (default: digits:train)`)
     .option('--test <file>', 'held-out data (default with no --data: digits:test)')
-    .option('--holdout <fraction>', 'hold out this fraction of --data instead of a --test file')
+    .addOption(new Option('--holdout <fraction>', 'hold out this fraction of --data instead of a --test file').conflicts('test'))
     .option('--split-seed <s>', 'seed of the --holdout split', '0')
     .option('--lambda <list>', 'regularization parameters', '0,0.01,0.1,1,10')
     .option('--max-iter <list>', 'iteration counts (fmincg MaxIter)', '10,50,200')
@@ -49,12 +50,12 @@ export function registerSweep(program: Command, io: Io): void {
   addBackendOptions(cmd).action(async (opts: SweepFlags) => {
       const lambdas = parseNumberList('--lambda', opts.lambda, { min: 0 });
       const iters = [...new Set(parseNumberList('--max-iter', opts.maxIter, { integer: true, min: 1 }))].sort((a, b) => a - b);
-      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
+      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1, max: MAX_UNITS });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
       const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
-      if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
-      if (opts.out !== undefined) checkPictureExtension(opts.out, '--out', ['.png', '.svg']);
+      if (holdout === undefined && cmd.getOptionValueSource('splitSeed') === 'cli') throw new UsageError('--split-seed: only --holdout splits the data');
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.png', '.svg']);
       const backend = parseBackend(opts);
       const { train, test } = loadTrainTest({ data: opts.data, test: opts.test, holdout, splitSeed, labelsFile: opts.labelsFile });
       if (test === undefined) throw new UsageError('sweep needs held-out data: give --test or --holdout');

@@ -1,9 +1,8 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { FormatError, InterruptedError, ShapeError, UsageError } from '../../errors.js';
-import { readBytes, writeFileAtomic } from '../../data/files.js';
-import { readFileSync } from 'node:fs';
-import type { FmincgState } from '../../optim/fmincg.js';
+import { readText, writeFileAtomic } from '../../data/files.js';
+import { checkpointToJson, parseCheckpoint, type SavedFlags } from '../checkpoint.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { modelToJson, modelToMat } from '../../nn/model.js';
 import { Network, OPTIMIZERS, type OptimizerName, type TrainResult } from '../../nn/network.js';
@@ -13,8 +12,9 @@ import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
 import { DATA_HELP, loadTrainTest, loadWeights } from '../data.js';
-import { parseChoice, parseNumber, parseNumberList } from '../options.js';
-import { ensureFolder, newRunFolder } from '../output.js';
+import { MAX_UNITS, parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { MAX_CLASSES } from '../../data/labels.js';
+import { checkOutputFile, checkOutputFolder, ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
 import { addBackendOptions, parseBackend, prepareEvaluator, startWorkers, type BackendFlags } from '../backend.js';
 
@@ -48,36 +48,21 @@ interface TrainFlags extends BackendFlags {
   quiet?: boolean;
 }
 
-const CHECKPOINT_FORMAT = 'nnlearn-checkpoint';
-
-interface Checkpoint {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1;
-  /** the run's flags, to run it again the same way */
-  flags: TrainFlags;
-  state: Omit<FmincgState, 'x' | 'df1' | 's'> & { x: number[]; df1: number[]; s: number[] };
-}
-
-function readCheckpoint(path: string): { flags: TrainFlags; state: FmincgState } {
-  readBytes(path); // one-line errors for a missing file
-  let c: Partial<Checkpoint>;
-  try {
-    c = JSON.parse(readFileSync(path, 'utf8')) as Partial<Checkpoint>;
-  } catch (err) {
-    throw new FormatError(`${path}: not valid JSON (${(err as Error).message})`);
+/**
+ * The flags of an interrupted run, from its checkpoint: each must be one of train's own, a string where the flag
+ * takes a value and a switch where it does not (the values are then checked as if typed).
+ */
+function flagsFromCheckpoint(saved: SavedFlags, cmd: Command, path: string): TrainFlags {
+  const options = new Map(cmd.options.map((o) => [o.attributeName(), o]));
+  for (const [k, v] of Object.entries(saved)) {
+    const o = options.get(k);
+    if (o === undefined) throw new FormatError(`${path}: flags.${k} is not a flag of nnlearn train`);
+    const takesValue = o.required || o.optional;
+    if (v !== undefined && (takesValue ? typeof v !== 'string' : typeof v !== 'boolean')) {
+      throw new FormatError(`${path}: flags.${k} must be ${takesValue ? 'a string' : 'true or false'}`);
+    }
   }
-  if (c.format !== CHECKPOINT_FORMAT || c.version !== 1 || c.flags === undefined || c.state === undefined) {
-    throw new FormatError(`${path}: not an nnlearn checkpoint (version 1)`);
-  }
-  const st = c.state;
-  const arr = (v: unknown, name: string) => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new FormatError(`${path}: state.${name} must be a list of numbers`);
-    return Float64Array.from(v as number[]);
-  };
-  return {
-    flags: c.flags,
-    state: { ...st, x: arr(st.x, 'x'), df1: arr(st.df1, 'df1'), s: arr(st.s, 's'), costHistory: [...st.costHistory] },
-  };
+  return saved as unknown as TrainFlags;
 }
 
 export function registerTrain(program: Command, io: Io): void {
@@ -89,7 +74,7 @@ export function registerTrain(program: Command, io: Io): void {
     )
     .option('--data <file>', `training data: ${DATA_HELP} (default: digits:train)`)
     .option('--test <file>', 'held-out data to report test accuracy on (default with no --data: digits:test)')
-    .option('--holdout <fraction>', 'hold out this fraction of --data as the test set (a seeded split)')
+    .addOption(new Option('--holdout <fraction>', 'hold out this fraction of --data as the test set (a seeded split)').conflicts('test'))
     .option('--split-seed <s>', 'seed of the --holdout split', '0')
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--hidden <sizes>', 'hidden layer sizes, e.g. 25 or 100,50', '25')
@@ -102,7 +87,13 @@ export function registerTrain(program: Command, io: Io): void {
     )
     .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
     .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
-    .option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights')
+    .addOption(
+      new Option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights (which set the layer sizes)').conflicts([
+        'hidden',
+        'seed',
+        'epsilon',
+      ]),
+    )
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['fmincg', 'lbfgs', 'gd', 'momentum', 'adam']).default('fmincg'))
     .option('--learning-rate <α>', 'step of gd (default 1), momentum (0.1) and adam (0.001)')
     .option('--momentum <μ>', 'momentum’s μ (--optimizer momentum)', '0.9')
@@ -121,11 +112,17 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--resume <checkpoint>', 'continue an interrupted run from its checkpoint, with its settings')
     .addOption(jsonOption())
     .option('--quiet', 'no progress on stderr');
-  addBackendOptions(cmd).action(async (given: TrainFlags) => {
+  addBackendOptions(cmd);
+  // --resume runs the interrupted run's own settings: any other setting would be silently ignored or would change
+  // the result, so it is refused (--json and --quiet only change what is shown).
+  const resume = cmd.options.find((o) => o.long === '--resume');
+  resume?.conflicts(cmd.options.map((o) => o.attributeName()).filter((k) => !['resume', 'json', 'quiet'].includes(k)));
+  cmd.action(async (given: TrainFlags) => {
       // --resume: the interrupted run's own settings and the optimizer's state
-      const checkpoint = given.resume === undefined ? undefined : readCheckpoint(given.resume);
-      const opts: TrainFlags = checkpoint === undefined ? given : { ...checkpoint.flags, json: given.json, quiet: given.quiet };
-      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1 });
+      const checkpoint = given.resume === undefined ? undefined : parseCheckpoint(readText(given.resume), given.resume);
+      const opts: TrainFlags =
+        checkpoint === undefined ? given : { ...flagsFromCheckpoint(checkpoint.flags, cmd, given.resume as string), json: given.json, quiet: given.quiet };
+      const hidden = parseNumberList('--hidden', opts.hidden, { integer: true, min: 1, max: MAX_UNITS });
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
       const maxIter = parseNumber('--max-iter', opts.maxIter, { integer: true, min: 1 });
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
@@ -144,15 +141,30 @@ export function registerTrain(program: Command, io: Io): void {
       if (batchSize !== undefined && (optimizer === 'fmincg' || optimizer === 'lbfgs')) {
         throw new UsageError(`--batch-size: ${optimizer} works on the full batch; mini-batches are for gd, momentum and adam`);
       }
+      if (learningRate !== undefined && (optimizer === 'fmincg' || optimizer === 'lbfgs')) {
+        throw new UsageError(`--learning-rate: ${optimizer} finds its own step sizes by line search; the rate is for gd, momentum and adam`);
+      }
+      // flags that only matter with another one (a resumed run's flags were checked when it started)
+      if (checkpoint === undefined) {
+        const typed = (key: string) => cmd.getOptionValueSource(key) === 'cli';
+        if (typed('momentum') && optimizer !== 'momentum') throw new UsageError(`--momentum: only --optimizer momentum uses it, not ${optimizer}`);
+        if (typed('patience') && opts.validation === undefined) throw new UsageError('--patience: early stopping needs --validation');
+        if (typed('splitSeed') && opts.holdout === undefined && opts.validation === undefined) {
+          throw new UsageError('--split-seed: only --holdout and --validation split the data');
+        }
+        if (opts.checkpoint !== undefined && optimizer !== 'fmincg') {
+          throw new UsageError(`--checkpoint: only fmincg runs can be resumed, not ${optimizer}`);
+        }
+      }
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
       const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
       const backend = parseBackend(opts);
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
       const format = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
-      if (format !== undefined && format !== '.json' && format !== '.mat') {
-        throw new UsageError(`--out: "${opts.out}" must end in .json or .mat`);
-      }
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.json', '.mat']);
+      if (opts.outDir !== undefined) checkOutputFolder('--out-dir', opts.outDir);
+      if (opts.checkpoint !== undefined) checkOutputFile('--checkpoint', opts.checkpoint, ['.json']);
 
       // the worker threads start while the data loads
       const pool = startWorkers(backend);
@@ -160,8 +172,11 @@ export function registerTrain(program: Command, io: Io): void {
         const initNet = opts.init === undefined ? undefined : loadWeights(opts.init, 'course');
         const numLabels =
           opts.numLabels !== undefined
-            ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2 })
+            ? parseNumber('--num-labels', opts.numLabels, { integer: true, min: 2, max: MAX_CLASSES })
             : initNet?.numLabels;
+        if (initNet !== undefined && numLabels !== initNet.numLabels) {
+          throw new UsageError(`--num-labels: ${opts.init} has ${initNet.numLabels} outputs, not ${numLabels}`);
+        }
         const { train, test } = loadTrainTest({
           data: opts.data,
           test: opts.test,
@@ -240,14 +255,8 @@ export function registerTrain(program: Command, io: Io): void {
             throw new InterruptedError(`interrupted at iteration ${result.iterations} (${optimizer} runs cannot be resumed; fmincg runs can)`);
           }
           const file = opts.checkpoint ?? join(outDir ?? (opts.out !== undefined ? dirname(opts.out) : '.'), 'checkpoint.json');
-          const st = result.state;
-          const saved: Checkpoint = {
-            format: CHECKPOINT_FORMAT,
-            version: 1,
-            flags: { ...opts, json: undefined, quiet: undefined, resume: undefined },
-            state: { ...st, x: Array.from(st.x), df1: Array.from(st.df1), s: Array.from(st.s) },
-          };
-          writeFileAtomic(file, `${JSON.stringify(saved)}\n`);
+          const flags: SavedFlags = { ...opts, json: undefined, quiet: undefined, resume: undefined };
+          writeFileAtomic(file, checkpointToJson(flags, result.state));
           throw new InterruptedError(`interrupted at iteration ${result.iterations}; saved ${file}; go on with: nnlearn train --resume ${file}`);
         }
         const seconds = (performance.now() - started) / 1000;
