@@ -163,9 +163,14 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
 /** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */
 export function loadWeights(path: string, labels?: LabelConvention): Network {
   const net = networkFromMat(readMatFile(path), labels);
-  for (let i = 0; i < net.params.length; i++) {
-    if (!Number.isFinite(net.params[i])) throw new ValueError(`${path}: a weight is ${net.params[i]}; weights must be finite`);
-  }
+  net.thetas.forEach((T, l) => {
+    for (let i = 0; i < T.rows; i++) {
+      for (let j = 0; j < T.cols; j++) {
+        const v = T.get(i, j);
+        if (!Number.isFinite(v)) throw new ValueError(`${path}: Theta${l + 1}(${i + 1}, ${j + 1}) is ${v}; weights must be finite`);
+      }
+    }
+  });
   return net;
 }
 
