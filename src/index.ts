@@ -70,12 +70,12 @@ export {
   type ScalarCost,
 } from './nn/gradcheck.js';
 export { predict, predictTargets, accuracy } from './nn/predict.js';
-export { Network, type TrainOptions, type TrainResult, type OptimizerName } from './nn/network.js';
+export { Network, type TrainOptions, type TrainResult, type TrainState, type OptimizerName } from './nn/network.js';
 export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson } from './nn/model.js';
 
-export { fmincg, formatIteration, type FmincgOptions } from './optim/fmincg.js';
-export { gradientDescent, type GradientDescentOptions } from './optim/gradient-descent.js';
-export type { Objective, OptimizeOptions, OptimizeResult, Optimizer, IterationInfo } from './optim/types.js';
+export { fmincg, fmincgIterations, formatIteration, type FmincgOptions } from './optim/fmincg.js';
+export { gradientDescent, gradientDescentIterations, type GradientDescentOptions } from './optim/gradient-descent.js';
+export { runToEnd, type Objective, type OptimizeOptions, type OptimizeResult, type Optimizer, type IterationInfo, type Iterations, type OptimizerState } from './optim/types.js';
 
 export { SparseRows, density, sparseAffineABt, sparseAffineAtB, SPARSE_DENSITY_THRESHOLD } from './linalg/sparse.js';
 export { splitDataset, selectRows, squareImage, type Dataset, type ImageShape } from './data/dataset.js';
@@ -91,8 +91,8 @@ export { GRAPH_EXAMPLES, graphExample, type GraphExample } from './graph/example
 export { graphSvg, graphDot } from './graph/render.js';
 export { scalarNetworkCost, type ScalarNetwork } from './graph/network.js';
 export { networkSvg } from './viz/network-svg.js';
-export { lbfgs, type LbfgsOptions } from './optim/lbfgs.js';
-export { momentum, type MomentumOptions } from './optim/momentum.js';
-export { adam, type AdamOptions } from './optim/adam.js';
+export { lbfgs, lbfgsIterations, type LbfgsOptions } from './optim/lbfgs.js';
+export { momentum, momentumIterations, type MomentumOptions } from './optim/momentum.js';
+export { adam, adamIterations, type AdamOptions } from './optim/adam.js';
 export { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind, type Architecture } from './nn/activations.js';
 export { parseCsv, scalePixels } from './data/csv.js';

@@ -50,7 +50,19 @@ const valid = {
   expr: 'sigy = sigmoid(y); num = x + sigy; num / (sigmoid(x) + (x + y)^2)',
   checkpoint: checkpointToJson(
     { hidden: '25', lambda: '1', quiet: true },
-    { x: Float64Array.from([0.1, -0.2]), df1: Float64Array.from([1, 2]), s: Float64Array.from([-1, -2]), f1: 3.5, d1: -5, z1: 0.25, i: 7, evaluations: 9, costHistory: [4, 3.5] },
+    {
+      optimizer: 'adam',
+      optimizerState: {
+        x: Float64Array.from([0.1, -0.2]),
+        vectors: { m: Float64Array.from([1, 2]), v: Float64Array.from([0.5, 0.25]) },
+        numbers: { iter: 2, t: 20, batch: 64 },
+        costHistory: [4, 3.5],
+        evaluations: 22,
+      },
+      initialCost: 4,
+      previousCost: 3.5,
+      validation: { history: [3.9, 3.6], bestCost: 3.6, bestIteration: 2, bestParams: Float64Array.from([0.1, -0.2]) },
+    },
   ),
 };
 
@@ -151,8 +163,9 @@ const PARSERS: Record<string, (bytes: Uint8Array, name: string) => void> = {
     assert.ok(net.params.every(Number.isFinite));
   },
   checkpoint: (bytes, name) => {
-    const c = parseCheckpoint(decode(bytes), name);
-    assert.ok(c.state.x.length === c.state.s.length && c.state.x.every(Number.isFinite));
+    const { optimizerState: o, validation } = parseCheckpoint(decode(bytes), name).state;
+    for (const v of [...Object.values(o.vectors), ...(validation ? [validation.bestParams] : [])]) assert.equal(v.length, o.x.length);
+    assert.ok(o.x.every(Number.isFinite) && Object.values(o.numbers).every(Number.isFinite));
   },
   expression: (bytes) => {
     parseGraph(decode(bytes), values).root.backward();

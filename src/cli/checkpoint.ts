@@ -1,38 +1,55 @@
 /**
- * The checkpoint Ctrl-C leaves behind a `train` run: the run's own flags (to run it again the same way) and
- * fmincg's state after its last whole iteration. `--resume` reads it back; a resumed run ends with the weights an
+ * The checkpoint Ctrl-C leaves behind a `train` run: the run's own flags (to run it again the same way) and where
+ * training was: the optimizer's state (any optimizer, stopped after an iteration or within an epoch) and the run's
+ * own (the divergence watch, early stopping). `--resume` reads it back; a resumed run ends with the weights an
  * uninterrupted one would have (test/cli/commands.test.ts, "interruption").
  *
- * A checkpoint is user-editable JSON, so everything in it is checked as strictly as a model file.
+ * A checkpoint is user-editable JSON, so everything in it is checked as strictly as a model file. JSON has no NaN
+ * or Infinity: the few numbers that may be either (no cost yet, no best yet) are written as null.
  */
 import { FormatError } from '../errors.js';
-import type { FmincgState } from '../optim/fmincg.js';
+import { OPTIMIZERS, type OptimizerName, type TrainState } from '../nn/network.js';
 
 export const CHECKPOINT_FORMAT = 'nnlearn-checkpoint';
+export const CHECKPOINT_VERSION = 2;
 
 /** The flags a checkpoint records: commander's option values (strings, or true for a switch). */
 export type SavedFlags = Record<string, string | boolean | undefined>;
 
-export interface CheckpointJson {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1;
-  flags: SavedFlags;
-  state: Omit<FmincgState, 'x' | 'df1' | 's'> & { x: number[]; df1: number[]; s: number[] };
-}
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** The JSON text of a checkpoint. */
-export function checkpointToJson(flags: SavedFlags, st: FmincgState): string {
-  const saved: CheckpointJson = {
+export function checkpointToJson(flags: SavedFlags, st: TrainState): string {
+  const o = st.optimizerState;
+  const saved = {
     format: CHECKPOINT_FORMAT,
-    version: 1,
+    version: CHECKPOINT_VERSION,
     flags,
-    state: { ...st, x: Array.from(st.x), df1: Array.from(st.df1), s: Array.from(st.s), costHistory: [...st.costHistory] },
+    state: {
+      optimizer: st.optimizer,
+      x: Array.from(o.x),
+      vectors: Object.fromEntries(Object.entries(o.vectors).map(([k, v]) => [k, Array.from(v)])),
+      numbers: o.numbers,
+      costHistory: o.costHistory,
+      evaluations: o.evaluations,
+      initialCost: finiteOrNull(st.initialCost),
+      previousCost: finiteOrNull(st.previousCost),
+      validation:
+        st.validation === undefined
+          ? null
+          : {
+              history: st.validation.history.map(finiteOrNull),
+              bestCost: finiteOrNull(st.validation.bestCost),
+              bestIteration: st.validation.bestIteration,
+              bestParams: Array.from(st.validation.bestParams),
+            },
+    },
   };
   return `${JSON.stringify(saved)}\n`;
 }
 
 /** Parses and checks a checkpoint's text; `path` names it in errors. */
-export function parseCheckpoint(text: string, path: string): { flags: SavedFlags; state: FmincgState } {
+export function parseCheckpoint(text: string, path: string): { flags: SavedFlags; state: TrainState } {
   const fail = (why: string): never => {
     throw new FormatError(`${path}: ${why}`);
   };
@@ -43,46 +60,71 @@ export function parseCheckpoint(text: string, path: string): { flags: SavedFlags
     return fail(`not valid JSON (${(err as Error).message})`);
   }
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(c) || c.format !== CHECKPOINT_FORMAT || c.version !== 1) return fail('not an nnlearn checkpoint (version 1)');
+  if (!isObject(c) || c.format !== CHECKPOINT_FORMAT) return fail('not an nnlearn checkpoint');
+  if (c.version !== CHECKPOINT_VERSION) return fail(`checkpoint version ${JSON.stringify(c.version)}, but this nnlearn reads version ${CHECKPOINT_VERSION}`);
   const { flags, state } = c;
   if (!isObject(flags)) return fail('"flags" must be an object');
   for (const [k, v] of Object.entries(flags)) {
     if (v !== null && typeof v !== 'string' && typeof v !== 'boolean') fail(`flags.${k} must be a string, not ${JSON.stringify(v)}`);
   }
   if (!isObject(state)) return fail('"state" must be an object');
-  const vector = (name: string): Float64Array => {
-    const v = state[name];
-    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      return fail(`state.${name} must be a non-empty list of finite numbers`);
+  if (!OPTIMIZERS.includes(state.optimizer as OptimizerName)) fail(`state.optimizer must be one of ${OPTIMIZERS.join(', ')}`);
+
+  const numbers = (v: unknown, name: string, nullable = false): number[] => {
+    if (!Array.isArray(v) || !v.every((x) => (typeof x === 'number' && Number.isFinite(x)) || (nullable && x === null))) {
+      return fail(`${name} must be a list of finite numbers`);
     }
-    return Float64Array.from(v as number[]);
+    return v.map((x) => (x === null ? NaN : (x as number)));
   };
-  const scalar = (name: string, rule: (v: number) => boolean, what: string): number => {
-    const v = state[name];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !rule(v)) return fail(`state.${name} must be ${what}, not ${JSON.stringify(v)}`);
+  const x = Float64Array.from(numbers(state.x, 'state.x'));
+  if (x.length === 0) fail('state.x is empty');
+  const vector = (v: unknown, name: string): Float64Array => {
+    const a = Float64Array.from(numbers(v, name));
+    if (a.length !== x.length) fail(`${name} has ${a.length} numbers, but state.x has ${x.length}`);
+    return a;
+  };
+  if (!isObject(state.vectors)) return fail('state.vectors must be an object');
+  const vectors = Object.fromEntries(Object.entries(state.vectors).map(([k, v]) => [k, vector(v, `state.vectors.${k}`)]));
+  if (!isObject(state.numbers)) return fail('state.numbers must be an object');
+  const nums: Record<string, number> = {};
+  for (const [k, v] of Object.entries(state.numbers)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`state.numbers.${k} must be a finite number`);
+    nums[k] = v as number;
+  }
+  const count = (v: unknown, name: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return fail(`${name} must be a whole number`);
     return v;
   };
-  const x = vector('x');
-  const df1 = vector('df1');
-  const s = vector('s');
-  if (df1.length !== x.length || s.length !== x.length) fail(`state.x, state.df1 and state.s must have the same length`);
-  const history = state.costHistory;
-  if (!Array.isArray(history) || !history.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    fail('state.costHistory must be a list of finite numbers');
+  const costOrNull = (v: unknown, name: string, otherwise: number): number => {
+    if (v === null) return otherwise;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`${name} must be a finite number or null`);
+    return v;
+  };
+  let validation: TrainState['validation'];
+  if (state.validation !== null && state.validation !== undefined) {
+    const v = state.validation;
+    if (!isObject(v)) return fail('state.validation must be an object or null');
+    validation = {
+      history: numbers(v.history, 'state.validation.history', true),
+      bestCost: costOrNull(v.bestCost, 'state.validation.bestCost', Infinity),
+      bestIteration: count(v.bestIteration, 'state.validation.bestIteration'),
+      bestParams: vector(v.bestParams, 'state.validation.bestParams'),
+    };
   }
-  const whole = (v: number) => Number.isInteger(v) && v >= 0;
   return {
     flags: Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, v === null ? undefined : (v as string | boolean)])),
     state: {
-      x,
-      df1,
-      s,
-      f1: scalar('f1', () => true, 'a finite number'),
-      d1: scalar('d1', () => true, 'a finite number'),
-      z1: scalar('z1', () => true, 'a finite number'),
-      i: scalar('i', whole, 'a whole number'),
-      evaluations: scalar('evaluations', whole, 'a whole number'),
-      costHistory: [...(history as number[])],
+      optimizer: state.optimizer as OptimizerName,
+      optimizerState: {
+        x,
+        vectors,
+        numbers: nums,
+        costHistory: numbers(state.costHistory, 'state.costHistory'),
+        evaluations: count(state.evaluations, 'state.evaluations'),
+      },
+      initialCost: costOrNull(state.initialCost, 'state.initialCost', NaN),
+      previousCost: costOrNull(state.previousCost, 'state.previousCost', NaN),
+      ...(validation !== undefined ? { validation } : {}),
     },
   };
 }

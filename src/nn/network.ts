@@ -7,12 +7,12 @@ import { DivergenceError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
-import { fmincgIterations, type FmincgState } from '../optim/fmincg.js';
-import { lbfgs } from '../optim/lbfgs.js';
-import { momentum } from '../optim/momentum.js';
-import { adam } from '../optim/adam.js';
-import { gradientDescent } from '../optim/gradient-descent.js';
-import type { IterationInfo, OptimizeResult } from '../optim/types.js';
+import { fmincgIterations } from '../optim/fmincg.js';
+import { lbfgsIterations } from '../optim/lbfgs.js';
+import { momentumIterations } from '../optim/momentum.js';
+import { adamIterations } from '../optim/adam.js';
+import { gradientDescentIterations } from '../optim/gradient-descent.js';
+import type { IterationInfo, Iterations, OptimizeResult, OptimizerState } from '../optim/types.js';
 import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Precision } from './fast/partition.js';
@@ -44,10 +44,12 @@ export interface TrainOptions {
    * training stops when it has not improved for `patience` iterations, and the best weights are kept.
    */
   validation?: { X: Matrix; y: ArrayLike<number>; patience?: number };
-  /** fmincg: continue a stopped run from its state (TrainResult.state) */
-  resume?: FmincgState;
+  /** continue a stopped run from its state (TrainResult.state): it ends with the weights an unstopped run has */
+  resume?: TrainState;
   /** progress after every iteration; return false to stop */
   onIteration?: (info: IterationInfo) => void | boolean;
+  /** polled at every pause (every iteration, every mini-batch): true stops the run there with its state */
+  stopRequested?: () => boolean;
   /**
    * How to evaluate the cost: 'wasm' (the SIMD kernels in this thread, the default), 'reference' (plain
    * TypeScript, bit for bit the course's numbers), or a prepared evaluator (e.g. a threaded one from
@@ -58,9 +60,24 @@ export interface TrainOptions {
   precision?: Precision;
 }
 
-export interface TrainResult extends OptimizeResult {
-  /** fmincg stopped by the callback: its state, to resume from (a checkpoint) */
-  state?: FmincgState;
+/**
+ * Where a stopped training run was: the optimizer's state and the run's own (the divergence watch, early
+ * stopping), so that resuming it ends bit for bit where an unstopped run does.
+ */
+export interface TrainState {
+  optimizer: OptimizerName;
+  optimizerState: OptimizerState;
+  /** the first whole-set cost, which divergence is measured against (NaN before there is one) */
+  initialCost: number;
+  /** the last iteration's cost (NaN before the first) */
+  previousCost: number;
+  /** early stopping: the held-out cost after each iteration, and the best weights so far */
+  validation?: { history: number[]; bestCost: number; bestIteration: number; bestParams: Float64Array };
+}
+
+export interface TrainResult extends Omit<OptimizeResult, 'state'> {
+  /** stopped by the callback or by stopRequested: where it was, to resume from (a checkpoint) */
+  state?: TrainState;
   /** the validation cost after each iteration (when validation data was given) */
   validationHistory?: number[];
   /** the iteration whose weights were kept (early stopping) */
@@ -182,8 +199,8 @@ export class Network {
   }
 
   /**
-   * As `train`, letting the event loop run between iterations (fmincg): a Ctrl-C handler can stop it at the end of
-   * an iteration, a page can repaint.
+   * As `train`, letting the event loop run at every pause (every iteration, every mini-batch): a Ctrl-C handler
+   * can set what `stopRequested` reads, a page can repaint.
    */
   async trainAsync(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): Promise<TrainResult> {
     const steps = this.trainSteps(X, y, options);
@@ -243,13 +260,29 @@ export class Network {
     // early stopping on held-out data
     const val = options.validation;
     const valTargets = val === undefined ? undefined : labelsToTargets(val.y, this.numLabels, this.labels);
-    const valHistory: number[] = [];
-    const best = { cost: Infinity, iteration: 0, params: Float64Array.from(this.params) };
+    const resume = options.resume;
+    const optimizer = options.optimizer ?? 'fmincg';
+    if (resume !== undefined) {
+      if (resume.optimizer !== optimizer) throw new ValueError(`the state to resume is ${resume.optimizer}'s, not ${optimizer}'s`);
+      if ((resume.validation !== undefined) !== (val !== undefined)) {
+        throw new ValueError(`the state to resume was ${resume.validation ? '' : 'not '}trained with validation data; this run is ${val ? '' : 'not'}`);
+      }
+      if (resume.validation !== undefined && resume.validation.bestParams.length !== this.params.length) {
+        throw new ValueError(`the state to resume has ${resume.validation.bestParams.length} parameters, not ${this.params.length}`);
+      }
+    }
+    const valHistory: number[] = [...(resume?.validation?.history ?? [])];
+    const best = {
+      cost: resume?.validation?.bestCost ?? Infinity,
+      iteration: resume?.validation?.bestIteration ?? 0,
+      params: Float64Array.from(resume?.validation?.bestParams ?? this.params),
+    };
     const patience = val?.patience ?? 10;
     let earlyStopped = false;
     // Divergence: a cost that is not a number, or that climbs to ten times where training started, stops training
     // before anything prints it (a learning rate far too large does this within a few steps).
-    let prevCost = NaN;
+    if (resume !== undefined) initialCost = resume.initialCost;
+    let prevCost = resume?.previousCost ?? NaN;
     const onIteration = (info: IterationInfo): void | boolean => {
       const start = Number.isFinite(initialCost) ? initialCost : info.cost;
       if (!Number.isFinite(info.cost) || (info.cost > 10 * start && !(info.cost <= prevCost))) {
@@ -276,29 +309,48 @@ export class Network {
       }
       return go;
     };
-    const common = { maxIter: options.maxIter ?? 50, onIteration };
+    const common = {
+      maxIter: options.maxIter ?? 50,
+      onIteration,
+      stopRequested: options.stopRequested,
+      resume: resume?.optimizerState,
+    };
     const stochastic = { ...common, batchSize: options.batchSize, examples: X.rows, seed: options.batchSeed };
     try {
-      let result: OptimizeResult & { state?: FmincgState };
-      switch (options.optimizer ?? 'fmincg') {
+      let steps: Iterations;
+      switch (optimizer) {
         case 'fmincg':
-          result = yield* fmincgIterations(f, this.params, { ...common, resume: options.resume });
+          steps = fmincgIterations(f, this.params, common);
           break;
         case 'lbfgs':
-          result = lbfgs(f, this.params, common);
+          steps = lbfgsIterations(f, this.params, common);
           break;
         case 'gd':
-          result = gradientDescent(f, this.params, { ...stochastic, learningRate: options.learningRate });
+          steps = gradientDescentIterations(f, this.params, { ...stochastic, learningRate: options.learningRate });
           break;
         case 'momentum':
-          result = momentum(f, this.params, { ...stochastic, learningRate: options.learningRate, momentum: options.momentum });
+          steps = momentumIterations(f, this.params, { ...stochastic, learningRate: options.learningRate, momentum: options.momentum });
           break;
         case 'adam':
-          result = adam(f, this.params, { ...stochastic, learningRate: options.learningRate });
+          steps = adamIterations(f, this.params, { ...stochastic, learningRate: options.learningRate });
           break;
         default:
           throw new ValueError(`unknown optimizer "${String(options.optimizer)}" (expected ${OPTIMIZERS.join(', ')})`);
       }
+      const { state: optimizerState, ...run } = yield* steps;
+      let result: Omit<OptimizeResult, 'state'> = run;
+      const state: TrainState | undefined =
+        optimizerState === undefined || earlyStopped
+          ? undefined
+          : {
+              optimizer,
+              optimizerState,
+              initialCost,
+              previousCost: prevCost,
+              ...(val !== undefined
+                ? { validation: { history: [...valHistory], bestCost: best.cost, bestIteration: best.iteration, bestParams: Float64Array.from(best.params) } }
+                : {}),
+            };
       if (val !== undefined && best.iteration > 0) {
         // keep the weights that did best on the held-out data
         result = { ...result, theta: best.params, stopReason: earlyStopped ? 'early-stopped' : result.stopReason };
@@ -307,6 +359,7 @@ export class Network {
       // the backend that trained also predicts (the reference forward pass takes longer than many iterations)
       return {
         ...result,
+        ...(state !== undefined ? { state } : {}),
         ...(val !== undefined ? { validationHistory: valHistory, bestIteration: best.iteration } : {}),
         trainAccuracy: accuracy(evaluator.predictTargets(this.params), targets),
       };

@@ -3,8 +3,8 @@
  * running averages of the gradient and of its square, with their start-up bias corrected:
  *   m ← β1·m + (1-β1)·g,  v ← β2·v + (1-β2)·g²,  θ ← θ - α·m̂/(√v̂ + ε),  m̂ = m/(1-β1^t), v̂ = v/(1-β2^t).
  */
-import type { Objective, OptimizeResult } from './types.js';
-import { positive, runFirstOrder, type StochasticOptions } from './first-order.js';
+import { runToEnd, type Iterations, type Objective, type OptimizeResult } from './types.js';
+import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 import { ValueError } from '../errors.js';
 
 export interface AdamOptions extends StochasticOptions {
@@ -19,6 +19,11 @@ export interface AdamOptions extends StochasticOptions {
 }
 
 export function adam(f: Objective, x0: Float64Array, options: AdamOptions = {}): OptimizeResult {
+  return runToEnd(adamIterations(f, x0, options));
+}
+
+/** Adam pausing after every step (see Iterations); its state carries the two moments. */
+export function adamIterations(f: Objective, x0: Float64Array, options: AdamOptions = {}): Iterations {
   const alpha = positive('the learning rate', options.learningRate ?? 0.001);
   const b1 = options.beta1 ?? 0.9;
   const b2 = options.beta2 ?? 0.999;
@@ -26,14 +31,17 @@ export function adam(f: Objective, x0: Float64Array, options: AdamOptions = {}):
   if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`beta1 and beta2 must be in [0, 1), got ${b1}, ${b2}`);
   const m = new Float64Array(x0.length);
   const v = new Float64Array(x0.length);
-  return runFirstOrder(f, x0, options, (theta, grad, t) => {
-    const c1 = 1 - b1 ** t;
-    const c2 = 1 - b2 ** t;
-    for (let k = 0; k < theta.length; k++) {
-      const g = grad[k];
-      m[k] = b1 * m[k] + (1 - b1) * g;
-      v[k] = b2 * v[k] + (1 - b2) * g * g;
-      theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
-    }
+  return firstOrderIterations(f, x0, options, {
+    vectors: { m, v },
+    step: (theta, grad, t) => {
+      const c1 = 1 - b1 ** t;
+      const c2 = 1 - b2 ** t;
+      for (let k = 0; k < theta.length; k++) {
+        const g = grad[k];
+        m[k] = b1 * m[k] + (1 - b1) * g;
+        v[k] = b2 * v[k] + (1 - b2) * g * g;
+        theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
+      }
+    },
   });
 }

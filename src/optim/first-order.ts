@@ -1,14 +1,18 @@
 /**
  * The loop that the first-order optimizers (gradient descent, momentum, Adam) share: full-batch steps, or epochs
- * of mini-batches in a seeded random order. Each optimizer supplies only its update rule, `step`.
+ * of mini-batches in a seeded random order. Each optimizer supplies only its update rule.
  *
  * Full batch: `maxIter` steps; the cost after each step is recorded (it is the next step's evaluation anyway).
  * Mini-batches: `maxIter` epochs over the examples in a new order each epoch (NumPy's `permutation` with the
  * given seed); one update per batch; the full cost is evaluated and recorded after each epoch.
+ *
+ * The loop pauses after every step and every mini-batch, so a stop request (Ctrl-C) is seen within one batch, and
+ * its state there resumes exactly: the rule's vectors, the step count, and where in which epoch it was (the
+ * epoch's order is drawn again by replaying the generator from the seed, one permutation per epoch).
  */
 import { ValueError } from '../errors.js';
 import { Random } from '../random.js';
-import type { Objective, OptimizeOptions, OptimizeResult } from './types.js';
+import { resumedNumber, resumedVector, type Iterations, type Objective, type OptimizeOptions, type OptimizeResult, type OptimizerState } from './types.js';
 
 export interface StochasticOptions extends OptimizeOptions {
   /** examples per mini-batch; absent or >= `examples`: full batch */
@@ -19,15 +23,23 @@ export interface StochasticOptions extends OptimizeOptions {
   seed?: number;
 }
 
-/** Updates θ in place from the gradient; `t` counts updates from 1. */
-export type UpdateRule = (theta: Float64Array, grad: Float64Array, t: number) => void;
+/** An optimizer's update: θ changed in place from the gradient, with the vectors it keeps between steps. */
+export interface UpdateRule {
+  /** the rule's state (momentum's velocity, Adam's moments), saved and restored with the run */
+  vectors: Record<string, Float64Array>;
+  /** one update; `t` counts updates from 1 */
+  step: (theta: Float64Array, grad: Float64Array, t: number) => void;
+}
 
-export function runFirstOrder(f: Objective, x0: Float64Array, options: StochasticOptions, step: UpdateRule): OptimizeResult {
+export function* firstOrderIterations(f: Objective, x0: Float64Array, options: StochasticOptions, rule: UpdateRule): Iterations {
   const maxIter = options.maxIter ?? 100;
   if (!Number.isInteger(maxIter) || maxIter < 0) throw new ValueError(`maxIter must be a whole number >= 0, got ${maxIter}`);
-  const theta = Float64Array.from(x0);
-  const history: number[] = [];
-  let evaluations = 0;
+  const n = x0.length;
+  const resume = options.resume;
+  if (resume !== undefined && resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
+  const theta = Float64Array.from(resume?.x ?? x0);
+  const history: number[] = resume ? [...resume.costHistory] : [];
+  let evaluations = resume?.evaluations ?? 0;
   let stopReason: OptimizeResult['stopReason'] = 'max-iter';
   const m = options.examples ?? 0;
   const batchSize = options.batchSize;
@@ -35,43 +47,80 @@ export function runFirstOrder(f: Objective, x0: Float64Array, options: Stochasti
     throw new ValueError(`the batch size must be a whole number >= 1, got ${batchSize}`);
   }
   const miniBatch = batchSize !== undefined && m > 0 && batchSize < m;
-  let iter = 0;
-  let t = 0;
+  let iter = resume === undefined ? 0 : resumedNumber(resume, 'iter');
+  let t = resume === undefined ? 0 : resumedNumber(resume, 't');
+  if (resume !== undefined) for (const [name, v] of Object.entries(rule.vectors)) v.set(resumedVector(resume, name, n));
+  const snapshot = (extra: Record<string, Float64Array>, numbers: Record<string, number>): OptimizerState => ({
+    x: Float64Array.from(theta),
+    vectors: Object.fromEntries([...Object.entries(rule.vectors), ...Object.entries(extra)].map(([k, v]) => [k, Float64Array.from(v)])),
+    numbers: { iter, t, ...numbers },
+    costHistory: [...history],
+    evaluations,
+  });
+  let state: OptimizerState | undefined;
+
   if (!miniBatch) {
-    let { cost, grad } = f(theta);
-    evaluations++;
+    // the gradient at θ is carried from one step to the next (and in the state), never evaluated twice
+    let cost: number;
+    let grad: Float64Array;
+    if (resume !== undefined) {
+      cost = resumedNumber(resume, 'cost');
+      grad = Float64Array.from(resumedVector(resume, 'grad', n));
+    } else {
+      ({ cost, grad } = f(theta));
+      evaluations++;
+    }
     while (iter < maxIter) {
-      step(theta, grad, ++t);
+      rule.step(theta, grad, ++t);
       ({ cost, grad } = f(theta));
       evaluations++;
       iter++;
       history.push(cost);
-      if (options.onIteration?.({ iteration: iter, cost, evaluations, theta }) === false) {
+      const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta });
+      if (more !== false) yield;
+      if (more === false || options.stopRequested?.() === true) {
         stopReason = 'stopped';
+        state = snapshot({ grad }, { cost });
         break;
       }
     }
-    return { theta, costHistory: history, cost, iterations: iter, evaluations, stopReason };
+    return { theta, costHistory: history, cost, iterations: iter, evaluations, stopReason, ...(state ? { state } : {}) };
   }
+
   const rng = new Random(options.seed ?? 0);
-  let cost = NaN;
-  while (iter < maxIter) {
+  for (let k = 0; k < iter; k++) rng.permutation(m); // the orders of the epochs already done
+  let start = resume === undefined ? 0 : resumedNumber(resume, 'batch');
+  let cost = history.length > 0 ? history[history.length - 1] : NaN;
+  while (iter < maxIter && state === undefined) {
     const order = rng.permutation(m);
-    for (let b = 0; b < m; b += batchSize) {
+    for (let b = start; b < m; b += batchSize) {
       const { grad } = f(theta, order.subarray(b, Math.min(m, b + batchSize)));
       evaluations++;
-      step(theta, grad, ++t);
+      rule.step(theta, grad, ++t);
+      if (b + batchSize < m) {
+        yield;
+        if (options.stopRequested?.() === true) {
+          // in the middle of an epoch: the next batch starts at b + batchSize of this epoch's order
+          stopReason = 'stopped';
+          state = snapshot({}, { batch: b + batchSize });
+          break;
+        }
+      }
     }
+    if (state !== undefined) break;
+    start = 0;
     cost = f(theta).cost;
     evaluations++;
     iter++;
     history.push(cost);
-    if (options.onIteration?.({ iteration: iter, cost, evaluations, theta }) === false) {
+    const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta });
+    if (more !== false) yield;
+    if (more === false || options.stopRequested?.() === true) {
       stopReason = 'stopped';
-      break;
+      state = snapshot({}, { batch: 0 });
     }
   }
-  return { theta, costHistory: history, cost, iterations: iter, evaluations, stopReason };
+  return { theta, costHistory: history, cost, iterations: iter, evaluations, stopReason, ...(state ? { state } : {}) };
 }
 
 export function positive(name: string, v: number): number {

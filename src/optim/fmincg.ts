@@ -11,7 +11,17 @@
  */
 import { formatExp } from '../format.js';
 import { ValueError } from '../errors.js';
-import { dot, type Objective, type OptimizeOptions, type OptimizeResult } from './types.js';
+import {
+  dot,
+  resumedNumber,
+  resumedVector,
+  runToEnd,
+  type Iterations,
+  type Objective,
+  type OptimizeOptions,
+  type OptimizeResult,
+  type OptimizerState,
+} from './types.js';
 
 const RHO = 0.01; // a bunch of constants for line searches
 const SIG = 0.5; // RHO and SIG are the constants in the Wolfe-Powell conditions
@@ -24,24 +34,6 @@ const REALMIN = 2.2250738585072014e-308;
 export interface FmincgOptions extends OptimizeOptions {
   /** expected reduction of the first line search (the `red` of `length = [MaxIter red]`); default 1 */
   reduction?: number;
-  /** continue a run that stopped (its `state`) instead of starting at x0: it ends where an unstopped run would */
-  resume?: FmincgState;
-}
-
-/**
- * Everything fmincg carries from one line search to the next, at the end of a successful one: enough to
- * continue a stopped run exactly (a checkpoint).
- */
-export interface FmincgState {
-  x: Float64Array;
-  f1: number;
-  df1: Float64Array;
-  s: Float64Array;
-  d1: number;
-  z1: number;
-  i: number;
-  costHistory: number[];
-  evaluations: number;
 }
 
 /** The course's progress line: `Iteration    1 | Cost: 3.287654e+00` (MATLAB's %4i and %4.6e). */
@@ -49,23 +41,17 @@ export function formatIteration(iteration: number, cost: number): string {
   return `Iteration ${String(iteration).padStart(4)} | Cost: ${formatExp(cost)}`;
 }
 
-export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = {}): OptimizeResult & { state?: FmincgState } {
-  const steps = fmincgIterations(f, x0, options);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = {}): OptimizeResult {
+  return runToEnd(fmincgIterations(f, x0, options));
 }
 
 /**
  * fmincg as a generator that pauses after every iteration (after the progress callback), so that a caller can
  * let its event loop run between iterations: a Ctrl-C handler, a browser's rendering. `fmincg` runs it straight.
+ * Its state at a pause (what it carries from one line search to the next: the point, its cost and gradient, the
+ * direction, the slope and the next step) is enough to continue exactly.
  */
-export function* fmincgIterations(
-  f: Objective,
-  x0: Float64Array,
-  options: FmincgOptions = {},
-): Generator<void, OptimizeResult & { state?: FmincgState }, void> {
+export function* fmincgIterations(f: Objective, x0: Float64Array, options: FmincgOptions = {}): Iterations {
   const length = options.maxIter ?? 100;
   const red = options.reduction ?? 1;
   const resume = options.resume;
@@ -97,15 +83,13 @@ export function* fmincgIterations(
   let z1: number;
   if (resume !== undefined) {
     // where the stopped run was, after its last successful line search
-    if (resume.x.length !== n || resume.df1.length !== n || resume.s.length !== n) {
-      throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
-    }
-    f1 = resume.f1;
-    df1.set(resume.df1);
-    s.set(resume.s);
-    d1 = resume.d1;
-    z1 = resume.z1;
-    i = resume.i;
+    if (resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
+    f1 = resumedNumber(resume, 'f1');
+    df1.set(resumedVector(resume, 'df1', n));
+    s.set(resumedVector(resume, 's', n));
+    d1 = resumedNumber(resume, 'd1');
+    z1 = resumedNumber(resume, 'z1');
+    i = resumedNumber(resume, 'i');
   } else {
     f1 = evaluate(df1); // get function value and gradient
     i += length < 0 ? 1 : 0; // count epochs?!
@@ -113,7 +97,7 @@ export function* fmincgIterations(
     d1 = -dot(s, s); // this is the slope
     z1 = red / (1 - d1); // initial step is red/(|s|+1)
   }
-  let state: FmincgState | undefined;
+  let state: OptimizerState | undefined;
 
   while (i < Math.abs(length)) {
     i += length > 0 ? 1 : 0; // count iterations?!
@@ -209,12 +193,12 @@ export function* fmincgIterations(
       z1 = z1 * Math.min(RATIO, d1 / (d2 - REALMIN)); // slope ratio but max RATIO
       d1 = d2;
       lsFailed = false; // this line search did not fail
-      if (more === false) {
+      if (more !== false) yield;
+      if (more === false || options.stopRequested?.() === true) {
         stopReason = 'stopped';
-        state = { x: Float64Array.from(X), f1, df1: Float64Array.from(df1), s: Float64Array.from(s), d1, z1, i, costHistory: [...fX], evaluations };
+        state = { x: Float64Array.from(X), vectors: { df1: Float64Array.from(df1), s: Float64Array.from(s) }, numbers: { f1, d1, z1, i }, costHistory: [...fX], evaluations };
         break;
       }
-      yield;
     } else {
       X.set(X0); // restore point from before failed line search
       f1 = f0;

@@ -3,8 +3,8 @@
  * Oslo exercises ("do gradient descent on Theta1 and Theta2 … try a higher learning rate", week 7), and the
  * baseline against which the course's fmincg is judged.
  */
-import type { Objective, OptimizeResult } from './types.js';
-import { positive, runFirstOrder, type StochasticOptions } from './first-order.js';
+import { runToEnd, type Iterations, type Objective, type OptimizeResult } from './types.js';
+import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 
 export interface GradientDescentOptions extends StochasticOptions {
   /** the step α; default 1 */
@@ -12,8 +12,16 @@ export interface GradientDescentOptions extends StochasticOptions {
 }
 
 export function gradientDescent(f: Objective, x0: Float64Array, options: GradientDescentOptions = {}): OptimizeResult {
+  return runToEnd(gradientDescentIterations(f, x0, options));
+}
+
+/** Gradient descent pausing after every step (see Iterations). */
+export function gradientDescentIterations(f: Objective, x0: Float64Array, options: GradientDescentOptions = {}): Iterations {
   const alpha = positive('the learning rate', options.learningRate ?? 1);
-  return runFirstOrder(f, x0, options, (theta, grad) => {
-    for (let k = 0; k < theta.length; k++) theta[k] -= alpha * grad[k];
+  return firstOrderIterations(f, x0, options, {
+    vectors: {},
+    step: (theta, grad) => {
+      for (let k = 0; k < theta.length; k++) theta[k] -= alpha * grad[k];
+    },
   });
 }

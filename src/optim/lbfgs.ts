@@ -6,7 +6,18 @@
  *   J(θ + αd) <= J(θ) + c1·α·∇Jᵀd,   |∇J(θ + αd)ᵀd| <= c2·|∇Jᵀd|,   c1 = 1e-4, c2 = 0.9.
  * `maxIter` counts line searches, as fmincg's MaxIter does, so that the two compare at equal settings.
  */
-import { dot, type Objective, type OptimizeOptions, type OptimizeResult } from './types.js';
+import { ValueError } from '../errors.js';
+import {
+  dot,
+  resumedNumber,
+  resumedVector,
+  runToEnd,
+  type Iterations,
+  type Objective,
+  type OptimizeOptions,
+  type OptimizeResult,
+  type OptimizerState,
+} from './types.js';
 
 export interface LbfgsOptions extends OptimizeOptions {
   /** pairs kept; default 10 */
@@ -21,29 +32,55 @@ const C1 = 1e-4;
 const C2 = 0.9;
 
 export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): OptimizeResult {
+  return runToEnd(lbfgsIterations(f, x0, options));
+}
+
+/**
+ * L-BFGS pausing after every line search (see Iterations). Its state carries the point, its cost and gradient,
+ * and the curvature pairs (s0, y0, s1, y1, …, oldest first); ρ = 1/sᵀy is computed again from them, bit for bit.
+ */
+export function* lbfgsIterations(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): Iterations {
   const maxIter = options.maxIter ?? 100;
   const M = options.memory ?? 10;
   const gtol = options.gradientTolerance ?? 1e-10;
   const maxLs = options.maxLineSearch ?? 20;
   const n = x0.length;
-  const x = Float64Array.from(x0);
+  const resume = options.resume;
+  if (resume !== undefined && resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
+  const x = Float64Array.from(resume?.x ?? x0);
   const xt = new Float64Array(n);
   const d = new Float64Array(n);
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
   const alphaK = new Float64Array(M);
-  const history: number[] = [];
-  let evaluations = 0;
+  const history: number[] = resume ? [...resume.costHistory] : [];
+  let evaluations = resume?.evaluations ?? 0;
 
   const evaluate = (at: Float64Array): { cost: number; grad: Float64Array } => {
     evaluations++;
     const r = f(at);
     return { cost: r.cost, grad: Float64Array.from(r.grad) };
   };
-  let { cost, grad } = evaluate(x);
-  let stopReason: OptimizeResult['stopReason'] = 'max-iter';
+  let cost: number;
+  let grad: Float64Array;
   let iter = 0;
+  if (resume !== undefined) {
+    cost = resumedNumber(resume, 'cost');
+    grad = Float64Array.from(resumedVector(resume, 'g', n));
+    iter = resumedNumber(resume, 'iter');
+    const pairs = resumedNumber(resume, 'pairs');
+    if (!Number.isInteger(pairs) || pairs < 0 || pairs > M) throw new ValueError(`the state to resume has ${pairs} curvature pairs; at most ${M} are kept`);
+    for (let j = 0; j < pairs; j++) {
+      S.push(Float64Array.from(resumedVector(resume, `s${j}`, n)));
+      Y.push(Float64Array.from(resumedVector(resume, `y${j}`, n)));
+      rho.push(1 / dot(S[j], Y[j]));
+    }
+  } else {
+    ({ cost, grad } = evaluate(x));
+  }
+  let stopReason: OptimizeResult['stopReason'] = 'max-iter';
+  let state: OptimizerState | undefined;
 
   while (iter < maxIter) {
     if (maxAbs(grad) <= gtol) {
@@ -104,12 +141,20 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
     grad = ls.grad;
     iter++;
     history.push(cost);
-    if (options.onIteration?.({ iteration: iter, cost, evaluations, theta: x }) === false) {
+    const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta: x });
+    if (more !== false) yield;
+    if (more === false || options.stopRequested?.() === true) {
       stopReason = 'stopped';
+      const vectors: Record<string, Float64Array> = { g: Float64Array.from(grad) };
+      S.forEach((sj, j) => {
+        vectors[`s${j}`] = Float64Array.from(sj);
+        vectors[`y${j}`] = Float64Array.from(Y[j]);
+      });
+      state = { x: Float64Array.from(x), vectors, numbers: { cost, iter, pairs: S.length }, costHistory: [...history], evaluations };
       break;
     }
   }
-  return { theta: x, costHistory: history, cost, iterations: iter, evaluations, stopReason };
+  return { theta: x, costHistory: history, cost, iterations: iter, evaluations, stopReason, ...(state ? { state } : {}) };
 }
 
 /** Nocedal & Wright's Algorithm 3.5: bracket a step satisfying the strong Wolfe conditions, then zoom into it. */

@@ -2,8 +2,8 @@
  * Gradient descent with momentum (Polyak's heavy ball): v ← μ·v - α·∇J(θ), θ ← θ + v. The velocity smooths the
  * direction over steps, which speeds up long shallow valleys and damps oscillation across narrow ones.
  */
-import type { Objective, OptimizeResult } from './types.js';
-import { positive, runFirstOrder, type StochasticOptions } from './first-order.js';
+import { runToEnd, type Iterations, type Objective, type OptimizeResult } from './types.js';
+import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 import { ValueError } from '../errors.js';
 
 export interface MomentumOptions extends StochasticOptions {
@@ -14,14 +14,22 @@ export interface MomentumOptions extends StochasticOptions {
 }
 
 export function momentum(f: Objective, x0: Float64Array, options: MomentumOptions = {}): OptimizeResult {
+  return runToEnd(momentumIterations(f, x0, options));
+}
+
+/** Momentum pausing after every step (see Iterations); its state carries the velocity. */
+export function momentumIterations(f: Objective, x0: Float64Array, options: MomentumOptions = {}): Iterations {
   const alpha = positive('the learning rate', options.learningRate ?? 0.1);
   const mu = options.momentum ?? 0.9;
   if (!(mu >= 0 && mu < 1)) throw new ValueError(`the momentum must be in [0, 1), got ${mu}`);
   const v = new Float64Array(x0.length);
-  return runFirstOrder(f, x0, options, (theta, grad) => {
-    for (let k = 0; k < theta.length; k++) {
-      v[k] = mu * v[k] - alpha * grad[k];
-      theta[k] += v[k];
-    }
+  return firstOrderIterations(f, x0, options, {
+    vectors: { v },
+    step: (theta, grad) => {
+      for (let k = 0; k < theta.length; k++) {
+        v[k] = mu * v[k] - alpha * grad[k];
+        theta[k] += v[k];
+      }
+    },
   });
 }

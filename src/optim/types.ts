@@ -1,6 +1,7 @@
 /**
  * The signature every optimizer shares: minimize `f` from `x0`.
  */
+import { ValueError } from '../errors.js';
 
 /**
  * A differentiable objective: the cost and its gradient at θ. The gradient may be a reused buffer. Stochastic
@@ -26,9 +27,63 @@ export interface OptimizeOptions {
   maxIter?: number;
   /** called after every iteration; return false to stop early */
   onIteration?: (info: IterationInfo) => void | boolean;
+  /**
+   * polled wherever the optimizer pauses (after every iteration, and after every mini-batch within an epoch):
+   * true stops it there with its state, as Ctrl-C does
+   */
+  stopRequested?: () => boolean;
+  /** continue a stopped run from its `state` instead of starting at x0: it ends where an unstopped run would */
+  resume?: OptimizerState;
+}
+
+/**
+ * Everything an optimizer carries from one pause to the next: enough to continue a stopped run exactly, bit for
+ * bit (a checkpoint). The same shape for every optimizer, so that one reader checks them all.
+ */
+export interface OptimizerState {
+  /** the parameters reached */
+  x: Float64Array;
+  /** the optimizer's own vectors, each as long as x (fmincg: df1, s; Adam: m, v; L-BFGS: g, s0, y0, …) */
+  vectors: Record<string, Float64Array>;
+  /** its numbers (iteration and step counts, the last cost, the next step's length, …) */
+  numbers: Record<string, number>;
+  costHistory: number[];
+  evaluations: number;
+}
+
+/**
+ * An optimizer run as a generator that pauses (yields) after every iteration, so that a caller can let its event
+ * loop run in between: a Ctrl-C handler, a page's repaint. `runToEnd` drives one straight through.
+ */
+export type Iterations = Generator<void, OptimizeResult, void>;
+
+/** Runs an optimizer's iterations to the end. */
+export function runToEnd(steps: Iterations): OptimizeResult {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The vector `name` of a state to resume, checked against the problem's size. */
+export function resumedVector(state: OptimizerState, name: string, n: number): Float64Array {
+  const v = state.vectors[name];
+  if (v === undefined || v.length !== n) {
+    throw new ValueError(`the state to resume has no vector "${name}" of ${n} numbers (${v === undefined ? 'none' : v.length})`);
+  }
+  return v;
+}
+
+/** The number `name` of a state to resume. */
+export function resumedNumber(state: OptimizerState, name: string): number {
+  const v = state.numbers[name];
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`the state to resume has no number "${name}"`);
+  return v;
 }
 
 export interface OptimizeResult {
+  /** stopped by the callback or by stopRequested: where it was, to resume from */
+  state?: OptimizerState;
   /** the parameters reached */
   theta: Float64Array;
   /** the cost after each iteration (the course's fX) */

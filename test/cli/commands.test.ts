@@ -252,28 +252,27 @@ describe('divergence', () => {
 describe('interruption', () => {
   const skip = existsSync(join(repoRoot, 'dist', 'index.js')) ? false : 'needs the build in dist/ (npm install runs it)';
 
-  test('Ctrl-C during training saves a checkpoint, and --resume ends with the weights of an uninterrupted run', { skip, timeout: 120_000 }, async () => {
+  /** Runs `args` straight, then interrupted at `after` iterations and resumed; both must end with the same weights. */
+  async function interruptAndResume(args: string[], after: number): Promise<string> {
     const { spawn } = await import('node:child_process');
     const cwd = mkdtempSync(join(tmpdir(), 'nnlearn-resume-'));
     const bin = join(repoRoot, 'bin', 'nnlearn.js');
-    const args = ['train', '--max-iter', '40', '--hidden', '25'];
     const straight = spawnSync('node', [bin, ...args, '--out', 'straight.json', '--quiet'], { cwd, encoding: 'utf8' });
     assert.equal(straight.status, 0, straight.stderr);
 
-    // the same run, interrupted after its 10th iteration
     const child = spawn('node', [bin, ...args, '--out', 'resumed.json'], { cwd });
     let stderr = '';
     let signalled = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!signalled && /Iteration {3}10 \|/.test(stderr)) {
+      if (!signalled && new RegExp(`Iteration +${after} \\|`).test(stderr)) {
         signalled = true;
         child.kill('SIGINT');
       }
     });
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.equal(code, 130, stderr);
-    assert.match(stderr, /interrupted at iteration (1[0-9]); saved .*checkpoint\.json; go on with: nnlearn train --resume/);
+    assert.match(stderr, /stopping after this step to save a checkpoint \(Ctrl-C again quits at once\)/);
     assert.ok(existsSync(join(cwd, 'checkpoint.json')));
     assert.equal(existsSync(join(cwd, 'resumed.json')), false, 'no model from the interrupted run');
 
@@ -283,5 +282,19 @@ describe('interruption', () => {
     const b = JSON.parse(readFileSync(join(cwd, 'resumed.json'), 'utf8')) as { thetas: number[][][]; meta: { costHistory: number[] } };
     assert.deepEqual(b.thetas, a.thetas, 'bit-identical final weights');
     assert.deepEqual(b.meta.costHistory, a.meta.costHistory);
+    return stderr;
+  }
+
+  test('Ctrl-C during training saves a checkpoint, and --resume ends with the weights of an uninterrupted run', { skip, timeout: 120_000 }, async () => {
+    const stderr = await interruptAndResume(['train', '--max-iter', '40', '--hidden', '25'], 10);
+    assert.match(stderr, /interrupted at iteration (1[0-9]); saved .*checkpoint\.json; go on with: nnlearn train --resume/);
+  });
+
+  test('Ctrl-C stops Adam on mini-batches within a batch, with early stopping, and --resume ends as an uninterrupted run', { skip, timeout: 120_000 }, async () => {
+    const stderr = await interruptAndResume(
+      ['train', '--optimizer', 'adam', '--batch-size', '50', '--max-iter', '6', '--hidden', '25', '--validation', '0.1', '--threads', '1'],
+      2,
+    );
+    assert.match(stderr, /interrupted (in epoch [3-7] \(after \d+ examples\)|at iteration [2-6]); saved .*checkpoint\.json/);
   });
 });

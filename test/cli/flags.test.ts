@@ -148,7 +148,6 @@ describe('flag combinations', () => {
     [['train', '--data', small, '--optimizer', 'adam', '--momentum', '0.5'], /--momentum: only --optimizer momentum uses it, not adam/],
     [['train', '--data', small, '--patience', '3'], /--patience: early stopping needs --validation/],
     [['train', '--data', small, '--split-seed', '3'], /--split-seed: only --holdout and --validation split the data/],
-    [['train', '--data', small, '--optimizer', 'adam', '--checkpoint', join(tmp, 'c.json')], /--checkpoint: only fmincg runs can be resumed, not adam/],
     [['train', '--backend', 'reference', '--threads', '2'], /--backend reference runs in float64 on one thread/],
     [['train', '--data', small, '--labels-file', small], /--labels-file: .*small\.mat is not an IDX images file/],
     [['train', '--labels-file', small], /--labels-file: digits:train is not an IDX images file/],

@@ -53,7 +53,13 @@ put('idx/huge-label-labels-idx1-ubyte', labels);
 put('idx/two-images-idx3-ubyte', Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 0, 255, 255, 0, 255, 0, 0, 255]));
 
 // MAT labels: y = 2^32 + 1 wrapped to 1 in an Int32Array
-put('mat/label-2pow32-plus-1.mat', writeMat({ X: new Matrix(2, 2, Float64Array.from([0, 1, 1, 0])), y: new Matrix(2, 1, Float64Array.from([1, 4294967297])) }));
+put(
+  'mat/label-2pow32-plus-1.mat',
+  writeMat(
+    { X: new Matrix(2, 2, Float64Array.from([0, 1, 1, 0])), y: new Matrix(2, 1, Float64Array.from([1, 4294967297])) },
+    { headerText: 'MATLAB 5.0 MAT-file, Platform: nnlearn regression corpus' },
+  ),
+);
 
 // MAT header claiming a 100000×100000 double matrix with three values: refused before allocating 80 GB
 put('mat/claims-100000x100000.mat', buildMat([{ name: 'X', cls: mx.DOUBLE, dims: [100000, 100000], type: mi.DOUBLE, values: [1, 2, 3] }]));
@@ -61,9 +67,14 @@ put('mat/claims-100000x100000.mat', buildMat([{ name: 'X', cls: mx.DOUBLE, dims:
 // checkpoint: flags that are not strings reached the flag parser (TypeError: text.trim is not a function)
 put(
   'checkpoint/number-flag.json',
-  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 1, flags: { hidden: 25 }, state: { x: [0], df1: [0], s: [0], f1: 1, d1: 1, z1: 1, i: 1, evaluations: 1, costHistory: [1] } })}\n`,
+  `${JSON.stringify({
+    format: 'nnlearn-checkpoint',
+    version: 2,
+    flags: { hidden: 25 },
+    state: { optimizer: 'fmincg', x: [0], vectors: { df1: [0], s: [0] }, numbers: { f1: 1, d1: 1, z1: 1, i: 1 }, costHistory: [1], evaluations: 1, initialCost: 1, previousCost: 1, validation: null },
+  })}\n`,
 );
 put(
   'checkpoint/null-state.json',
-  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 1, flags: { hidden: '25' }, state: null })}\n`,
+  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 2, flags: { hidden: '25' }, state: null })}\n`,
 );

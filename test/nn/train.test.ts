@@ -115,3 +115,40 @@ test('early stopping keeps the weights that did best on the held-out data', asyn
   assert.equal(Math.min(...hist), hist[(r.bestIteration ?? 1) - 1]);
   assert.ok(Math.abs(net.cost(V, vy, 0).cost - Math.min(...hist)) < 1e-12, 'the network holds the best weights');
 });
+
+test('training stopped at any pause and resumed from its state ends as an unstopped run: weights, costs, validation and early stop', () => {
+  const rng = new Random(2);
+  const X = rng.rand(48, 5);
+  const y = Int32Array.from({ length: 48 }, () => rng.interval(2)); // 0..2
+  const V = rng.rand(20, 5);
+  const vy = Int32Array.from({ length: 20 }, () => rng.interval(2));
+  const settings = [
+    { optimizer: 'fmincg', maxIter: 30 },
+    { optimizer: 'lbfgs', maxIter: 30 },
+    { optimizer: 'adam', maxIter: 12, batchSize: 10, learningRate: 0.05, batchSeed: 4 },
+    { optimizer: 'momentum', maxIter: 20, learningRate: 0.5 },
+  ] as const;
+  for (const s of settings) {
+    // labels without a pattern: the held-out cost soon rises, and early stopping ends some of these runs
+    const options = { ...s, lambda: 0.1, backend: 'reference' as const, validation: { X: V, y: vy, patience: 6 } };
+    const start = () => Network.random([5, 6, 3], { labels: 'zero-based', seed: 3 });
+    const whole = start();
+    const full = whole.train(X, y, options);
+    let pauses = 0;
+    start().train(X, y, { ...options, stopRequested: () => (pauses++, false) });
+    assert.ok(pauses >= 5, `${s.optimizer}: ${pauses} pauses`);
+    for (let stopAt = 1; stopAt < pauses; stopAt += 3) {
+      let polls = 0;
+      const first = start().train(X, y, { ...options, stopRequested: () => ++polls === stopAt });
+      if (first.state === undefined) continue; // it had stopped early by then
+      const resumed = start();
+      const rest = resumed.train(X, y, { ...options, resume: first.state });
+      const what = `${s.optimizer} stopped at pause ${stopAt}`;
+      assert.deepEqual(Array.from(resumed.params), Array.from(whole.params), what);
+      assert.deepEqual(rest.costHistory, full.costHistory, what);
+      assert.deepEqual(rest.validationHistory, full.validationHistory, what);
+      assert.equal(rest.bestIteration, full.bestIteration, what);
+      assert.equal(rest.stopReason, full.stopReason, what);
+    }
+  }
+});

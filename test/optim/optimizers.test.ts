@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fmincg, formatIteration } from '../../src/optim/fmincg.js';
-import { gradientDescent } from '../../src/optim/gradient-descent.js';
-import type { Objective } from '../../src/optim/types.js';
+import { fmincg, fmincgIterations, formatIteration } from '../../src/optim/fmincg.js';
+import { gradientDescent, gradientDescentIterations } from '../../src/optim/gradient-descent.js';
+import { lbfgsIterations } from '../../src/optim/lbfgs.js';
+import { momentumIterations } from '../../src/optim/momentum.js';
+import { adamIterations } from '../../src/optim/adam.js';
+import { runToEnd, type Iterations, type Objective, type OptimizeOptions } from '../../src/optim/types.js';
 import { ValueError } from '../../src/errors.js';
 import { Random } from '../../src/random.js';
 
@@ -158,4 +161,64 @@ test('fmincg stopped by its callback returns its state, and resuming from it end
   assert.deepEqual(Array.from(rest.theta), Array.from(full.theta));
   assert.deepEqual(rest.costHistory, full.costHistory);
   assert.equal(rest.evaluations, full.evaluations);
+});
+
+test('every optimizer stopped at any pause (an iteration, a mini-batch) resumes to the bit-identical end of an unstopped run', () => {
+  // a least-squares problem with 40 examples, so that mini-batches of 6 leave a short last batch
+  const rng = new Random(11);
+  const m = 40;
+  const X = rng.rand(m, 4);
+  const y = Array.from({ length: m }, (_, i) => Math.sin(i) + X.get(i, 0));
+  const f: Objective = (theta, batch) => {
+    const rows = batch ?? Int32Array.from({ length: m }, (_, i) => i);
+    const grad = new Float64Array(4);
+    let cost = 0;
+    for (const i of rows) {
+      let r = -y[i];
+      for (let j = 0; j < 4; j++) r += X.get(i, j) * theta[j];
+      cost += r * r;
+      for (let j = 0; j < 4; j++) grad[j] += (2 * r * X.get(i, j)) / rows.length;
+    }
+    return { cost: cost / rows.length, grad };
+  };
+  const x0 = Float64Array.from([0.3, -0.1, 0.2, 0.05]);
+  const mini = { batchSize: 6, examples: m, seed: 3 };
+  const runs: [string, (o: OptimizeOptions) => Iterations][] = [
+    ['fmincg', (o) => fmincgIterations(f, x0, { maxIter: 12, ...o })],
+    ['lbfgs', (o) => lbfgsIterations(f, x0, { maxIter: 12, memory: 3, ...o })],
+    ['gd', (o) => gradientDescentIterations(f, x0, { learningRate: 0.2, maxIter: 15, ...o })],
+    ['gd, mini-batches', (o) => gradientDescentIterations(f, x0, { learningRate: 0.2, maxIter: 4, ...mini, ...o })],
+    ['momentum', (o) => momentumIterations(f, x0, { learningRate: 0.05, maxIter: 15, ...o })],
+    ['momentum, mini-batches', (o) => momentumIterations(f, x0, { learningRate: 0.05, maxIter: 4, ...mini, ...o })],
+    ['adam', (o) => adamIterations(f, x0, { learningRate: 0.05, maxIter: 15, ...o })],
+    ['adam, mini-batches', (o) => adamIterations(f, x0, { learningRate: 0.05, maxIter: 4, ...mini, ...o })],
+  ];
+  for (const [name, run] of runs) {
+    const full = runToEnd(run({}));
+    // count the pauses of an unstopped run, then stop at each of them in turn
+    let pauses = 0;
+    for (const steps = run({}); !steps.next().done; ) pauses++;
+    assert.ok(pauses >= 4, `${name}: ${pauses} pauses`);
+    for (let stopAt = 1; stopAt < pauses; stopAt++) {
+      let polls = 0;
+      const first = runToEnd(run({ stopRequested: () => ++polls === stopAt }));
+      assert.equal(first.stopReason, 'stopped', `${name} at ${stopAt}`);
+      assert.ok(first.state, `${name} at ${stopAt}: a state`);
+      // the state alone says where to go on: x0 is ignored
+      const { state } = first;
+      state.x = Float64Array.from(state.x);
+      const rest = runToEnd(run({ resume: state }));
+      assert.deepEqual(Array.from(rest.theta), Array.from(full.theta), `${name} stopped at pause ${stopAt}`);
+      assert.deepEqual(rest.costHistory, full.costHistory, `${name} stopped at pause ${stopAt}`);
+      assert.equal(rest.evaluations, full.evaluations, `${name} stopped at pause ${stopAt}`);
+    }
+  }
+});
+
+test('a state that does not fit the problem is refused with what is wrong', () => {
+  const first = runToEnd(adamIterations(quadratic, new Float64Array(3), { maxIter: 5, onIteration: (i) => i.iteration < 2 }));
+  assert.ok(first.state);
+  assert.throws(() => runToEnd(adamIterations(quadratic, new Float64Array(4), { resume: first.state })), /has 3 parameters, not 4/);
+  const noMoment = { ...first.state, vectors: { m: first.state.vectors.m } };
+  assert.throws(() => runToEnd(adamIterations(quadratic, new Float64Array(3), { resume: noMoment })), /no vector "v" of 3 numbers/);
 });

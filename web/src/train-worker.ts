@@ -76,8 +76,9 @@ async function run(msg: StartMessage): Promise<void> {
         cost,
         ...(iteration % every === 0 || iteration === 1 ? { theta1: theta.slice(0, n1) } : {}),
       } satisfies WorkerMessage);
-      return Atomics.load(stop, 0) === 0;
     },
+    // polled after every iteration and every mini-batch, so Stop takes effect within one batch
+    stopRequested: () => Atomics.load(stop, 0) !== 0,
   });
   self.postMessage({
     type: 'done',

@@ -108,7 +108,7 @@ export function registerTrain(program: Command, io: Io): void {
       'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
         './nnlearn-out, unless --out is given)',
     )
-    .option('--checkpoint <file>', 'where Ctrl-C saves the run (fmincg) for --resume (default: beside the model)')
+    .option('--checkpoint <file>', 'where Ctrl-C saves the run for --resume (default: checkpoint.json beside the model)')
     .option('--resume <checkpoint>', 'continue an interrupted run from its checkpoint, with its settings')
     .addOption(jsonOption())
     .option('--quiet', 'no progress on stderr');
@@ -151,9 +151,6 @@ export function registerTrain(program: Command, io: Io): void {
         if (typed('patience') && opts.validation === undefined) throw new UsageError('--patience: early stopping needs --validation');
         if (typed('splitSeed') && opts.holdout === undefined && opts.validation === undefined) {
           throw new UsageError('--split-seed: only --holdout and --validation split the data');
-        }
-        if (opts.checkpoint !== undefined && optimizer !== 'fmincg') {
-          throw new UsageError(`--checkpoint: only fmincg runs can be resumed, not ${optimizer}`);
         }
       }
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
@@ -213,6 +210,8 @@ export function registerTrain(program: Command, io: Io): void {
         let interrupted = false;
         const onSigint = () => {
           interrupted = true;
+          // the listener is gone after this first one: a second Ctrl-C ends the process at once, as usual
+          io.err('\nnnlearn: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n');
         };
         // mini-batches run on one thread (a batch is too small to share out); whole-set evaluations on all of them
         const evaluator = await prepareEvaluator(
@@ -227,7 +226,7 @@ export function registerTrain(program: Command, io: Io): void {
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {
-          // Ctrl-C: stop at the end of the current iteration, keep what is needed to go on
+          // Ctrl-C: stop at the next pause (an iteration's or a mini-batch's end), keep what is needed to go on
           process.once('SIGINT', onSigint);
           result = await net.trainAsync(fit.X, fit.y, {
             resume: checkpoint?.state,
@@ -242,22 +241,22 @@ export function registerTrain(program: Command, io: Io): void {
             backend: evaluator,
             onIteration: ({ iteration, cost }) => {
               progress.update(iteration, cost);
-              return !interrupted;
             },
+            stopRequested: () => interrupted,
           });
         } finally {
           process.removeListener('SIGINT', onSigint);
           progress.stop();
           evaluator.close();
         }
-        if (interrupted) {
-          if (result.state === undefined) {
-            throw new InterruptedError(`interrupted at iteration ${result.iterations} (${optimizer} runs cannot be resumed; fmincg runs can)`);
-          }
+        // (a run that ended by itself before the interrupt took effect has no state: its results are written as usual)
+        if (interrupted && result.state !== undefined) {
           const file = opts.checkpoint ?? join(outDir ?? (opts.out !== undefined ? dirname(opts.out) : '.'), 'checkpoint.json');
           const flags: SavedFlags = { ...opts, json: undefined, quiet: undefined, resume: undefined };
           writeFileAtomic(file, checkpointToJson(flags, result.state));
-          throw new InterruptedError(`interrupted at iteration ${result.iterations}; saved ${file}; go on with: nnlearn train --resume ${file}`);
+          const batch = result.state.optimizerState.numbers.batch ?? 0;
+          const where = batch > 0 ? `in epoch ${result.iterations + 1} (after ${batch} examples)` : `at iteration ${result.iterations}`;
+          throw new InterruptedError(`interrupted ${where}; saved ${file}; go on with: nnlearn train --resume ${file}`);
         }
         const seconds = (performance.now() - started) / 1000;
         const testAccuracy = test === undefined ? null : net.accuracy(test.X, test.y);
