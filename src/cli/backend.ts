@@ -42,7 +42,9 @@ export interface BackendChoice {
 export function parseBackend(flags: BackendFlags): BackendChoice {
   const backend = parseChoice('--backend', flags.backend, ['wasm', 'reference'] as const);
   const precision = parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
-  const threads = flags.threads === undefined ? defaultThreads() : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: 256 });
+  // More threads than cores only costs memory (each worker holds its own WebAssembly instance): at most 4 per core.
+  const threads =
+    flags.threads === undefined ? defaultThreads() : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: Math.max(4, 4 * defaultThreads()) });
   if (backend === 'reference' && (precision !== 'f64' || (flags.threads !== undefined && threads !== 1))) {
     throw new UsageError('--backend reference runs in float64 on one thread: drop --precision and --threads');
   }

@@ -9,7 +9,7 @@ import { ValueError } from '../errors.js';
 import { sin } from '../linalg/crmath.js';
 import { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
-import { checkLayerSizes } from './params.js';
+import { checkAllocatable } from './params.js';
 
 export interface InitOptions {
   /**
@@ -45,7 +45,7 @@ export function randInitializeWeights(lIn: number, lOut: number, options: InitOp
 
 /** Initial weights for every layer of a network, drawn in order from one generator. */
 export function randInitializeNetwork(sizes: readonly number[], options: InitOptions = {}): Matrix[] {
-  checkLayerSizes(sizes); // before allocating: a size typed wrong is an error, not an out-of-memory crash
+  checkAllocatable(sizes); // before allocating: a size typed wrong is an error, not an out-of-memory crash
   const rng = options.rng instanceof Random ? options.rng : new Random(options.rng ?? 0);
   const out: Matrix[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {

@@ -18,7 +18,7 @@ import { createEvaluator, type BackendName, type CostEvaluator } from './fast/ev
 import type { Precision } from './fast/partition.js';
 import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
-import { paramCount, rollParams, sizesOfThetas, unrollParams, checkLayerSizes } from './params.js';
+import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
 
 export type OptimizerName = 'fmincg' | 'lbfgs' | 'gd' | 'momentum' | 'adam';
@@ -112,7 +112,7 @@ export class Network {
   readonly inputScale: number | undefined;
 
   constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
-    checkLayerSizes(sizes);
+    checkAllocatable(sizes);
     this.sizes = [...sizes];
     const n = paramCount(sizes);
     if (params !== undefined && params.length !== n) {

@@ -20,6 +20,11 @@ export function checkLayerSizes(sizes: readonly number[]): void {
       throw new ValueError(`layer sizes must be positive integers, got [${sizes.join(', ')}]`);
     }
   }
+}
+
+/** Checks that a network of these sizes can be allocated (describing one needs no such check). */
+export function checkAllocatable(sizes: readonly number[]): void {
+  checkLayerSizes(sizes);
   let n = 0;
   for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l] + 1) * sizes[l + 1];
   if (n > MAX_PARAMETERS) {
