@@ -198,6 +198,26 @@ test('mutated and arbitrary expressions evaluate or fail with a typed error, fas
   fc.assert(fc.property(fc.string({ maxLength: 60 }), (s) => tolerant('expression', () => parseGraph(s, values))), runs(1000));
 });
 
+test('every truncation of every kind of input, at every length, gives a result or a typed error, fast', () => {
+  const bases: [string, Uint8Array][] = [
+    ['mat', valid.mat],
+    ['mat', valid.matRaw],
+    ['idx', valid.idx],
+    ['csv', text(valid.csv)],
+    ['model', text(valid.model)],
+    ['checkpoint', text(valid.checkpoint)],
+    ['expression', text(valid.expr)],
+  ];
+  let cases = 0;
+  for (const [kind, base] of bases) {
+    for (let n = 0; n <= base.length; n++) {
+      tolerant(`${kind} cut to ${n} bytes`, () => PARSERS[kind](base.subarray(0, n), `cut.${kind}`));
+      cases++;
+    }
+  }
+  assert.ok(cases > 1500, `${cases} truncations`);
+});
+
 test('valid random matrices round-trip through the MAT writer and reader bit-identically', () => {
   fc.assert(
     fc.property(
