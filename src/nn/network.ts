@@ -265,7 +265,7 @@ export class Network {
     if (resume !== undefined) {
       if (resume.optimizer !== optimizer) throw new ValueError(`the state to resume is ${resume.optimizer}'s, not ${optimizer}'s`);
       if ((resume.validation !== undefined) !== (val !== undefined)) {
-        throw new ValueError(`the state to resume was ${resume.validation ? '' : 'not '}trained with validation data; this run is ${val ? '' : 'not'}`);
+        throw new ValueError(`the state to resume is from a run ${resume.validation ? 'with' : 'without'} validation data; this one is ${val ? 'with' : 'without'}`);
       }
       if (resume.validation !== undefined && resume.validation.bestParams.length !== this.params.length) {
         throw new ValueError(`the state to resume has ${resume.validation.bestParams.length} parameters, not ${this.params.length}`);
