@@ -80,10 +80,10 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-/** Parses `src` into a graph, with the inputs' values taken from `values` (every input name must be there). */
 /** How deeply an expression may nest (far more than any hand-written one; the graph itself may be any size). */
 export const MAX_NESTING = 500;
 
+/** Parses `src` into a graph, with the inputs' values taken from `values` (every input name must be there). */
 export function parseGraph(src: string, values: ReadonlyMap<string, number>): ParsedGraph {
   const tokens = tokenize(src);
   let p = 0;

@@ -12,7 +12,7 @@ import { lbfgsIterations } from '../optim/lbfgs.js';
 import { momentumIterations } from '../optim/momentum.js';
 import { adamIterations } from '../optim/adam.js';
 import { gradientDescentIterations } from '../optim/gradient-descent.js';
-import type { IterationInfo, Iterations, OptimizeResult, OptimizerState } from '../optim/types.js';
+import { runToEnd, type IterationInfo, type Iterations, type OptimizeResult, type OptimizerState } from '../optim/types.js';
 import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Precision } from './fast/partition.js';
@@ -191,11 +191,7 @@ export class Network {
 
   /** Trains in place from the current weights. */
   train(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): TrainResult {
-    const steps = this.trainSteps(X, y, options);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
+    return runToEnd(this.trainSteps(X, y, options));
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import { ValueError } from '../errors.js';
 import { Random } from '../random.js';
-import { resumedNumber, resumedVector, type Iterations, type Objective, type OptimizeOptions, type OptimizeResult, type OptimizerState } from './types.js';
+import { pause, resumedNumber, resumedVector, startingPoint, type Iterations, type Objective, type OptimizeOptions, type OptimizeResult, type OptimizerState } from './types.js';
 
 export interface StochasticOptions extends OptimizeOptions {
   /** examples per mini-batch; absent or >= `examples`: full batch */
@@ -36,8 +36,7 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
   if (!Number.isInteger(maxIter) || maxIter < 0) throw new ValueError(`maxIter must be a whole number >= 0, got ${maxIter}`);
   const n = x0.length;
   const resume = options.resume;
-  if (resume !== undefined && resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
-  const theta = Float64Array.from(resume?.x ?? x0);
+  const theta = startingPoint(x0, resume);
   const history: number[] = resume ? [...resume.costHistory] : [];
   let evaluations = resume?.evaluations ?? 0;
   let stopReason: OptimizeResult['stopReason'] = 'max-iter';
@@ -76,9 +75,7 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
       evaluations++;
       iter++;
       history.push(cost);
-      const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta });
-      if (more !== false) yield;
-      if (more === false || options.stopRequested?.() === true) {
+      if (yield* pause(options.onIteration?.({ iteration: iter, cost, evaluations, theta }), options)) {
         stopReason = 'stopped';
         state = snapshot({ grad }, { cost });
         break;
@@ -97,14 +94,11 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
       const { grad } = f(theta, order.subarray(b, Math.min(m, b + batchSize)));
       evaluations++;
       rule.step(theta, grad, ++t);
-      if (b + batchSize < m) {
-        yield;
-        if (options.stopRequested?.() === true) {
-          // in the middle of an epoch: the next batch starts at b + batchSize of this epoch's order
-          stopReason = 'stopped';
-          state = snapshot({}, { batch: b + batchSize });
-          break;
-        }
+      if (b + batchSize < m && (yield* pause(undefined, options))) {
+        // in the middle of an epoch: the next batch starts at b + batchSize of this epoch's order
+        stopReason = 'stopped';
+        state = snapshot({}, { batch: b + batchSize });
+        break;
       }
     }
     if (state !== undefined) break;
@@ -113,9 +107,7 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
     evaluations++;
     iter++;
     history.push(cost);
-    const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta });
-    if (more !== false) yield;
-    if (more === false || options.stopRequested?.() === true) {
+    if (yield* pause(options.onIteration?.({ iteration: iter, cost, evaluations, theta }), options)) {
       stopReason = 'stopped';
       state = snapshot({}, { batch: 0 });
     }

@@ -10,12 +10,13 @@
  * allocated once and swapped instead of copied.
  */
 import { formatExp } from '../format.js';
-import { ValueError } from '../errors.js';
 import {
   dot,
+  pause,
   resumedNumber,
   resumedVector,
   runToEnd,
+  startingPoint,
   type Iterations,
   type Objective,
   type OptimizeOptions,
@@ -56,7 +57,7 @@ export function* fmincgIterations(f: Objective, x0: Float64Array, options: Fminc
   const red = options.reduction ?? 1;
   const resume = options.resume;
   const n = x0.length;
-  const X = Float64Array.from(resume?.x ?? x0);
+  const X = startingPoint(x0, resume);
   const X0 = new Float64Array(n);
   let df0 = new Float64Array(n);
   let df1 = new Float64Array(n);
@@ -83,7 +84,6 @@ export function* fmincgIterations(f: Objective, x0: Float64Array, options: Fminc
   let z1: number;
   if (resume !== undefined) {
     // where the stopped run was, after its last successful line search
-    if (resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
     f1 = resumedNumber(resume, 'f1');
     df1.set(resumedVector(resume, 'df1', n));
     s.set(resumedVector(resume, 's', n));
@@ -193,8 +193,7 @@ export function* fmincgIterations(f: Objective, x0: Float64Array, options: Fminc
       z1 = z1 * Math.min(RATIO, d1 / (d2 - REALMIN)); // slope ratio but max RATIO
       d1 = d2;
       lsFailed = false; // this line search did not fail
-      if (more !== false) yield;
-      if (more === false || options.stopRequested?.() === true) {
+      if (yield* pause(more, options)) {
         stopReason = 'stopped';
         state = { x: Float64Array.from(X), vectors: { df1: Float64Array.from(df1), s: Float64Array.from(s) }, numbers: { f1, d1, z1, i }, costHistory: [...fX], evaluations };
         break;

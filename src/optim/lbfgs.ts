@@ -9,9 +9,11 @@
 import { ValueError } from '../errors.js';
 import {
   dot,
+  pause,
   resumedNumber,
   resumedVector,
   runToEnd,
+  startingPoint,
   type Iterations,
   type Objective,
   type OptimizeOptions,
@@ -46,8 +48,7 @@ export function* lbfgsIterations(f: Objective, x0: Float64Array, options: LbfgsO
   const maxLs = options.maxLineSearch ?? 20;
   const n = x0.length;
   const resume = options.resume;
-  if (resume !== undefined && resume.x.length !== n) throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${n}`);
-  const x = Float64Array.from(resume?.x ?? x0);
+  const x = startingPoint(x0, resume);
   const xt = new Float64Array(n);
   const d = new Float64Array(n);
   const S: Float64Array[] = [];
@@ -141,9 +142,7 @@ export function* lbfgsIterations(f: Objective, x0: Float64Array, options: LbfgsO
     grad = ls.grad;
     iter++;
     history.push(cost);
-    const more = options.onIteration?.({ iteration: iter, cost, evaluations, theta: x });
-    if (more !== false) yield;
-    if (more === false || options.stopRequested?.() === true) {
+    if (yield* pause(options.onIteration?.({ iteration: iter, cost, evaluations, theta: x }), options)) {
       stopReason = 'stopped';
       const vectors: Record<string, Float64Array> = { g: Float64Array.from(grad) };
       S.forEach((sj, j) => {

@@ -57,12 +57,30 @@ export interface OptimizerState {
  */
 export type Iterations = Generator<void, OptimizeResult, void>;
 
-/** Runs an optimizer's iterations to the end. */
-export function runToEnd(steps: Iterations): OptimizeResult {
+/** Runs a generator of iterations (an optimizer's, or a training run's) to the end. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
   }
+}
+
+/**
+ * An optimizer's pause, after an iteration whose callback returned `more` (or within an epoch, with no callback):
+ * it yields unless the callback said stop, then says whether to stop there (the callback said so, or a stop was
+ * requested meanwhile). Every optimizer stops through here, so that its state is taken at the same point.
+ */
+export function* pause(more: void | boolean, options: OptimizeOptions): Generator<void, boolean, void> {
+  if (more !== false) yield;
+  return more === false || options.stopRequested?.() === true;
+}
+
+/** The starting point: the state's, checked against the problem's size, when resuming; else a copy of x0. */
+export function startingPoint(x0: Float64Array, resume: OptimizerState | undefined): Float64Array {
+  if (resume !== undefined && resume.x.length !== x0.length) {
+    throw new ValueError(`the state to resume has ${resume.x.length} parameters, not ${x0.length}`);
+  }
+  return Float64Array.from(resume?.x ?? x0);
 }
 
 /** The vector `name` of a state to resume, checked against the problem's size. */
