@@ -4,7 +4,8 @@
  * never lost to a typo in --out.
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { checkExtension } from '../data/files.js';
 import { NnlearnError, UsageError } from '../errors.js';
 
 /** The folder runs write to unless told otherwise. */
@@ -68,10 +69,7 @@ export function checkOutputFolder(flag: string, dir: string, given = dir): void 
  */
 export function checkOutputFile(flag: string, path: string, extensions?: readonly string[]): void {
   if (path === '') throw new UsageError(`${flag}: empty file name`);
-  if (extensions !== undefined && !extensions.includes(extname(path).toLowerCase())) {
-    const list = extensions.length === 1 ? extensions[0] : `${extensions.slice(0, -1).join(', ')} or ${extensions[extensions.length - 1]}`;
-    throw new UsageError(`${flag}: "${path}" must end in ${list}`);
-  }
+  if (extensions !== undefined) checkExtension(flag, path, extensions);
   if (kindAt(path) === 'folder') throw new UsageError(`${flag}: "${path}" is a folder; give a file name`);
   checkOutputFolder(flag, dirname(path), path);
 }

@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, extname, join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { FormatError, NnlearnError } from '../errors.js';
+import { FormatError, NnlearnError, UsageError } from '../errors.js';
 import { MatFile } from './mat.js';
 
 /** Reads a whole file, turning "not found" and friends into one-line errors that name the path. */
@@ -50,6 +50,14 @@ export function nativeGunzip(gz: Uint8Array, maxOutput: number): Uint8Array {
 /** Reads and parses a MAT-file. */
 export function readMatFile(path: string): MatFile {
   return new MatFile(readBytes(path), path, { inflate: nativeInflate });
+}
+
+/** Checks that `path` ends in one of `extensions` (e.g. ['.png', '.svg']); `what` names it (a flag) in the error. */
+export function checkExtension(what: string, path: string, extensions: readonly string[]): void {
+  if (!extensions.includes(extname(path).toLowerCase())) {
+    const list = extensions.length === 1 ? extensions[0] : `${extensions.slice(0, -1).join(', ')} or ${extensions[extensions.length - 1]}`;
+    throw new UsageError(`${what}: "${path}" must end in ${list}`);
+  }
 }
 
 /** Writes bytes or text to `path` atomically (temporary file, then rename), creating the folder if needed. */

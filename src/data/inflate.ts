@@ -44,6 +44,13 @@ export function boundedInflate(compressed: Uint8Array, maxOutput: number, option
     stream.push(compressed.subarray(i, Math.min(compressed.length, i + CHUNK)), i + CHUNK >= compressed.length);
   }
   if (compressed.length === 0) stream.push(compressed, true);
+  return concatBytes(parts);
+}
+
+/** The parts one after another, in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
   const out = new Uint8Array(total);
   let o = 0;
   for (const p of parts) {

@@ -21,7 +21,7 @@
  * Browser-safe: no Node API here (zlib is fflate's); file access lives in ./files.ts.
  */
 import { zlibSync } from 'fflate';
-import { boundedInflate } from './inflate.js';
+import { boundedInflate, concatBytes } from './inflate.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -466,15 +466,7 @@ export function writeMat(
       parts.push(tag, z);
     }
   }
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** One miMATRIX element (tag included) for a double matrix. */

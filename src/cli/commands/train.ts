@@ -157,6 +157,7 @@ export function registerTrain(program: Command, io: Io): void {
       const holdout = opts.holdout === undefined ? undefined : parseNumber('--holdout', opts.holdout, { positive: true, max: 0.9 });
       const splitSeed = parseNumber('--split-seed', opts.splitSeed, { integer: true, min: 0, max: 0xffffffff });
       const backend = parseBackend(opts);
+      // commander refuses the pair on the command line; this is for the flags of an edited checkpoint
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
       const format = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
       if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.json', '.mat']);
