@@ -32,6 +32,7 @@ export {
   detectConvention,
   oneHot,
   digitOfLabel,
+  digitTargets,
   type LabelConvention,
 } from './data/labels.js';
 
@@ -70,7 +71,35 @@ export {
   type ScalarCost,
 } from './nn/gradcheck.js';
 export { predict, predictTargets, accuracy } from './nn/predict.js';
-export { Network, type TrainOptions, type TrainResult, type TrainState, type OptimizerName } from './nn/network.js';
+export { Network, type NetworkOptions } from './nn/network.js';
+export {
+  resolveTraining,
+  OptionError,
+  DEFAULT_LAMBDA,
+  DEFAULT_PATIENCE,
+  MAX_ITERATIONS,
+  type TrainOptions,
+  type ResolvedTraining,
+} from './nn/train-options.js';
+export { type TrainResult, type TrainState } from './nn/training.js';
+export { diagnoseRun, chanceAccuracy, type RunAdvice, type Suggestion } from './nn/diagnose.js';
+export {
+  OPTIMIZER_TABLE,
+  OPTIMIZERS,
+  optimizerEntry,
+  describeSettings,
+  type OptimizerName,
+  type OptimizerEntry,
+  type OptimizerSettings,
+} from './optim/registry.js';
+export {
+  registerThreadPlatform,
+  availableThreads,
+  resolveBackend,
+  openEvaluator,
+  type BackendChoice,
+  type ThreadPlatform,
+} from './nn/fast/backend.js';
 export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson } from './nn/model.js';
 
 export { fmincg, fmincgIterations, formatIteration, type FmincgOptions } from './optim/fmincg.js';
@@ -78,9 +107,9 @@ export { gradientDescent, gradientDescentIterations, type GradientDescentOptions
 export { runToEnd, type Objective, type OptimizeOptions, type OptimizeResult, type Optimizer, type IterationInfo, type Iterations, type OptimizerState } from './optim/types.js';
 
 export { SparseRows, density, sparseAffineABt, sparseAffineAtB, SPARSE_DENSITY_THRESHOLD } from './linalg/sparse.js';
-export { splitDataset, selectRows, squareImage, type Dataset, type ImageShape } from './data/dataset.js';
+export { splitDataset, selectRows, squareImage, type Dataset, type Inputs, type FileIdentity, type ImageShape } from './data/dataset.js';
 export { parseIdx, idxImages, idxLabels, isGzip, type IdxArray } from './data/idx.js';
-export { confusionMatrix } from './nn/confusion.js';
+export { confusionMatrix, classMetrics, type ClassMetrics } from './nn/confusion.js';
 export { displayData, hiddenUnitsRaster, toGreyBytes, magnify, type Raster } from './viz/raster.js';
 export { costChart, sweepChart, confusionChart, type CostSeries, type SweepRow } from './viz/charts.js';
 export { chartToSvg } from './viz/render.js';
@@ -95,4 +124,4 @@ export { lbfgs, lbfgsIterations, type LbfgsOptions } from './optim/lbfgs.js';
 export { momentum, momentumIterations, type MomentumOptions } from './optim/momentum.js';
 export { adam, adamIterations, type AdamOptions } from './optim/adam.js';
 export { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind, type Architecture } from './nn/activations.js';
-export { parseCsv, scalePixels } from './data/csv.js';
+export { parseCsv, parseCsvTable, splitLabels, CsvParser, scalePixels, labelColumnProblem, type CsvTable, type LabelColumn } from './data/csv.js';

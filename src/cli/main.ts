@@ -4,7 +4,7 @@
  * ill-shaped file, a bad value), 2 wrong usage (unknown command or flag, a bad flag value).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { InterruptedError, NnlearnError, UsageError } from '../errors.js';
 import { registerCost } from './commands/cost.js';
 import { registerCheckGradients } from './commands/check-gradients.js';
@@ -16,6 +16,11 @@ import { registerSweep } from './commands/sweep.js';
 import { registerExercise } from './commands/exercise.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGraph } from './commands/graph.js';
+import { endQuietlyOnClosedPipes, oneLine, processIo, type Io } from './io.js';
+import { registerThreadPlatform } from '../nn/fast/backend.js';
+import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
+
+export { processIo, type Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
@@ -38,29 +43,9 @@ function packageVersion(): string {
   }
 }
 
-/** Where a command writes: injectable so tests can capture output. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** whether stderr is a terminal (progress is drawn in place then) */
-  errIsTTY: boolean;
-  /** the stream behind `err`, for the progress bar (which draws in place on a terminal) */
-  errStream?: NodeJS.WriteStream;
-}
-
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  errIsTTY: Boolean(process.stderr.isTTY),
-  errStream: process.stderr,
-};
-
-/** A shared `--json` option. */
-export function jsonOption(): Option {
-  return new Option('--json', 'print the result as JSON on stdout');
-}
-
 export function buildProgram(io: Io): Command {
+  // the CLI runs on Node: its evaluations use worker threads
+  registerThreadPlatform(nodeThreadPlatform);
   const program = new Command('nnlearn')
     .description('Neural-network learning by backpropagation: the Coursera ML exercise 4 and beyond.')
     .version(packageVersion(), '-V, --version')
@@ -104,18 +89,9 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
-/**
- * An error message as one printable line: control characters (a newline or a NUL in a file name, an escape
- * sequence in a corrupt file's text) are shown escaped, so that the message cannot break the terminal or the
- * one-line promise.
- */
-export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedPipes();
   const program = buildProgram(io);
   if (argv.length === 0) {
     program.outputHelp();

@@ -33,6 +33,18 @@ export interface Dataset {
   image?: ImageShape;
   /** what the loader divided the file's values by (255 for 8-bit pixels brought to [0, 1]; 1: as stored) */
   scale?: number;
+  /** the file it was read from, when it was one: to tell later whether a file is still the same */
+  file?: FileIdentity;
+}
+
+/** A data set whose labels may be missing (features to predict): everything of a Dataset but the labels. */
+export type Inputs = Omit<Dataset, 'y' | 'labels' | 'numLabels'> & Partial<Pick<Dataset, 'y' | 'labels' | 'numLabels'>>;
+
+/** Which file, exactly: its absolute path, size and SHA-256. */
+export interface FileIdentity {
+  path: string;
+  bytes: number;
+  sha256: string;
 }
 
 /** A square image shape for n pixels, when n is a perfect square. */

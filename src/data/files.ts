@@ -11,8 +11,8 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { FormatError, NnlearnError, UsageError } from '../errors.js';
 import { MatFile } from './mat.js';
 
-/** Reads a whole file, turning "not found" and friends into one-line errors that name the path. */
-export function readBytes(path: string): Uint8Array {
+/** Checks that `path` names something to read (not missing, not a folder), with one-line errors that name it. */
+export function checkReadable(path: string): void {
   let stat;
   try {
     stat = statSync(path);
@@ -20,6 +20,11 @@ export function readBytes(path: string): Uint8Array {
     throw new NnlearnError(`${path}: no such file`);
   }
   if (stat.isDirectory()) throw new NnlearnError(`${path}: is a directory, not a file`);
+}
+
+/** Reads a whole file, turning "not found" and friends into one-line errors that name the path. */
+export function readBytes(path: string): Uint8Array {
+  checkReadable(path);
   try {
     return new Uint8Array(readFileSync(path));
   } catch (err) {

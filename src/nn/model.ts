@@ -129,8 +129,11 @@ function checkScale(v: unknown, fail: (why: string) => never): number | undefine
 const ACTIVATION_CODES: readonly Activation[] = ['sigmoid', 'tanh', 'relu'];
 const OUTPUT_CODES: readonly OutputKind[] = ['sigmoid', 'softmax'];
 
-/** MAT-file bytes with Theta1 … ThetaL, the architecture codes, and any extra variables (a cost history, say). */
-export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}): Uint8Array {
+/**
+ * MAT-file bytes with Theta1 … ThetaL, the architecture codes, any extra variables (a cost history, say), and the
+ * record of the run as JSON text in `nnlearn_meta` (a char array: `json.loads(m['nnlearn_meta'][0])` in Python).
+ */
+export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}, meta?: Record<string, unknown>): Uint8Array {
   const thetas = net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const);
   const scalar = (v: number) => new Matrix(1, 1, Float64Array.of(v));
   const codes = [
@@ -138,7 +141,19 @@ export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>
     ['nnlearn_output', scalar(OUTPUT_CODES.indexOf(net.output) + 1)],
     ['nnlearn_labels', scalar(net.labels === 'course' ? 1 : 0)],
   ] as const;
-  return writeMat([...thetas, ...codes, ...Object.entries(extras)]);
+  const record = meta === undefined ? [] : ([['nnlearn_meta', JSON.stringify(meta)]] as const);
+  return writeMat([...thetas, ...codes, ...Object.entries(extras), ...record]);
+}
+
+/** The record of the run in a MAT model (`nnlearn_meta`), or undefined when it has none. */
+export function metaFromMat(mat: MatFile): Record<string, unknown> | undefined {
+  if (!mat.has('nnlearn_meta')) return undefined;
+  try {
+    const meta: unknown = JSON.parse(mat.text('nnlearn_meta'));
+    return typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
+  } catch (err) {
+    throw new FormatError(`${mat.source}: nnlearn_meta is not JSON (${(err as Error).message})`);
+  }
 }
 
 /**

@@ -31,7 +31,13 @@ export interface CostSeries {
  */
 export function costChart(
   series: readonly CostSeries[],
-  options: { title: string; subtitle?: string; seriesTitle?: string },
+  options: {
+    title: string;
+    subtitle?: string;
+    seriesTitle?: string;
+    /** a dashed vertical line at an iteration, labelled (the weights early stopping kept) */
+    marker?: { iteration: number; label: string };
+  },
 ): TopLevelSpec {
   const values: { iteration: number; cost: number; series: string }[] = [];
   let positive = true;
@@ -43,21 +49,34 @@ export function costChart(
       values.push({ iteration: i + (s.first ?? 1), cost, series: s.name });
     }
   }
-  return {
+  const line = {
+    data: { values },
+    mark: { type: 'line' as const, strokeWidth: 2, clip: true },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: { tickMinStep: 1 } },
+      y: { field: 'cost', type: 'quantitative' as const, title: 'cost J(Θ)', scale: positive ? { type: 'log' as const } : { zero: false } },
+      ...(series.length > 1
+        ? { color: { field: 'series', type: 'nominal' as const, title: options.seriesTitle ?? 'series', sort: series.map((s) => s.name) } }
+        : {}),
+    },
+  };
+  const head = {
     $schema: SCHEMA,
     title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
     width: 520,
     height: 320,
     config,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 2, clip: true },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1 } },
-      y: { field: 'cost', type: 'quantitative', title: 'cost J(Θ)', scale: positive ? { type: 'log' } : { zero: false } },
-      ...(series.length > 1
-        ? { color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'series', sort: series.map((s) => s.name) } }
-        : {}),
-    },
+  };
+  const m = options.marker;
+  if (m === undefined) return { ...head, ...line };
+  const at = { data: { values: [{ iteration: m.iteration, label: m.label }] }, encoding: { x: { field: 'iteration', type: 'quantitative' as const } } };
+  return {
+    ...head,
+    layer: [
+      line,
+      { ...at, mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#555' } },
+      { ...at, mark: { type: 'text' as const, align: 'left' as const, dx: 4, y: 8, color: '#333' }, encoding: { ...at.encoding, text: { field: 'label' } } },
+    ],
   };
 }
 

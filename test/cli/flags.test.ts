@@ -35,7 +35,10 @@ const takesValue = (o: Option) => o.required || o.optional;
 /** Flags that name files to read: a hostile value there is a missing or unreadable file (exit 1), not a usage error. */
 const INPUT_FILES = new Set(['--data', '--test', '--weights', '--init', '--resume', '--model', '--labels-file']);
 /** Numeric flags without a default (the others are recognised by their numeric default). */
-const NUMERIC = new Set(['--holdout', '--learning-rate', '--batch-size', '--validation', '--num-labels', '--threads', '--epsilon']);
+const NUMERIC = new Set([
+  '--holdout', '--learning-rate', '--batch-size', '--validation', '--num-labels', '--threads', '--epsilon',
+  '--lambda', '--max-iter', '--seed', '--momentum', '--patience', '--split-seed', '--label-column',
+]);
 const isNumeric = (o: Option) =>
   NUMERIC.has(o.long ?? '') || (typeof o.defaultValue === 'string' && /^[-\d.,e]+$/.test(o.defaultValue) && o.argChoices === undefined);
 
@@ -47,7 +50,7 @@ function stopper(command: string, flag: string): string[] {
   if (has('--data') && flag !== '--data') args.push('--data', missing);
   if ((command === 'predict' || (command === 'hidden' && flag !== '--weights')) && flag !== '--model') args.push('--model', missing);
   if ((command === 'display' || command === 'hidden') && flag !== '--out') args.push('--out', join(tmp, 'grid.png'));
-  if (command === 'describe' && flag !== '--layers') args.push('--layers', '2,2');
+  if (command === 'describe' && flag !== '--layers' && flag !== '--model') args.push('--layers', '2,2');
   if (command === 'cost' && flag !== '--weights') args.push('--weights', missing);
   if (has('--quiet')) args.push('--quiet');
   return args;
@@ -145,12 +148,12 @@ describe('flag combinations', () => {
     [['train', '--resume', checkpoint, '--threads', '1'], /--resume .* cannot be used with option '--threads/],
     [['train', '--data', small, '--learning-rate', '0.1'], /--learning-rate: fmincg finds its own step sizes/],
     [['train', '--data', small, '--optimizer', 'lbfgs', '--batch-size', '10'], /--batch-size: lbfgs works on the full batch/],
-    [['train', '--data', small, '--optimizer', 'adam', '--momentum', '0.5'], /--momentum: only --optimizer momentum uses it, not adam/],
+    [['train', '--data', small, '--optimizer', 'adam', '--momentum', '0.5'], /--momentum: only the momentum optimizer uses it, not adam/],
     [['train', '--data', small, '--patience', '3'], /--patience: early stopping needs --validation/],
     [['train', '--data', small, '--split-seed', '3'], /--split-seed: only --holdout and --validation split the data/],
     [['train', '--backend', 'reference', '--threads', '2'], /--backend reference runs in float64 on one thread/],
     [['train', '--data', small, '--labels-file', small], /--labels-file: .*small\.mat is not an IDX images file/],
-    [['train', '--labels-file', small], /--labels-file: digits:train is not an IDX images file/],
+    [['train', '--labels-file', small], /--labels-file: give the images with --data/],
     [['sweep', '--data', small, '--holdout', '0.2', '--test', small], /--holdout .* cannot be used with option '--test/],
     [['sweep', '--data', small, '--test', small, '--split-seed', '2'], /--split-seed: only --holdout splits the data/],
     [['display', '--data', small, '--first', '--seed', '2', '--out', join(tmp, 'g.png')], /--first' cannot be used with option '--seed/],

@@ -4,7 +4,7 @@ import { selectRows } from '../../data/dataset.js';
 import { Random } from '../../random.js';
 import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveRaster } from '../../viz/save.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP, loadDataset, loadModel } from '../data.js';
 import { parseChoice, parseNumber } from '../options.js';
 import type { ImageShape } from '../../data/dataset.js';

@@ -87,7 +87,8 @@ class ReferenceEvaluator implements CostEvaluator {
   readonly backend = 'reference';
   readonly threads = 1;
   readonly precision = 'f64';
-  private readonly ws: Workspace;
+  // made on first use: an evaluator that only takes mini-batches never needs the whole set's buffers
+  private ws: Workspace | undefined;
   private readonly scratch: Float64Array;
 
   constructor(
@@ -96,11 +97,11 @@ class ReferenceEvaluator implements CostEvaluator {
     private readonly targets: Int32Array,
     private readonly arch: Architecture = COURSE_ARCHITECTURE,
   ) {
-    this.ws = new Workspace(sizes, X.rows);
     this.scratch = new Float64Array(paramCount(sizes));
   }
 
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    this.ws ??= new Workspace(this.sizes, this.X.rows);
     return costFunction(this.sizes, params, this.X, this.targets, lambda, {
       workspace: this.ws,
       grad: grad ?? this.scratch,

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import type { Matrix } from '../../linalg/matrix.js';
 import type { PartitionOptions } from './partition.js';
 import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+import type { ThreadPlatform } from './backend.js';
 
 /** The default number of threads: the machine's cores. */
 export function defaultThreads(): number {
@@ -49,3 +50,6 @@ export function createThreadedEvaluator(
 ): Promise<ThreadedEvaluator> {
   return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
 }
+
+/** Node's threads for the backend module (./backend.ts): registered by `nnlearn/node` and by the CLI. */
+export const nodeThreadPlatform: ThreadPlatform = { cores: defaultThreads, spawn: spawnNodeWorker };
