@@ -114,3 +114,13 @@ export function transposeImage(pixels: ArrayLike<number>, h: number, w: number):
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = pixels[y * w + x];
   return out;
 }
+
+/**
+ * A 28×28 row-major picture (MNIST's layout: a drawing, a shipped digit) in the layout of another image input:
+ * resized as imresize does (the course's 20×20 digits were made so from MNIST's), then unrolled by rows or by
+ * columns as `order` says. The 28×28 row-major layout itself comes back as a copy.
+ */
+export function fromMnistLayout(pixels: ArrayLike<number>, image: { height: number; width: number; order: 'row-major' | 'column-major' }): Float64Array {
+  const sized = image.height === 28 && image.width === 28 ? Float64Array.from(pixels) : resizeImage(pixels, 28, 28, image.height, image.width);
+  return image.order === 'column-major' ? transposeImage(sized, image.height, image.width) : sized;
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resizeImage, transposeImage } from '../../src/data/resize.js';
+import { fromMnistLayout, resizeImage, transposeImage } from '../../src/data/resize.js';
 import { idxImages, idxLabels, parseIdx } from '../../src/data/idx.js';
 import { readMatFile } from '../../src/data/files.js';
 import { shared } from '../helpers.js';
@@ -59,4 +59,11 @@ test('the course’s 5000 digits are MNIST’s first 500 of each digit, resized 
     }
   }
   assert.ok(worst < 1e-12, `largest difference ${worst}`);
+});
+
+test('fromMnistLayout: 28×28 row-major stays as it is; 20×20 column-major is resized and unrolled by columns', () => {
+  const pic = Float64Array.from({ length: 784 }, (_, i) => (i % 29) / 29);
+  assert.deepEqual(Array.from(fromMnistLayout(pic, { height: 28, width: 28, order: 'row-major' })), Array.from(pic));
+  const course = fromMnistLayout(pic, { height: 20, width: 20, order: 'column-major' });
+  assert.deepEqual(Array.from(course), Array.from(transposeImage(resizeImage(pic, 28, 28, 20, 20), 20, 20)));
 });
