@@ -35,7 +35,7 @@ const STEP_TITLES = ['', 'Step 1 · forward pass', 'Step 2 · the output’s err
 function fmt(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e4 ? v.toFixed(4) : v.toExponential(3);
+  return a >= 1e-3 && a < 1e4 ? String(Number(v.toFixed(4))) : v.toExponential(3);
 }
 
 /** Diverging colours: blue below zero, orange above, pale at zero; `v` in [-1, 1]. */

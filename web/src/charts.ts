@@ -19,6 +19,11 @@ const css = (name: string) => getComputedStyle(document.documentElement).getProp
 
 const SERIES_COLOURS = ['--c1', '--c2', '--c3', '--c4'];
 
+function tick(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  return v >= 0.01 && v < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(0);
+}
+
 function chart(el: HTMLElement, yLabel: string, series: string[], options: { log: boolean; range?: [number, number] }): uPlot {
   const fg = css('--fg');
   const grid = css('--grid');
@@ -38,7 +43,11 @@ function chart(el: HTMLElement, yLabel: string, series: string[], options: { log
         ...series.map((label, i) => ({ label, stroke: css(SERIES_COLOURS[i % SERIES_COLOURS.length]), width: 2, spanGaps: false, points: { show: false } })),
       ],
       // whole iterations on the x axis
-      axes: [{ ...axis('iteration'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }, { ...axis(yLabel), size: 56 }],
+      axes: [
+        { ...axis('iteration'), incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] },
+        // log axes label small values as powers of ten (uPlot's default rounds 1e-4 to "0")
+        { ...axis(yLabel), size: 56, ...(options.log ? { values: (_u: uPlot, splits: number[]) => splits.map(tick) } : {}) },
+      ],
       legend: { show: true, live: false },
       cursor: { show: true, drag: { x: false, y: false } },
     },
