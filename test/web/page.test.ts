@@ -315,6 +315,12 @@ test('cross-origin isolated, training runs on threads', { skip: chromiumSkip, ti
     const during = Number(await page.getByTestId('train-status').getAttribute('data-threads'));
     if (cores > 1) assert.ok(during > 1, `trained on ${during} threads with ${cores} cores`);
     assert.match((await page.getByTestId('test-accuracy').textContent()) ?? '', /%$/);
+    // Adam on mini-batches: threads where the threaded evaluator takes batches, else one thread; it trains either way
+    await page.goto(`${server.url}?optimizer=adam&batch=64&rate=0.002&hidden=32&activation=relu&output=softmax&iterations=2`);
+    await page.getByTestId('train').click();
+    assert.match(await waitStatus(page, /^(done|stopped) after iteration 2|^error/), /^done after iteration 2/);
+    const acc = Number((await page.getByTestId('test-accuracy').textContent())?.replace('%', ''));
+    assert.ok(acc > 70, `two epochs of Adam: ${acc}% held out`);
   } finally {
     await b.close();
     await server.close();
