@@ -146,7 +146,7 @@ export function setUpThink(): { show: (net: Network | undefined, r: Reading | un
     const digits = document.createElement('div');
     digits.className = 'digits';
     digits.setAttribute('aria-hidden', 'true');
-    digits.textContent = '0123456789';
+    digits.replaceChildren(...Array.from({ length: 10 }, (_, d) => Object.assign(document.createElement('span'), { textContent: String(d) })));
     digits.style.width = `${c.width}px`;
     figures[figures.length - 1].insertBefore(digits, figures[figures.length - 1].lastChild);
     layersEl.replaceChildren(...figures.flatMap((f, i) => (i === 0 ? [f] : [arrow(), f])));
