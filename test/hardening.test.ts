@@ -27,16 +27,16 @@ function saveCounterexample(kind: string, bytes: Uint8Array): void {
   writeFileSync(new URL(name, dir), bytes);
 }
 
-/** Runs `fn` and accepts a result or an NnlearnError; anything else (a TypeError, a RangeError, a hang) fails. */
-function tolerant(what: string, fn: () => unknown, boundMs = 200): void {
-  const t = performance.now();
+/**
+ * Runs `fn` and accepts a result or an NnlearnError; anything else (a TypeError, a RangeError) fails, and a hang
+ * is caught by the test runner's timeout (no clock here: a loaded machine must not fail the suite).
+ */
+function tolerant(what: string, fn: () => unknown): void {
   try {
     fn();
   } catch (e) {
     assert.ok(e instanceof NnlearnError, `${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
-  const ms = performance.now() - t;
-  assert.ok(ms < boundMs, `${what}: ${ms} ms`);
 }
 
 const rng = new Random(7);

@@ -10,7 +10,7 @@ import type { ImageShape } from '../data/dataset.js';
 import { runToEnd } from '../optim/types.js';
 import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
 import type { CostEvaluator } from './fast/evaluator.js';
-import { openEvaluator, openLocalEvaluator, resolveBackend, type BackendChoice } from './fast/backend.js';
+import { openEvaluator, openLocalEvaluator, resolveBackend, withBatches, type BackendChoice } from './fast/backend.js';
 import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
@@ -157,7 +157,7 @@ export class Network {
     const run = this.prepareRun(X, y, options);
     const evaluator = run.given ?? openLocalEvaluator(this.sizes, X, run.targets, this.backendChoice(options), this.architecture);
     try {
-      return runToEnd(trainingRun({ ...run.problem, evaluator }, run.settings, options));
+      return runToEnd(trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options));
     } finally {
       if (run.given === undefined) evaluator.close();
     }
@@ -177,7 +177,7 @@ export class Network {
         miniBatches: run.settings.batchSize !== undefined,
       }));
     try {
-      const steps = trainingRun({ ...run.problem, evaluator }, run.settings, options);
+      const steps = trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options);
       for (;;) {
         const r = steps.next();
         if (r.done) return r.value;
@@ -186,6 +186,13 @@ export class Network {
     } finally {
       if (run.given === undefined) evaluator.close();
     }
+  }
+
+  /** An evaluator given by the caller, able to take the run's mini-batches (see withBatches); its own close stays the caller's. */
+  private batching(evaluator: CostEvaluator, run: { settings: ResolvedTraining; targets: Int32Array; problem: Omit<TrainingProblem, 'evaluator'> }): CostEvaluator {
+    if (run.settings.batchSize === undefined || evaluator.evaluateBatch !== undefined) return evaluator;
+    const wrapped = withBatches(evaluator, this.sizes, run.problem.X, run.targets, this.architecture);
+    return { ...wrapped, close: () => undefined };
   }
 
   /** The backend the options ask for, checked (the same refusals as the CLI's, named as the library's options). */

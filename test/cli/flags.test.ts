@@ -56,15 +56,12 @@ function stopper(command: string, flag: string): string[] {
   return args;
 }
 
-async function expectOneLine(args: string[], boundMs = 5000): Promise<{ code: number; stderr: string }> {
-  const t = performance.now();
+async function expectOneLine(args: string[]): Promise<{ code: number; stderr: string }> {
   const r = await runCli(args);
-  const ms = performance.now() - t;
   const what = JSON.stringify(args);
   assert.ok([0, 1, 2].includes(r.code), `${what}: exit code ${r.code}`);
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, `${what}: ${r.stderr}`);
   assert.ok(r.stderr.trim().split('\n').length <= 1, `${what}: more than one line: ${r.stderr}`);
-  assert.ok(ms < boundMs, `${what}: ${ms.toFixed(0)} ms`);
   return r;
 }
 
@@ -73,7 +70,7 @@ const NOT_A_NUMBER = ['abc', 'NaN', 'Infinity', '1e999', '0x10', 'a\u0000b'];
 
 describe('flag values', () => {
   for (const cmd of program.commands) {
-    test(`${cmd.name()}: every flag given hostile values answers with one line and exit code 0, 1 or 2, fast`, async () => {
+    test(`${cmd.name()}: every flag given hostile values answers with one line and exit code 0, 1 or 2`, async () => {
       let cases = 0;
       for (const o of cmd.options.filter(takesValue)) {
         for (const v of HOSTILE) {
@@ -188,7 +185,7 @@ describe('outputs', () => {
       [['graph', 'x*y', '--set', 'x=1,y=2', '--out', join(aFile, 'g.svg')], /--out: cannot write/],
     ];
     for (const [args, message] of cases) {
-      const r = await expectOneLine(args, 1000);
+      const r = await expectOneLine(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
     }

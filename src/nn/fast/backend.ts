@@ -85,12 +85,16 @@ export interface OpenOptions {
   pool?: WorkerPool;
 }
 
-/**
- * An evaluator in this thread (the reference, or the SIMD kernels): synchronous, for Network.train. Where the
- * kernels take no mini-batches (dense inputs), the batches go to the reference on the batch's rows.
- */
+/** An evaluator in this thread (the reference, or the SIMD kernels): synchronous, for Network.train. */
 export function openLocalEvaluator(sizes: readonly number[], X: Matrix, targets: Int32Array, choice: BackendChoice, arch: Architecture = COURSE_ARCHITECTURE): CostEvaluator {
-  const ev = createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture: arch });
+  return withBatches(createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture: arch }), sizes, X, targets, arch);
+}
+
+/**
+ * `ev`, able to take mini-batches: where it cannot (the kernels keep dense inputs whole; an evaluator given by the
+ * caller), the batches go to the reference on the batch's rows.
+ */
+export function withBatches(ev: CostEvaluator, sizes: readonly number[], X: Matrix, targets: Int32Array, arch: Architecture): CostEvaluator {
   if (ev.evaluateBatch !== undefined) return ev;
   const batches = createEvaluator(sizes, X, targets, { backend: 'reference', architecture: arch });
   return {
