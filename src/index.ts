@@ -72,6 +72,20 @@ export {
 export { predict, predictTargets, accuracy } from './nn/predict.js';
 export { Network, type TrainOptions, type TrainResult, type TrainState, type OptimizerName } from './nn/network.js';
 export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson } from './nn/model.js';
+export {
+  MODEL_FORMATS,
+  MODEL_FORMAT_NAMES,
+  MODEL_FILE_EXTENSIONS,
+  modelFormat,
+  formatOfFileName,
+  detectModelFormat,
+  readModel,
+  writeModelFiles,
+} from './nn/formats/registry.js';
+export type { ModelFormat, ModelFormatName, ModelFile, ModelMeta, LoadedModel, ReadModelOptions } from './nn/formats/types.js';
+export { networkToOnnx } from './nn/formats/onnx-write.js';
+export { networkToTfjs, TFJS_WEIGHTS_FILE, type TfjsNnlearnMetadata } from './nn/formats/tfjs-write.js';
+export { tfjsWeightPaths } from './nn/formats/tfjs-read.js';
 
 export { fmincg, fmincgIterations, formatIteration, type FmincgOptions } from './optim/fmincg.js';
 export { gradientDescent, gradientDescentIterations, type GradientDescentOptions } from './optim/gradient-descent.js';

@@ -6,3 +6,4 @@ export { readBytes, readMatFile, writeFileAtomic } from './data/files.js';
 export { loadShippedDigits, shippedDigits, SHIPPED_DIGITS, SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED } from './data/shipped-digits.js';
 export { rasterToPng, svgToPng } from './viz/png.js';
 export { saveChart, saveRaster } from './viz/save.js';
+export { readModelFile, writeModel, modelOutputFormat } from './nn/formats/files.js';

@@ -2,7 +2,7 @@
  * Loading the data sets and weights the commands take.
  */
 import { basename, dirname, extname, join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { detectConvention, isLabel, maxLabel, MAX_CLASSES, type LabelConvention } from '../data/labels.js';
@@ -12,8 +12,8 @@ import { splitDataset, squareImage, type Dataset } from '../data/dataset.js';
 import { idxImages, idxLabels, parseIdx } from '../data/idx.js';
 import { MAX_CSV_BYTES, parseCsv, scalePixels } from '../data/csv.js';
 import { shippedDigits } from '../data/shipped-digits.js';
-import { modelFromJson, networkFromMat } from '../nn/model.js';
-import type { Network } from '../nn/network.js';
+import { readModelFile } from '../nn/formats/files.js';
+import { Network } from '../nn/network.js';
 
 export interface LoadOptions {
   /** K, when known (from a model or weights); otherwise what the labels imply */
@@ -103,17 +103,16 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Dat
   return { X, y, labels: conv, numLabels, source: path, image: { height, width, order: 'row-major' }, scale: idxScale };
 }
 
-/** A network from a model file: nnlearn's JSON, or a MAT-file with Theta1, Theta2, … (course labels unless told). */
+/** Help text for a model argument. */
+export const MODEL_HELP = 'a model: nnlearn JSON, a MAT-file with Theta1, Theta2, …, ONNX, or a TensorFlow.js model.json (or its folder)';
+
+/**
+ * A network from a model file in any format nnlearn reads (src/nn/formats), recognised by its content. A label
+ * convention given must be the file's when it records one; a file that records none (the course's
+ * ex4weights.mat: course labels; a foreign ONNX or TF.js model: zero-based) takes it.
+ */
 export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto'): Network {
-  if (extname(path).toLowerCase() === '.json') {
-    readBytes(path); // one-line errors for a missing file or a folder
-    const net = modelFromJson(readFileSync(path, 'utf8'), path);
-    if (labels !== 'auto' && labels !== net.labels) {
-      throw new ValueError(`${path}: the model uses ${net.labels} labels, not ${labels}`);
-    }
-    return net;
-  }
-  return loadWeights(path, labels === 'auto' ? undefined : labels);
+  return readModelFile(path, { labels }).network;
 }
 
 /** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
@@ -160,18 +159,14 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
   return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major') };
 }
 
-/** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */
+/**
+ * Weights to start from or to evaluate (the course's ex4weights.mat, or any model file): `labels` is the
+ * convention when the file records none, and the file's own otherwise.
+ */
 export function loadWeights(path: string, labels?: LabelConvention): Network {
-  const net = networkFromMat(readMatFile(path), labels);
-  net.thetas.forEach((T, l) => {
-    for (let i = 0; i < T.rows; i++) {
-      for (let j = 0; j < T.cols; j++) {
-        const v = T.get(i, j);
-        if (!Number.isFinite(v)) throw new ValueError(`${path}: Theta${l + 1}(${i + 1}, ${j + 1}) is ${v}; weights must be finite`);
-      }
-    }
-  });
-  return net;
+  const { network, labelsRecorded } = readModelFile(path);
+  if (labels === undefined || labelsRecorded || labels === network.labels) return network;
+  return new Network(network.sizes, network.params, { ...network.options, labels });
 }
 
 export interface TrainTestSpec {

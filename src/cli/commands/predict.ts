@@ -7,7 +7,7 @@ import { accuracy, predictTargets } from '../../nn/predict.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../main.js';
-import { DATA_HELP, loadDataset, loadModel } from '../data.js';
+import { DATA_HELP, loadDataset, loadModel, MODEL_HELP } from '../data.js';
 import { parseChoice } from '../options.js';
 import { checkOutputFile } from '../output.js';
 
@@ -33,10 +33,10 @@ export function registerPredict(program: Command, io: Io): void {
   program
     .command('predict')
     .description('predict the labels of a data set with a trained model: accuracy and confusion matrix')
-    .requiredOption('--model <file>', 'a model: nnlearn JSON, or a MAT-file with Theta1, Theta2, …')
+    .requiredOption('--model <file>', MODEL_HELP)
     .requiredOption('--data <file>', `the data to predict: ${DATA_HELP}`)
     .addOption(
-      new Option('--labels <convention>', 'label convention of a .mat model (a JSON model records its own)')
+      new Option('--labels <convention>', 'label convention of a model that records none (the course’s ex4weights.mat; nnlearn’s files record theirs)')
         .choices(['auto', 'course', 'zero-based'])
         .default('auto'),
     )

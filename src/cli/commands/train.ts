@@ -1,10 +1,10 @@
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { FormatError, InterruptedError, ShapeError, UsageError } from '../../errors.js';
 import { readText, writeFileAtomic } from '../../data/files.js';
 import { checkpointToJson, parseCheckpoint, type SavedFlags } from '../checkpoint.js';
-import { Matrix } from '../../linalg/matrix.js';
-import { modelToJson, modelToMat } from '../../nn/model.js';
+import { modelToJson } from '../../nn/model.js';
+import { writeModel } from '../../nn/formats/files.js';
 import { Network, OPTIMIZERS, type OptimizerName, type TrainResult } from '../../nn/network.js';
 import { splitDataset } from '../../data/dataset.js';
 import { costChart } from '../../viz/charts.js';
@@ -88,7 +88,7 @@ export function registerTrain(program: Command, io: Io): void {
     .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
     .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
     .addOption(
-      new Option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights (which set the layer sizes)').conflicts([
+      new Option('--init <model>', 'start from the weights of a model (ex4weights.mat, or any model file nnlearn reads) instead of random ones; they set the layer sizes').conflicts([
         'hidden',
         'seed',
         'epsilon',
@@ -102,7 +102,7 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--patience <n>', 'early stopping: iterations without a better validation cost', '10')
     .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
     .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
-    .option('--out <file>', 'save the trained model to this file: .json, or .mat with Theta1…ThetaL')
+    .option('--out <file>', 'save the trained model to this file: .json, .mat with Theta1…ThetaL, or .onnx (nnlearn convert writes TensorFlow.js)')
     .option(
       '--out-dir <folder>',
       'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
@@ -159,8 +159,7 @@ export function registerTrain(program: Command, io: Io): void {
       const backend = parseBackend(opts);
       // commander refuses the pair on the command line; this is for the flags of an edited checkpoint
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
-      const format = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
-      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.json', '.mat']);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.json', '.mat', '.onnx']);
       if (opts.outDir !== undefined) checkOutputFolder('--out-dir', opts.outDir);
       if (opts.checkpoint !== undefined) checkOutputFile('--checkpoint', opts.checkpoint, ['.json']);
 
@@ -282,11 +281,7 @@ export function registerTrain(program: Command, io: Io): void {
         };
         const written: string[] = [];
         if (opts.out !== undefined) {
-          const costHistory = new Matrix(1, result.costHistory.length, Float64Array.from(result.costHistory));
-          writeFileAtomic(
-            opts.out,
-            format === '.mat' ? modelToMat(net, { costHistory }) : `${JSON.stringify(modelToJson(net, meta))}\n`,
-          );
+          writeModel(opts.out, net, meta); // the format its extension says (src/nn/formats); a MAT-file keeps costHistory
           written.push(opts.out);
         }
         if (outDir !== undefined) {

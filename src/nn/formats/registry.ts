@@ -10,7 +10,7 @@ import { jsonFormat } from './json.js';
 import { matFormat } from './mat.js';
 import { onnxFormat } from './onnx.js';
 import { tfjsFormat } from './tfjs.js';
-import { startsLikeJsonObject } from './sniff.js';
+import { jsonObjectOf } from './sniff.js';
 import { checkFiniteWeights, type LoadedModel, type ModelFile, type ModelFormat, type ModelFormatName, type ModelMeta, type ReadModelOptions } from './types.js';
 
 /** Every format nnlearn reads and writes, in the order detection tries them. */
@@ -48,13 +48,13 @@ export function detectModelFormat(bytes: Uint8Array): ModelFormat | undefined {
  */
 export function readModel(bytes: Uint8Array, options: ReadModelOptions = {}): LoadedModel {
   const source = options.source ?? 'the model';
-  const format = detectModelFormat(bytes) ?? formatOfFileName(source);
+  const detected = detectModelFormat(bytes);
+  if (detected === undefined && jsonObjectOf(bytes) !== undefined) {
+    throw new FormatError(`${source}: JSON, but neither an nnlearn model (no "format": "nnlearn-model") nor a TensorFlow.js model.json (no "modelTopology")`);
+  }
+  const format = detected ?? formatOfFileName(source);
   if (format === undefined) {
-    throw new FormatError(
-      startsLikeJsonObject(bytes)
-        ? `${source}: JSON, but neither an nnlearn model (no "format": "nnlearn-model") nor a TensorFlow.js model.json (no "modelTopology")`
-        : `${source}: not a model nnlearn reads (nnlearn JSON, a MAT-file with Theta1, Theta2, …, ONNX, or a TensorFlow.js model.json)`,
-    );
+    throw new FormatError(`${source}: not a model nnlearn reads (nnlearn JSON, a MAT-file with Theta1, Theta2, …, ONNX, or a TensorFlow.js model.json)`);
   }
   const loaded = format.read(bytes, { ...options, source });
   checkFiniteWeights(loaded.network, source);
