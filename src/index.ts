@@ -4,7 +4,10 @@
  * The course's names (camelCase of ex4's Octave functions) are the faithful front: sigmoid, sigmoidGradient,
  * randInitializeWeights, debugInitializeWeights, nnCostFunction, computeNumericalGradient, checkNNGradients,
  * predict, fmincg. Behind them: matrices and kernels, MAT-files, label conventions, a Network object and the
- * optimizers.
+ * optimizers, and model files in every format nnlearn reads and writes (nnlearn JSON, MAT, ONNX, TensorFlow.js).
+ * Browser-safe: nothing here imports a Node module (Node's files are in `nnlearn/node`).
+ *
+ * @module nnlearn
  */
 export { NnlearnError, FormatError, ShapeError, ValueError, UsageError } from './errors.js';
 export { Random } from './random.js';
@@ -23,6 +26,7 @@ export {
   sumSquares,
   pairwiseSum,
 } from './linalg/kernels.js';
+/** Correctly rounded exp, log, log1p and sin (the reference backend's, so that every engine computes the same bits). */
 export * as crmath from './linalg/crmath.js';
 
 export { MatFile, readMat, writeMat, type MatClass, type MatVariableInfo, type WriteMatOptions } from './data/mat.js';
@@ -70,7 +74,9 @@ export {
   type ScalarCost,
 } from './nn/gradcheck.js';
 export { predict, predictTargets, accuracy } from './nn/predict.js';
-export { Network, type TrainOptions, type TrainResult, type TrainState, type OptimizerName } from './nn/network.js';
+export { Network, type NetworkOptions, type TrainOptions, type TrainResult, type TrainState, type OptimizerName } from './nn/network.js';
+export type { BackendName, CostEvaluator } from './nn/fast/evaluator.js';
+export type { Precision } from './nn/fast/partition.js';
 export { modelToJson, modelFromJson, modelToMat, networkFromMat, type ModelJson } from './nn/model.js';
 export {
   MODEL_FORMATS,
@@ -93,7 +99,7 @@ export { runToEnd, type Objective, type OptimizeOptions, type OptimizeResult, ty
 
 export { SparseRows, density, sparseAffineABt, sparseAffineAtB, SPARSE_DENSITY_THRESHOLD } from './linalg/sparse.js';
 export { splitDataset, selectRows, squareImage, type Dataset, type ImageShape } from './data/dataset.js';
-export { parseIdx, idxImages, idxLabels, isGzip, type IdxArray } from './data/idx.js';
+export { parseIdx, idxImages, idxLabels, isGzip, type IdxArray, type IdxOptions } from './data/idx.js';
 export { confusionMatrix } from './nn/confusion.js';
 export { displayData, hiddenUnitsRaster, toGreyBytes, magnify, type Raster } from './viz/raster.js';
 export { costChart, sweepChart, confusionChart, type CostSeries, type SweepRow } from './viz/charts.js';
@@ -109,4 +115,4 @@ export { lbfgs, lbfgsIterations, type LbfgsOptions } from './optim/lbfgs.js';
 export { momentum, momentumIterations, type MomentumOptions } from './optim/momentum.js';
 export { adam, adamIterations, type AdamOptions } from './optim/adam.js';
 export { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind, type Architecture } from './nn/activations.js';
-export { parseCsv, scalePixels } from './data/csv.js';
+export { parseCsv, scalePixels, type CsvData } from './data/csv.js';

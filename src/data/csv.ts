@@ -11,6 +11,7 @@ import { isLabel, MAX_CLASSES } from './labels.js';
 /** The largest CSV nnlearn reads: V8's strings stop a little past 512 MiB (MNIST's training CSV is 109 MB). */
 export const MAX_CSV_BYTES = 500_000_000;
 
+/** What {@link parseCsv} reads: the features, the labels, and whether there was a header. */
 export interface CsvData {
   X: Matrix;
   y: Int32Array;
@@ -18,6 +19,10 @@ export interface CsvData {
   header: boolean;
 }
 
+/**
+ * A labelled data set from CSV text: one example per line, the label first, then the features; a header
+ * line, blank lines and CRLF endings are accepted. `source` names the file in errors.
+ */
 export function parseCsv(text: string, source = 'the CSV file'): CsvData {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();

@@ -16,6 +16,7 @@ import { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind } from './activa
 export const MODEL_FORMAT = 'nnlearn-model';
 export const MODEL_VERSION = 1;
 
+/** nnlearn's model file as JSON (version 1). */
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
   version: number;
@@ -33,6 +34,7 @@ export interface ModelJson {
   meta?: Record<string, unknown>;
 }
 
+/** The JSON of a network (and the run's record, `meta`): everything needed to predict, float64 exactly. */
 export function modelToJson(net: Network, meta?: Record<string, unknown>): ModelJson {
   return {
     format: MODEL_FORMAT,

@@ -21,9 +21,11 @@ import { checkArchitecture, type Activation, type Architecture, type OutputKind 
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
 
+/** The optimizers `Network.train` runs. */
 export type OptimizerName = 'fmincg' | 'lbfgs' | 'gd' | 'momentum' | 'adam';
 export const OPTIMIZERS: readonly OptimizerName[] = ['fmincg', 'lbfgs', 'gd', 'momentum', 'adam'];
 
+/** How {@link Network.train} trains. */
 export interface TrainOptions {
   /** regularization λ; default 0 */
   lambda?: number;
@@ -75,6 +77,7 @@ export interface TrainState {
   validation?: { history: number[]; bestCost: number; bestIteration: number; bestParams: Float64Array };
 }
 
+/** What {@link Network.train} reports. */
 export interface TrainResult extends Omit<OptimizeResult, 'state'> {
   /** stopped by the callback or by stopRequested: where it was, to resume from (a checkpoint) */
   state?: TrainState;
@@ -86,6 +89,7 @@ export interface TrainResult extends Omit<OptimizeResult, 'state'> {
   trainAccuracy: number;
 }
 
+/** What a network is besides its sizes and weights: labels, architecture, image layout, input scale. */
 export interface NetworkOptions {
   labels?: LabelConvention;
   /** hidden units: 'sigmoid' (the course's, default), 'tanh' or 'relu' */
@@ -101,6 +105,10 @@ export interface NetworkOptions {
   inputScale?: number;
 }
 
+/**
+ * A network of any depth with its weights, label convention and architecture: predicts, trains, evaluates
+ * its cost. `sizes` are the layer sizes, inputs to outputs (the course's [400, 25, 10]).
+ */
 export class Network {
   readonly sizes: readonly number[];
   /** all weights, unrolled row-major; `thetas` are views into it */
@@ -162,6 +170,7 @@ export class Network {
     return { labels: this.labels, activation: this.activation, output: this.output, image: this.image, inputScale: this.inputScale };
   }
 
+  /** K, the number of output units. */
   get numLabels(): number {
     return this.sizes[this.sizes.length - 1];
   }

@@ -25,6 +25,7 @@ export function predictTargets(thetas: readonly Matrix[], X: Matrix, arch: Archi
 /**
  * The course's `predict(Theta1, Theta2, X)`, for any number of Thetas: the predicted label of each row of X,
  * in the given convention (course labels 1..K by default).
+ * The accuracy step of ex4 section 2.6, "Learning parameters using fmincg" (see [the course map](../../docs/course.md)).
  */
 export function predict(thetas: readonly Matrix[], X: Matrix, labels: LabelConvention = 'course'): Int32Array {
   return targetsToLabels(predictTargets(thetas, X), labels);

@@ -56,7 +56,7 @@ const OUTPUT: Readonly<Record<string, OutputKind>> = { sigmoid: 'sigmoid', softm
 const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /** The paths of the weight files a model.json names, for a loader that fetches them (a page, say). */
-export function tfjsWeightPaths(modelJson: Json): string[] {
+export function tfjsWeightPaths(modelJson: Readonly<Record<string, unknown>>): string[] {
   const manifest = modelJson.weightsManifest;
   if (!Array.isArray(manifest)) return [];
   return manifest.flatMap((g) => (isObject(g) && Array.isArray(g.paths) ? g.paths.filter((p): p is string => typeof p === 'string') : []));
