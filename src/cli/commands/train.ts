@@ -5,6 +5,7 @@ import { readText, writeFileAtomic } from '../../data/files.js';
 import { checkpointToJson, parseCheckpoint, type SavedFlags } from '../checkpoint.js';
 import { modelToJson } from '../../nn/model.js';
 import { writeModel } from '../../nn/formats/files.js';
+import { MODEL_FILE_EXTENSIONS } from '../../nn/formats/registry.js';
 import { Network, OPTIMIZERS, type OptimizerName, type TrainResult } from '../../nn/network.js';
 import { splitDataset } from '../../data/dataset.js';
 import { costChart } from '../../viz/charts.js';
@@ -159,7 +160,7 @@ export function registerTrain(program: Command, io: Io): void {
       const backend = parseBackend(opts);
       // commander refuses the pair on the command line; this is for the flags of an edited checkpoint
       if (holdout !== undefined && opts.test !== undefined) throw new UsageError('--holdout and --test cannot be used together');
-      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.json', '.mat', '.onnx']);
+      if (opts.out !== undefined) checkOutputFile('--out', opts.out, MODEL_FILE_EXTENSIONS);
       if (opts.outDir !== undefined) checkOutputFolder('--out-dir', opts.outDir);
       if (opts.checkpoint !== undefined) checkOutputFile('--checkpoint', opts.checkpoint, ['.json']);
 
