@@ -20,7 +20,7 @@ export const MODEL_FORMATS: readonly ModelFormat[] = [jsonFormat, tfjsFormat, on
 export const MODEL_FORMAT_NAMES: readonly ModelFormatName[] = MODEL_FORMATS.map((f) => f.name);
 
 /** The extensions of the single-file formats (.json, .mat, .onnx): what a model file's name may end in. */
-export const MODEL_FILE_EXTENSIONS: readonly string[] = MODEL_FORMATS.flatMap((f) => f.extensions);
+export const MODEL_FILE_EXTENSIONS: readonly string[] = MODEL_FORMATS.flatMap((f) => f.extensions).sort();
 
 /** The format of a name given by the user ("onnx"); a UsageError listing the names for any other. */
 export function modelFormat(name: string): ModelFormat {
