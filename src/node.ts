@@ -5,6 +5,8 @@
  *
  * Importing this module also gives training Node's worker threads: `network.trainAsync(X, y)` then evaluates on
  * every core (as `nnlearn train` does), unless `threads` says otherwise.
+ *
+ * @module nnlearn/node
  */
 import { registerThreadPlatform } from './nn/fast/backend.js';
 import { nodeThreadPlatform } from './nn/fast/threads-node.js';
@@ -28,3 +30,4 @@ export { loadShippedDigits, shippedDigits, isShippedDigits, SHIPPED_DIGITS, SHIP
 export { rasterToPng, svgToPng } from './viz/png.js';
 export { saveChart, saveRaster } from './viz/save.js';
 export { nodeThreadPlatform, defaultThreads } from './nn/fast/threads-node.js';
+export { readModelFile, writeModel, modelOutputFormat } from './nn/formats/files.js';

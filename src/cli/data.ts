@@ -17,3 +17,6 @@ export function parseLabelColumn(text: string): LabelColumn {
   if (t === 'first' || t === 'last' || t === 'none' || t === 'auto') return t;
   return parseNumber('--label-column', text, { integer: true, min: 1, max: 1_000_000 }) - 1;
 }
+
+/** Help text for a model argument. */
+export const MODEL_HELP = 'a model: nnlearn JSON, a MAT-file with Theta1, Theta2, …, ONNX, or a TensorFlow.js model.json (or its folder)';

@@ -16,6 +16,7 @@ import { registerSweep } from './commands/sweep.js';
 import { registerExercise } from './commands/exercise.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGraph } from './commands/graph.js';
+import { registerConvert } from './commands/convert.js';
 import { endQuietlyOnClosedPipes, oneLine, processIo, type Io } from './io.js';
 import { registerThreadPlatform } from '../nn/fast/backend.js';
 import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
@@ -68,6 +69,7 @@ export function buildProgram(io: Io): Command {
   registerSweep(program, io);
   registerDescribe(program, io);
   registerGraph(program, io);
+  registerConvert(program, io);
   // Checks every command shares: a flag given an empty value ("--data ''", often an unset shell variable) is a
   // usage error rather than a file named "" or the number 0.
   program.hook('preAction', (_program, action) => {

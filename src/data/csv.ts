@@ -26,6 +26,7 @@ export interface CsvTable {
 }
 
 
+/** Bounds on what a CSV may make nnlearn hold. */
 export interface CsvLimits {
   /** the most numbers the table may hold (a memory budget); default: no limit */
   maxValues?: number;
@@ -240,6 +241,7 @@ export function labelColumnProblem(t: CsvTable, j: number): { hard: boolean; why
   return undefined;
 }
 
+/** How splitLabels reads a table: the features expected, and the flag that names the label column. */
 export interface SplitOptions {
   /** the number of features expected (a model's inputs): a table with exactly that many columns has no labels */
   features?: number;
@@ -289,6 +291,7 @@ export function splitLabels(t: CsvTable, choice: LabelColumn, source: string, op
   return { X: new Matrix(t.rows, n, v.subarray(0, t.rows * n)), y, labelColumn: j };
 }
 
+/** What {@link parseCsv} reads: the features, the labels, and whether there was a header. */
 export interface CsvData {
   X: Matrix;
   y: Int32Array;

@@ -11,6 +11,10 @@ import { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
 import type { LabelConvention } from './labels.js';
 
+/**
+ * How a row of X is laid out as a picture: the course's 20×20 digits are unrolled column-major, MNIST's
+ * 28×28 row-major.
+ */
 export interface ImageShape {
   /** pixel rows and columns of one image */
   height: number;
@@ -19,6 +23,9 @@ export interface ImageShape {
   order: 'row-major' | 'column-major';
 }
 
+/**
+ * A labelled data set as the loaders give it: the examples, their labels in one convention, and how to draw a row.
+ */
 export interface Dataset {
   /** m×n */
   X: Matrix;

@@ -21,6 +21,7 @@ const TYPES: Record<number, { name: string; size: number }> = {
   0x0e: { name: 'double', size: 8 },
 };
 
+/** The contents of an IDX file (MNIST's format): its dimensions, its values as float64, its element type. */
 export interface IdxArray {
   /** the dimensions, e.g. [60000, 28, 28] for images, [60000] for labels */
   dims: number[];
@@ -38,6 +39,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** The most bytes of data nnlearn reads from one IDX file (MNIST's training images are 47 MB). */
 export const MAX_IDX_BYTES = 2 ** 31;
 
+/** How {@link parseIdx} reads: the gzip inflater to use. */
 export interface IdxOptions {
   /** inflates gzip data, failing past `maxOutput` bytes (Node's zlib is faster; default: fflate, streamed) */
   gunzip?: (gz: Uint8Array, maxOutput: number) => Uint8Array;

@@ -12,6 +12,10 @@
 import { ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
+/**
+ * How labels name the output units: `'course'` 1..K (ex4's, where 10 is the digit 0) or `'zero-based'` 0..K-1
+ * (the Python notebook's and MNIST's).
+ */
 export type LabelConvention = 'course' | 'zero-based';
 
 /**

@@ -4,7 +4,7 @@
  * CLI's commands load through here, and `nnlearn/node` exports it to the library's users.
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
@@ -17,9 +17,10 @@ import { CsvParser, scalePixels, splitLabels, type LabelColumn } from './csv.js'
 
 export type { LabelColumn } from './csv.js';
 import { shippedDigits } from './shipped-digits.js';
-import { modelFromJson, networkFromMat } from '../nn/model.js';
-import type { Network } from '../nn/network.js';
+import { readModelFile } from '../nn/formats/files.js';
+import { Network } from '../nn/network.js';
 
+/** How to read a data set: the classes and label convention when known, a CSV's label column, an IDX labels file. */
 export interface LoadOptions {
   /** K, when known (from a model or weights); otherwise what the labels imply */
   numLabels?: number;
@@ -158,17 +159,13 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
   return { X, y, labels: conv, numLabels, source: path, image, scale: idxScale };
 }
 
-/** A network from a model file: nnlearn's JSON, or a MAT-file with Theta1, Theta2, … (course labels unless told). */
+/**
+ * A network from a model file in any format nnlearn reads (src/nn/formats), recognised by its content. A label
+ * convention given must be the file's when it records one; a file that records none (the course's
+ * ex4weights.mat: course labels; a foreign ONNX or TF.js model: zero-based) takes it.
+ */
 export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto'): Network {
-  if (extname(path).toLowerCase() === '.json') {
-    readBytes(path); // one-line errors for a missing file or a folder
-    const net = modelFromJson(readFileSync(path, 'utf8'), path);
-    if (labels !== 'auto' && labels !== net.labels) {
-      throw new ValueError(`${path}: the model uses ${net.labels} labels, not ${labels}`);
-    }
-    return net;
-  }
-  return loadWeights(path, labels === 'auto' ? undefined : labels);
+  return checkedWeights(readModelFile(path, { labels }).network, path);
 }
 
 /** Checks that every label of `data` is one of K classes in `convention`; the error names the first that is not. */
@@ -260,9 +257,19 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
   return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major') };
 }
 
-/** A network from Theta1, Theta2, … in a MAT-file, checking its values are finite. */
+/**
+ * Weights to start from or to evaluate (the course's ex4weights.mat, or any model file): `labels` is the
+ * convention when the file records none, and the file's own otherwise.
+ */
 export function loadWeights(path: string, labels?: LabelConvention): Network {
-  const net = networkFromMat(readMatFile(path), labels);
+  const { network, labelsRecorded } = readModelFile(path);
+  checkedWeights(network, path);
+  if (labels === undefined || labelsRecorded || labels === network.labels) return network;
+  return new Network(network.sizes, network.params, { ...network.options, labels });
+}
+
+/** Refuses weights that are not finite, naming the first one. */
+function checkedWeights(net: Network, path: string): Network {
   net.thetas.forEach((T, l) => {
     for (let i = 0; i < T.rows; i++) {
       for (let j = 0; j < T.cols; j++) {
@@ -274,6 +281,7 @@ export function loadWeights(path: string, labels?: LabelConvention): Network {
   return net;
 }
 
+/** The data a training run works on: a training set and a held-out one (a file, or a fraction of the training set). */
 export interface TrainTestSpec {
   /** the training data; absent: the shipped digits' training split */
   data?: string;

@@ -239,6 +239,7 @@ export class MatFile {
     return [...this.vars.keys()];
   }
 
+  /** Whether the file has a variable of this name. */
   has(name: string): boolean {
     return this.vars.has(name);
   }
@@ -454,6 +455,7 @@ export function readMat(bytes: Uint8Array, source?: string): MatFile {
   return new MatFile(bytes, source);
 }
 
+/** How {@link writeMat} writes a MAT-file. */
 export interface WriteMatOptions {
   /** zlib-compress each variable (MATLAB's default since v7); default true */
   compress?: boolean;

@@ -16,6 +16,7 @@ import { splitDataset, type Dataset } from './dataset.js';
 export const SHIPPED_DIGITS = 'digits';
 /** Its fixed split (see `shippedDigits`): 20% held out, shuffled with seed 0. */
 export const SHIPPED_TEST_FRACTION = 0.2;
+/** The seed of the shipped digits' fixed split into `digits:train` and `digits:test`. */
 export const SHIPPED_SPLIT_SEED = 0;
 
 const PIXELS = 28 * 28;

@@ -3,6 +3,7 @@
  */
 import { ValueError } from '../errors.js';
 
+/** counts[t][p]: the examples of class t (0-based) predicted as p. */
 export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, numClasses: number): number[][] {
   if (actual.length !== predicted.length) {
     throw new ValueError(`${actual.length} labels but ${predicted.length} predictions`);

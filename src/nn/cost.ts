@@ -22,6 +22,7 @@ import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams, checkLayerSizes } from './params.js';
 import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Architecture } from './activations.js';
 
+/** A cost and its gradient. */
 export interface CostResult {
   /** J(Θ) */
   cost: number;
@@ -58,6 +59,7 @@ export class Workspace {
     }
   }
 
+  /** Whether these buffers fit a network of these sizes on m examples. */
   fits(sizes: readonly number[], m: number): boolean {
     return m === this.m && sizes.length === this.sizes.length && sizes.every((s, i) => s === this.sizes[i]);
   }
@@ -75,6 +77,7 @@ export class Workspace {
     this.inputSparse = undefined;
   }
 
+  /** X in compressed rows when it is sparse enough to gain by it (digit images are), computed once per X. */
   sparseInput(X: Matrix): SparseRows | undefined {
     if (this.inputX !== X) {
       this.inputX = X;
@@ -84,6 +87,7 @@ export class Workspace {
   }
 }
 
+/** Options of {@link costFunction}. */
 export interface CostOptions {
   /** where to write the gradient (length = number of parameters); allocated if absent */
   grad?: Float64Array;
@@ -215,6 +219,7 @@ function scaleAndRegularize(G: Matrix, Theta: Matrix, s: number, r: number): voi
   }
 }
 
+/** Options of {@link nnCostFunction}. */
 export interface NnCostOptions {
   /** how y is labelled: 'course' (1..K, the default) or 'zero-based' (0..K-1, the Python notebook) */
   labels?: LabelConvention;
@@ -224,6 +229,8 @@ export interface NnCostOptions {
  * The course's `nnCostFunction`: cost and unrolled gradient of a network with `inputLayerSize` inputs,
  * `hiddenLayerSize` hidden units (a number, or an array for several hidden layers) and `numLabels` outputs.
  * Returns `[J, grad]` as the course's `[J grad] = nnCostFunction(...)` and the notebook's `J, grad = ...`.
+ * Implements ex4 sections 1.3 "Feedforward and cost function", 1.4 "Regularized cost function", 2.3
+ * "Backpropagation" and 2.5 "Regularized neural networks" (see [the course map](../../docs/course.md)).
  */
 export function nnCostFunction(
   nnParams: Float64Array,

@@ -6,12 +6,14 @@
 import type { OptimizerName } from '../optim/registry.js';
 import type { ResolvedTraining } from './train-options.js';
 
+/** A change to try: an option and its value. */
 export interface Suggestion {
   /** the training option to change (the CLI shows its flag) */
   option: 'maxIter' | 'learningRate' | 'optimizer';
   value: number | OptimizerName;
 }
 
+/** What went wrong with a run that ended badly, and what to try. */
 export interface RunAdvice {
   kind: 'near-chance' | 'still-falling';
   /** what happened, in words */

@@ -23,6 +23,7 @@ export { OPTIMIZERS } from '../optim/registry.js';
 export type { TrainOptions } from './train-options.js';
 export type { TrainResult, TrainState } from './training.js';
 
+/** What a network is besides its sizes and weights: labels, architecture, image layout, input scale. */
 export interface NetworkOptions {
   labels?: LabelConvention;
   /** hidden units: 'sigmoid' (the course's, default), 'tanh' or 'relu' */
@@ -58,6 +59,11 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * A network: its layer sizes, weights (unrolled, row-major Theta1, Theta2, …), label convention, hidden
+ * activation and output layer, with cost, outputs, predict and train. Any depth; the course's 400-25-10 sigmoid
+ * network is `Network.random([400, 25, 10])`.
+ */
 export class Network {
   readonly sizes: readonly number[];
   /** all weights, unrolled row-major; `thetas` are views into it */
@@ -119,6 +125,7 @@ export class Network {
     return { labels: this.labels, activation: this.activation, output: this.output, image: this.image, inputScale: this.inputScale };
   }
 
+  /** K, the number of output units. */
   get numLabels(): number {
     return this.sizes[this.sizes.length - 1];
   }

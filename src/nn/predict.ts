@@ -27,6 +27,7 @@ export function predictTargets(thetas: readonly Matrix[], X: Matrix, arch: Archi
  * The course's `predict(Theta1, Theta2, X)` (ex4 part 2.6; ex3's `predict.m`), for any number of Thetas: the
  * predicted label of each row of X, in the course's labels 1..K (10 for the digit 0). Also
  * `predict([Theta1, Theta2], X, labels)`, with a label convention.
+ * The accuracy step of ex4 section 2.6, "Learning parameters using fmincg" (see [the course map](../../docs/course.md)).
  */
 export function predict(Theta1: Matrix, Theta2: Matrix, X: Matrix, ...more: Matrix[]): Int32Array;
 export function predict(thetas: readonly Matrix[], X: Matrix, labels?: LabelConvention): Int32Array;

@@ -21,6 +21,7 @@ export const DEFAULT_PATIENCE = 10;
 /** The most iterations (or epochs) a run may ask for: past it, a typo or an edited file, not a plan. */
 export const MAX_ITERATIONS = 1_000_000;
 
+/** How Network.train and trainAsync train (the CLI's flags, as options); every one has a default. */
 export interface TrainOptions {
   /** regularization λ; default 1 (the course's) */
   lambda?: number;

@@ -29,6 +29,7 @@ export interface TrainState {
   validation?: { history: number[]; bestCost: number; bestIteration: number; bestParams: Float64Array };
 }
 
+/** What a training run gives back: the optimizer's result, the settings in force, and the training accuracy. */
 export interface TrainResult extends Omit<OptimizeResult, 'state'> {
   /** the settings in force, every default filled in */
   settings: ResolvedTraining;

@@ -19,6 +19,7 @@ import { adamIterations } from './adam.js';
 import type { StochasticOptions } from './first-order.js';
 import type { Iterations, Objective } from './types.js';
 
+/** The optimizers nnlearn has, by name. */
 export type OptimizerName = 'fmincg' | 'lbfgs' | 'gd' | 'momentum' | 'adam';
 
 /** What an optimizer's run is made of: one setting of each (resolved: defaults filled in). */
@@ -33,6 +34,7 @@ export interface OptimizerSettings {
   momentum: number | undefined;
 }
 
+/** One row of the optimizer table. */
 export interface OptimizerEntry {
   name: OptimizerName;
   /** a few words for --help and the README */

@@ -15,6 +15,7 @@ const config = {
   title: { fontSize: 15, anchor: 'start' as const },
 };
 
+/** One cost curve of {@link costChart}. */
 export interface CostSeries {
   /** the legend's name for this curve */
   name: string;
@@ -80,6 +81,7 @@ export function costChart(
   };
 }
 
+/** One (λ, MaxIter) of a sweep: the accuracies and costs on the training and held-out sets. */
 export interface SweepRow {
   lambda: number;
   maxIter: number;
@@ -94,6 +96,7 @@ export interface SweepRow {
  * training set solid and the held-out set dashed; on the right, the gap between them. Where the gap widens as
  * training goes on, the network overfits (ex4 part 3.1: "close to 100% accuracy on the training set but does
  * not as well on new examples").
+ * Draws ex4 section 3.1, "Optional (ungraded) exercise" (see [the course map](../../docs/course.md)).
  */
 export function sweepChart(rows: readonly SweepRow[], options: { title: string; subtitle?: string }): TopLevelSpec {
   const name = (l: number) => `λ = ${l}`;

@@ -51,6 +51,8 @@ function stopper(command: string, flag: string): string[] {
   if ((command === 'predict' || (command === 'hidden' && flag !== '--weights')) && flag !== '--model') args.push('--model', missing);
   if ((command === 'display' || command === 'hidden') && flag !== '--out') args.push('--out', join(tmp, 'grid.png'));
   if (command === 'describe' && flag !== '--layers' && flag !== '--model') args.push('--layers', '2,2');
+  if (command === 'convert' && flag !== '--to') args.push('--to', join(tmp, 'converted.onnx'));
+  if (command === 'convert') args.push(missing); // the model to convert
   if (command === 'cost' && flag !== '--weights') args.push('--weights', missing);
   if (has('--quiet')) args.push('--quiet');
   return args;
@@ -173,7 +175,7 @@ describe('outputs', () => {
   test('an output that cannot be written is refused before any work, naming the flag', async () => {
     const cases: [string[], RegExp][] = [
       [['train', '--data', small, '--out', join(aFile, 'model.json')], /--out: cannot write ".*a-file\.txt\/model\.json": .*a-file\.txt is a file, not a folder/],
-      [['train', '--data', small, '--out', tmp], /--out: ".*" must end in \.json or \.mat/],
+      [['train', '--data', small, '--out', tmp], /--out: ".*" must end in \.json, \.mat or \.onnx/],
       [['train', '--data', small, '--out-dir', aFile], /--out-dir: ".*a-file\.txt" is a file, not a folder/],
       [['train', '--data', small, '--checkpoint', join(aFile, 'c.json')], /--checkpoint: cannot write/],
       [['exercise', '--out-dir', join(aFile, 'x')], /--out-dir: cannot write/],

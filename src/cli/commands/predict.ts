@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../data/files.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadInputs, loadModel, parseLabelColumn, targetsForModel } from '../data.js';
+import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel } from '../data.js';
 import { parseChoice } from '../options.js';
 import { checkOutputFile } from '../output.js';
 import { extname } from 'node:path';
@@ -69,10 +69,10 @@ export function registerPredict(program: Command, io: Io): void {
   program
     .command('predict')
     .description('predict the labels of a data set with a trained model; with labels, the accuracy, confusion matrix and per-class precision, recall and F1')
-    .requiredOption('--model <file>', 'a model: nnlearn JSON, or a MAT-file with Theta1, Theta2, …')
+    .requiredOption('--model <file>', MODEL_HELP)
     .requiredOption('--data <file>', `the data to predict: ${DATA_HELP}; labels are optional`)
     .addOption(
-      new Option('--labels <convention>', 'label convention of a .mat model (a JSON model records its own)')
+      new Option('--labels <convention>', 'label convention of a model that records none (the course’s ex4weights.mat; nnlearn’s files record theirs)')
         .choices(['auto', 'course', 'zero-based'])
         .default('auto'),
     )

@@ -40,7 +40,7 @@ function trainCommand(program: Command): Command {
     .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
     .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
     .addOption(
-      new Option('--init <file.mat>', 'start from Theta1, Theta2, … in a MAT-file instead of random weights (which set the layer sizes)').conflicts([
+      new Option('--init <model>', 'start from the weights of a model (ex4weights.mat, or any model file nnlearn reads) instead of random ones; they set the layer sizes').conflicts([
         'hidden',
         'seed',
         'epsilon',
@@ -54,7 +54,7 @@ function trainCommand(program: Command): Command {
     .option('--patience <n>', `early stopping: iterations without a better validation cost (default ${DEFAULT_PATIENCE})`)
     .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
     .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
-    .option('--out <file>', 'save the trained model to this file: .json, or .mat with Theta1…ThetaL')
+    .option('--out <file>', 'save the trained model to this file: .json, .mat with Theta1…ThetaL, or .onnx (nnlearn convert writes TensorFlow.js)')
     .option(
       '--out-dir <folder>',
       'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
@@ -104,7 +104,7 @@ export function registerTrain(program: Command, io: Io): void {
     }
     const summary = runSummary(session, plan);
     const flagsRecorded = recordFlags(plan, session.data, session.result.settings);
-    const written = await writeOutputs(session, plan, modelMeta(summary, session, flagsRecorded));
+    const written = await writeOutputs(session, plan, modelMeta(summary, session, flagsRecorded), io);
     const advice = adviceFor(session);
     if (advice !== undefined) io.err(adviceLine(advice));
     if (plan.json) {

@@ -3,7 +3,8 @@
  * flag is checked here, before any work; the training settings by the library's own validator
  * (../../nn/train-options.ts), so that the CLI and the library refuse the same things in the same words.
  */
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { MODEL_FILE_EXTENSIONS } from '../../nn/formats/registry.js';
 import { UsageError } from '../../errors.js';
 import { MAX_CLASSES, type LabelConvention } from '../../data/labels.js';
 import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
@@ -165,7 +166,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     init: f.init,
   };
   const backend = parseBackend(f);
-  if (f.out !== undefined) checkOutputFile('--out', f.out, ['.json', '.mat']);
+  if (f.out !== undefined) checkOutputFile('--out', f.out, MODEL_FILE_EXTENSIONS);
   if (f.outDir !== undefined) checkOutputFolder('--out-dir', f.outDir);
   if (f.checkpoint !== undefined) checkOutputFile('--checkpoint', f.checkpoint, ['.json']);
   return {
@@ -178,11 +179,6 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     quiet: f.quiet === true,
     json: f.json === true,
   };
-}
-
-/** The model file's format, from its extension. */
-export function modelFormat(out: string): '.json' | '.mat' {
-  return extname(out).toLowerCase() === '.mat' ? '.mat' : '.json';
 }
 
 /**

@@ -6,8 +6,8 @@
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../data/files.js';
 import { labelsToTargets } from '../../data/labels.js';
-import { Matrix } from '../../linalg/matrix.js';
-import { modelToJson, modelToMat } from '../../nn/model.js';
+import { modelToJson } from '../../nn/model.js';
+import { writeModel } from '../../nn/formats/files.js';
 import { chanceAccuracy, diagnoseRun, type RunAdvice } from '../../nn/diagnose.js';
 import { describeSettings } from '../../optim/registry.js';
 import { costChart } from '../../viz/charts.js';
@@ -15,7 +15,7 @@ import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
 import type { SavedFlags } from '../checkpoint.js';
 import type { Io } from '../io.js';
-import { FLAG_OF, modelFormat, type TrainPlan } from './plan.js';
+import { FLAG_OF, type TrainPlan } from './plan.js';
 import { dataRecord, nnlearnVersion } from './record.js';
 import type { Session } from './session.js';
 
@@ -66,19 +66,19 @@ export function modelMeta(summary: RunSummary, s: Session, flags: SavedFlags): R
 }
 
 /** Writes the model and pictures the plan asks for; returns the files written. */
-export async function writeOutputs(s: Session, plan: TrainPlan, meta: Record<string, unknown>): Promise<string[]> {
+export async function writeOutputs(s: Session, plan: TrainPlan, meta: Record<string, unknown>, io: Io): Promise<string[]> {
   const { net, result } = s;
   const written: string[] = [];
-  const json = `${JSON.stringify(modelToJson(net, meta))}\n`;
   const out = plan.outputs.out;
   if (out !== undefined) {
-    const costHistory = new Matrix(1, result.costHistory.length, Float64Array.from(result.costHistory));
-    writeFileAtomic(out, modelFormat(out) === '.mat' ? modelToMat(net, { costHistory }, meta) : json);
-    written.push(out);
+    // the format its extension says (src/nn/formats); every one keeps the record (a MAT-file as nnlearn_meta)
+    const { files, losses } = writeModel(out, net, meta);
+    written.push(...files);
+    for (const lost of losses) io.err(`nnlearn: ${out}: ${lost}\n`);
   }
   if (s.outDir !== undefined) {
     const model = join(s.outDir, 'model.json');
-    writeFileAtomic(model, json);
+    writeFileAtomic(model, `${JSON.stringify(modelToJson(net, meta))}\n`);
     written.push(model);
     if (net.image !== undefined && net.sizes.length > 2) {
       const hiddenPng = join(s.outDir, 'hidden.png');

@@ -77,6 +77,7 @@ export function startWorkers(choice: BackendChoice): WorkerPool | undefined {
   return new WorkerPool(choice.threads - 1, platform.spawn);
 }
 
+/** How to open an evaluator: the architecture, whether the run takes mini-batches, workers already started. */
 export interface OpenOptions {
   architecture?: Architecture;
   /** the run takes mini-batches (evaluateBatch) */

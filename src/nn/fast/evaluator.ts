@@ -12,6 +12,7 @@ import { predictTargets } from '../predict.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { WasmPartition, type Precision } from './partition.js';
 
+/** The backends that evaluate the cost: the float64 reference, or the WebAssembly SIMD kernels. */
 export type BackendName = 'reference' | 'wasm';
 
 export interface EvaluatorOptions {
@@ -26,6 +27,7 @@ export interface EvaluatorOptions {
   architecture?: Architecture;
 }
 
+/** Evaluates one network's cost and gradient on fixed data, on some backend (see createEvaluator). */
 export interface CostEvaluator {
   readonly backend: string;
   readonly threads: number;

@@ -16,6 +16,7 @@ import { Arena, instantiate, type WasmKernels } from '../../linalg/wasm/instance
 import { checkLayerSizes, paramCount } from '../params.js';
 import { COURSE_ARCHITECTURE, type Activation, type Architecture } from '../activations.js';
 
+/** The arithmetic of the wasm backend: float64 (as the reference) or float32 (twice the SIMD lanes). */
 export type Precision = 'f64' | 'f32';
 
 /**

@@ -63,8 +63,11 @@ export const SPIN = 20_000;
 
 /** A worker thread as the evaluator needs it, on any platform. */
 export interface ThreadHandle {
+  /** sends the worker a message (its start-up input) */
   postMessage(message: unknown): void;
+  /** calls `listener` when the worker fails */
   onError(listener: (err: Error) => void): void;
+  /** stops the worker */
   terminate(): void;
 }
 
