@@ -4,6 +4,8 @@
  * ill-shaped file, a bad value), 2 wrong usage (unknown command or flag, a bad flag value).
  */
 import { readFileSync } from 'node:fs';
+import { constants, totalmem } from 'node:os';
+import { formatBytes, parseSize, setMemoryLimit } from '../memory.js';
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, NnlearnError, UsageError } from '../errors.js';
 import { registerCost } from './commands/cost.js';
@@ -18,6 +20,7 @@ import { registerDescribe } from './commands/describe.js';
 import { registerGraph } from './commands/graph.js';
 import { registerConvert } from './commands/convert.js';
 import { endQuietlyOnClosedPipes, oneLine, processIo, type Io } from './io.js';
+import { checkOutputsNotInputs } from './output.js';
 import { registerThreadPlatform } from '../nn/fast/backend.js';
 import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
 
@@ -33,7 +36,8 @@ Exit codes:
   0  success
   1  bad input: a missing, corrupt or ill-shaped file, a bad value in the data
   2  wrong usage: unknown command or flag, a bad flag value
-  130  interrupted (Ctrl-C); train saves a checkpoint that --resume continues`;
+  130  interrupted (Ctrl-C); train saves a checkpoint that --resume continues
+  143, 129  stopped by SIGTERM or SIGHUP (kill, a closed terminal); train saves a checkpoint as for Ctrl-C`;
 
 function packageVersion(): string {
   try {
@@ -42,6 +46,15 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** The least --max-memory: Node itself takes tens of megabytes. */
+const MIN_MEMORY = 16 * 2 ** 20;
+
+/** The default memory budget: half of the machine's memory (or of the container's, where it is limited). */
+export function defaultMemoryLimit(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return 0.5 * (constrained > 0 ? Math.min(constrained, totalmem()) : totalmem());
 }
 
 export function buildProgram(io: Io): Command {
@@ -79,8 +92,16 @@ export function buildProgram(io: Io): Command {
         throw new UsageError(`${o.long}: empty value`);
       }
     }
+    // no output may overwrite an input (by device and inode, through links)
+    checkOutputsNotInputs(action.opts(), action.args);
+    // the memory budget every large allocation is checked against (src/memory.ts)
+    const given = action.getOptionValue('maxMemory') as string | undefined;
+    const limit = given === undefined ? defaultMemoryLimit() : parseSize(given);
+    if (!(limit >= MIN_MEMORY)) throw new UsageError(`--max-memory: "${given}" is not a size of at least 16M (e.g. 512M, 4G)`);
+    setMemoryLimit(limit, () => process.memoryUsage.rss());
   });
   for (const cmd of program.commands) {
+    cmd.option('--max-memory <size>', `the most memory the command may use, e.g. 512M or 4G (default: half of this machine's, ${formatBytes(defaultMemoryLimit())})`);
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({
       writeOut: io.out,
@@ -109,7 +130,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     if (err instanceof InterruptedError) {
       io.err(`nnlearn: ${oneLine(err.message)}\n`);
-      return EXIT_INTERRUPTED;
+      return 128 + (constants.signals[err.signal as NodeJS.Signals] ?? EXIT_INTERRUPTED - 128);
     }
     if (err instanceof UsageError) {
       io.err(`nnlearn: ${oneLine(err.message)}\n`);

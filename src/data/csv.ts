@@ -12,6 +12,7 @@
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { parseDecimal } from '../format.js';
+import { MemoryError } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 
 /** Numbers are kept in blocks of this many (8 MB each): growing never copies what was read. */
@@ -170,7 +171,9 @@ export class CsvParser {
       throw new FormatError(`${this.source}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${first} has ${this.cols}`);
     }
     if (this.limits.maxValues !== undefined && this.count + fields.length > this.limits.maxValues) {
-      throw new FormatError(`${this.source}: more than ${this.limits.maxValues} numbers, which is more than the memory allowed for it`);
+      throw new MemoryError(
+        `${this.source}: more than ${this.limits.maxValues} numbers (at line ${line}), more than the memory limit allows for them; a smaller file, or a larger --max-memory if the machine has the memory`,
+      );
     }
     for (let j = 0; j < fields.length; j++) {
       const f = fields[j].trim();

@@ -17,6 +17,7 @@ import { CsvParser, scalePixels, splitLabels, type LabelColumn } from './csv.js'
 
 export type { LabelColumn } from './csv.js';
 import { shippedDigits } from './shipped-digits.js';
+import { memoryAvailable } from '../memory.js';
 import { readModelFile } from '../nn/formats/files.js';
 import { Network } from '../nn/network.js';
 
@@ -69,15 +70,24 @@ export function loadInputs(spec: string, options: LoadOptions = {}): Inputs {
     noLabelsFile();
     return loadCsvData(spec, options);
   }
-  const head = readBytes(spec);
-  const file = identify(spec, head);
-  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return { ...loadIdxData(spec, head, options), file };
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return { ...loadIdxData(spec, head, options), file };
+  const bytes = readBytes(spec, {
+    // known by its first bytes, before the rest is read (a device or a pipe of something else is refused at once)
+    accept: (head) => {
+      if (dataFormat(head) === undefined && ext !== '.mat') throw new FormatError(`${spec}: not a MAT-file, an IDX file or a CSV file (.csv)`);
+    },
+  });
+  const file = identify(spec, bytes);
+  if (dataFormat(bytes) === 'idx') return { ...loadIdxData(spec, bytes, options), file };
   noLabelsFile();
-  if (ext === '.mat' || head.length >= 128) {
-    return { ...matData(new MatFile(head, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto', options.features !== undefined), file };
-  }
-  throw new FormatError(`${spec}: not a MAT-file, an IDX file or a CSV file`);
+  return { ...matData(new MatFile(bytes, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto', options.features !== undefined), file };
+}
+
+/** A data file's format by its first bytes: IDX (raw, or gzipped: MNIST's .gz files), a MAT-file, or undefined. */
+function dataFormat(head: Uint8Array): 'idx' | 'mat' | undefined {
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return 'idx';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'idx';
+  if (head.length >= 128 && (String.fromCharCode(...head.subarray(0, 6)) === 'MATLAB' || (head[126] === 0x49 && head[127] === 0x4d) || (head[126] === 0x4d && head[127] === 0x49))) return 'mat';
+  return undefined;
 }
 
 /** A file's identity from its bytes. */
@@ -87,7 +97,8 @@ function identify(path: string, bytes: Uint8Array): FileIdentity {
 
 /** Reads a CSV file in pieces (it never becomes one string), hashing it on the way. */
 function loadCsvData(path: string, options: LoadOptions): Inputs {
-  const parser = new CsvParser(path);
+  // two copies at most of what the budget leaves (the numbers as read, then the features): 16 bytes a number
+  const parser = new CsvParser(path, { maxValues: Math.floor(memoryAvailable() / 16) });
   const hash = createHash('sha256');
   let bytes = 0;
   forEachChunk(path, (chunk, decoder) => {
@@ -232,12 +243,15 @@ export function loadMatData(path: string, numLabels?: number, labels: LabelConve
 
 function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConvention | 'auto', labelsOptional = false): Inputs {
   const path = mat.source;
-  const X = mat.matrix('X');
   if (labelsOptional && !mat.has('y')) {
+    const X = mat.matrix('X');
     checkFinite(X, path);
-    return { X, source: path, image: squareImage(X.cols, 'column-major') };
+    const scale = scalePixels(X); // raw 8-bit pixels to [0, 1], as IDX and CSV data
+    return { X, source: path, image: squareImage(X.cols, 'column-major'), scale };
   }
+  // y first: a file without it is refused before X (which may be large) is converted
   const yM = mat.matrix('y');
+  const X = mat.matrix('X');
   if (yM.rows !== X.rows || yM.cols !== 1) {
     if (!(yM.rows === 1 && yM.cols === X.rows)) {
       throw new FormatError(`${path}: y is ${yM.shape} but X has ${X.rows} rows; y must be ${X.rows}×1`);
@@ -254,7 +268,9 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
   }
   const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
   const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
-  return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major') };
+  // raw 8-bit pixels to [0, 1], as the IDX and CSV loaders do (the course's X, already scaled, is left alone)
+  const scale = scalePixels(X);
+  return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major'), scale };
 }
 
 /**

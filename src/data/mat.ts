@@ -22,6 +22,7 @@
  */
 import { zlibSync } from 'fflate';
 import { boundedInflate, concatBytes } from './inflate.js';
+import { checkMemory, formatBytes } from '../memory.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -208,6 +209,7 @@ export class MatFile {
         if (declared > MAX_ELEMENT_BYTES) {
           fail(`data element ${index} at byte ${off}: the compressed matrix declares ${declared} bytes, more than nnlearn reads (${MAX_ELEMENT_BYTES})`);
         }
+        checkMemory(`${source}: data element ${index} (${formatBytes(declared)} once inflated)`, declared, MAT_ADVICE);
         let inner: Uint8Array;
         try {
           inner = inflate(compressed, 8 + declared);
@@ -269,6 +271,7 @@ export class MatFile {
     const rows = v.dims[0];
     const cols = v.dims.length > 1 ? v.dims[1] : 1;
     const n = rows * cols;
+    checkMemory(`${this.source}: variable "${name}" (${rows}×${cols}, ${formatBytes(8 * n)} as float64)`, 8 * n, MAT_ADVICE);
     const out = new Matrix(rows, cols);
     const d = out.data;
     const { view, littleEndian: le, realOffset: o } = v;
@@ -285,6 +288,12 @@ export class MatFile {
           for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) d[i * cols + j] = src[j * rows + i];
         }
       }
+      return out;
+    }
+    if (v.realType === miUINT8) {
+      // 8-bit pixels, the common compact case: a byte view, no DataView call per value
+      const src = new Uint8Array(view.buffer, view.byteOffset + o, n);
+      for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) d[i * cols + j] = src[j * rows + i];
       return out;
     }
     const get = elementReader(v.realType, view, le);
@@ -412,6 +421,8 @@ export class MatFile {
     this.vars.set(name, info);
   }
 }
+
+const MAT_ADVICE = 'a smaller file, or a larger --max-memory if the machine has the memory';
 
 /** The largest matrix element nnlearn reads: 2 GiB (a 16384×16384 double matrix). */
 export const MAX_ELEMENT_BYTES = 2 ** 31;

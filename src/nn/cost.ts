@@ -14,6 +14,7 @@
  * The per-example loop of the notebook (steps 1-5) is in ./backprop-loop.ts; tests check the two agree.
  */
 import { ShapeError } from '../errors.js';
+import { checkMemory } from '../memory.js';
 import { affineABt, affineAtB, matmulSkipBias, pairwiseSum, sumSquares } from '../linalg/kernels.js';
 import { Matrix } from '../linalg/matrix.js';
 import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseAffineAtB } from '../linalg/sparse.js';
@@ -46,6 +47,9 @@ export class Workspace {
 
   constructor(sizes: readonly number[], m: number) {
     checkLayerSizes(sizes);
+    // Z, A and D of every layer after the first, m rows each, float64
+    const units = sizes.slice(1).reduce((a, b) => a + b, 0);
+    checkMemory(`the workspace of layers [${sizes.join(', ')}] for ${m} examples`, 3 * 8 * m * units + 8 * m, 'fewer hidden units, mini-batches (--batch-size), or the wasm backend');
     this.sizes = [...sizes];
     this.m = m;
     this.Z = [new Matrix(0, 0)];

@@ -10,6 +10,7 @@ import { Matrix } from '../linalg/matrix.js';
 import type { LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { MatFile, writeMat } from '../data/mat.js';
+import { parseJsonFile } from '../data/json.js';
 import { Network } from './network.js';
 import { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind } from './activations.js';
 
@@ -52,12 +53,7 @@ export function modelToJson(net: Network, meta?: Record<string, unknown>): Model
 
 /** Parses a model from JSON text, checking format, version and shapes; `source` names the file in errors. */
 export function modelFromJson(text: string, source = 'the model'): Network {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    throw new FormatError(`${source}: not valid JSON (${(err as Error).message})`);
-  }
+  const obj = parseJsonFile(text, source);
   const fail = (why: string): never => {
     throw new FormatError(`${source}: ${why}`);
   };

@@ -11,6 +11,7 @@ import { parseCheckpoint } from '../checkpoint.js';
 import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
+import { checkOutputsNotInputs } from '../output.js';
 import { planTraining, type TrainFlags } from '../train/plan.js';
 import { runSession } from '../train/session.js';
 import { checkRecordedFlags, fileChanges, likeFlags, nnlearnVersion, readModelRecord, recordFlags, recordOutputs } from '../train/record.js';
@@ -94,6 +95,8 @@ export function registerTrain(program: Command, io: Io): void {
         io.err(`nnlearn: ${given.like} was trained by nnlearn ${record.version}, this is ${nnlearnVersion()}: the run may not end the same\n`);
       }
     }
+    // the recorded settings of --resume and --like name inputs too (the hook saw only the typed flags)
+    checkOutputsNotInputs({ ...flags, resume: given.resume, like: given.like });
     const plan = planTraining(flags, isSet);
     const session = await runSession(plan, io, {
       resume: checkpoint?.state,

@@ -10,9 +10,8 @@ import type { Dataset, FileIdentity } from '../../data/dataset.js';
 import { optimizerEntry } from '../../optim/registry.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
 import type { SavedFlags } from '../checkpoint.js';
-import { readMatFile, readText } from '../../data/files.js';
-import { metaFromMat } from '../../nn/model.js';
-import { extname, resolve } from 'node:path';
+import { readModelFile } from '../../nn/formats/files.js';
+import { resolve } from 'node:path';
 import { recordedPath, type TrainFlags, type TrainPlan } from './plan.js';
 import type { RunData } from './session.js';
 
@@ -122,18 +121,9 @@ export interface ModelRecord {
   file: FileIdentity | undefined;
 }
 
-/** The record in a model file written by `nnlearn train` (its `meta`), for --like. */
+/** The record in a model file written by `nnlearn train` (its `meta`, in any format that keeps it), for --like. */
 export function readModelRecord(path: string): ModelRecord {
-  let meta: unknown;
-  if (extname(path).toLowerCase() === '.mat') {
-    meta = metaFromMat(readMatFile(path));
-  } else {
-    try {
-      meta = (JSON.parse(readText(path)) as { meta?: unknown } | null)?.meta;
-    } catch (err) {
-      throw new FormatError(`${path}: not a JSON model (${(err as Error).message}); --like reads a model that nnlearn train wrote`);
-    }
-  }
+  const meta = readModelFile(path).meta;
   const flags = (meta as { flags?: unknown } | undefined)?.flags;
   if (typeof flags !== 'object' || flags === null || Array.isArray(flags)) {
     throw new FormatError(`${path}: the model has no record of its run (meta.flags); it was not written by nnlearn train 0.2 or later`);

@@ -19,6 +19,9 @@ import { startProgress } from '../progress.js';
 import { prepareEvaluator } from '../backend.js';
 import { asFlagError, type TrainPlan } from './plan.js';
 
+/** The signals that stop a run with a checkpoint. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /** The data a run trains and is tested on. */
 export interface RunData {
   /** the training data as loaded (before any validation split) */
@@ -94,38 +97,40 @@ export async function runSession(
       architecture: net.architecture,
       miniBatches,
     });
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
-      // the listener is gone after this first one: a second Ctrl-C ends the process at once
-      io.err('\nnnlearn: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n');
+    // Every signal that ends a run saves it: Ctrl-C, kill (SIGTERM: also a CI's timeout), a closed terminal (SIGHUP).
+    let interrupted: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted ??= signal;
+      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+      // the listeners are gone after this first one: a second signal ends the process at once
+      io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n`);
     };
     const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet });
     let result: TrainResult;
     try {
-      process.once('SIGINT', onSigint);
+      for (const s of STOP_SIGNALS) process.on(s, onSignal);
       result = await net.trainAsync(data.fit.X, data.fit.y, {
         ...plan.training,
         resume: options.resume,
         validation: data.validation === undefined ? undefined : { X: data.validation.X, y: data.validation.y, patience: plan.settings.patience },
         backend: evaluator,
         onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
-        stopRequested: () => interrupted,
+        stopRequested: () => interrupted !== undefined,
       });
     } catch (err) {
       throw asFlagError(err);
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
       progress.stop();
       evaluator.close();
     }
     // (a run that ended by itself before the interrupt took effect has no state: its results are written as usual)
-    if (interrupted && result.state !== undefined) {
+    if (interrupted !== undefined && result.state !== undefined) {
       const file = checkpointPath(plan, outDir);
       writeFileAtomic(file, checkpointToJson(options.record(data, result.settings, outDir), result.state));
       const batch = result.state.optimizerState.numbers.batch ?? 0;
       const where = batch > 0 ? `in epoch ${result.iterations + 1} (after ${batch} examples)` : `at iteration ${result.iterations}`;
-      throw new InterruptedError(`interrupted ${where}; saved ${file}; go on with: nnlearn train --resume ${file}`);
+      throw new InterruptedError(`interrupted ${where}; saved ${file}; go on with: nnlearn train --resume ${file}`, interrupted);
     }
     const seconds = (performance.now() - started) / 1000;
     return { net, data, result, evaluator: { backend: evaluator.backend, threads: evaluator.threads, precision: evaluator.precision }, outDir, seconds };

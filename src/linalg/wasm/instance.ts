@@ -2,6 +2,7 @@
  * The fast backend's WebAssembly module (built from wasm/kernels.ts) and a bump allocator over its memory.
  * Each instance has its own memory: one per thread.
  */
+import { checkMemory, formatBytes, MemoryError } from '../../memory.js';
 import { WASM_RELAXED_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
 
 /** The kernels wasm/kernels.ts exports (pointers are byte offsets into `memory`). */
@@ -119,12 +120,30 @@ export class Arena {
     this.top = align(k.heapBase());
   }
 
-  /** Reserves `bytes` and returns the byte offset. */
+  /**
+   * Reserves `bytes` and returns the byte offset. Offsets are computed in float64 (2^31 bytes is a plausible
+   * request: 32-bit arithmetic once turned it into a negative offset); a layout past what one instance can address
+   * (4 GiB), or past the memory budget, is refused before the memory grows.
+   */
   alloc(bytes: number): number {
     const at = this.top;
-    this.top = align(at + bytes);
-    const need = this.top - this.k.memory.buffer.byteLength;
-    if (need > 0) this.k.memory.grow(Math.ceil(need / 65536));
+    const top = align(at + bytes);
+    if (top > WASM_MAX_BYTES) {
+      throw new MemoryError(
+        `the fast backend needs more than ${formatBytes(WASM_MAX_BYTES)} in one WebAssembly instance (what one can address) for this network and block of examples; ` +
+          'use more threads (each holds a block of the examples), fewer hidden units, mini-batches, or --backend reference',
+      );
+    }
+    const need = top - this.k.memory.buffer.byteLength;
+    if (need > 0) {
+      checkMemory('the fast backend’s WebAssembly memory', need, 'fewer hidden units, mini-batches, or a larger --max-memory if the machine has the memory');
+      try {
+        this.k.memory.grow(Math.ceil(need / 65536));
+      } catch (err) {
+        throw new MemoryError(`the fast backend’s WebAssembly memory could not grow to ${formatBytes(top)} (${(err as Error).message})`);
+      }
+    }
+    this.top = top;
     return at;
   }
 
@@ -141,6 +160,10 @@ export class Arena {
   }
 }
 
+/** The next multiple of 16, in float64 (no 32-bit wrap). */
 function align(n: number): number {
-  return (n + 15) & ~15;
+  return Math.ceil(n / 16) * 16;
 }
+
+/** The most a WebAssembly (wasm32) instance addresses: 65536 pages of 64 KiB. */
+const WASM_MAX_BYTES = 2 ** 32;

@@ -3,6 +3,9 @@
  * detection parses the text once and both detectors, and then the reader, share the result.
  */
 
+import { FormatError } from '../../errors.js';
+import { parseJsonFile } from '../../data/json.js';
+
 const parsed = new WeakMap<Uint8Array, unknown>();
 const NOT_JSON = Symbol('not JSON');
 
@@ -19,8 +22,10 @@ export function jsonObjectOf(bytes: Uint8Array): Record<string, unknown> | undef
   let value = parsed.get(bytes);
   if (value === undefined) {
     try {
-      value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    } catch {
+      value = parseJsonFile(new TextDecoder().decode(bytes), 'the model');
+    } catch (err) {
+      // a memory or size refusal is the answer; bad JSON is only "not this format"
+      if (!(err instanceof FormatError) || !/not valid JSON/.test(err.message)) throw err;
       value = NOT_JSON;
     }
     parsed.set(bytes, value);
