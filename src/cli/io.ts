@@ -42,6 +42,30 @@ export function jsonOption(): Option {
 }
 
 /**
+ * Text made safe for a terminal: control characters other than newlines and tabs (an escape sequence in a file
+ * name given to --out, a NUL) are shown escaped, on stdout as on stderr.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An Io whose every write is printable (see printable). */
+export function printableIo(io: Io): Io {
+  return { ...io, out: (t) => io.out(printable(t)), err: (t) => io.err(printable(t)) };
+}
+
+/** The longest message printed: past it, the middle is left out ("…"), as in a 1 MB expression's parse error. */
+export const MAX_MESSAGE = 600;
+
+/** A message clipped to MAX_MESSAGE characters, keeping its start and its end. */
+export function clip(message: string, max = MAX_MESSAGE): string {
+  if (message.length <= max) return message;
+  const head = Math.ceil((max - 1) * 0.7);
+  return `${message.slice(0, head)}…${message.slice(message.length - (max - 1 - head))}`;
+}
+
+/**
  * A message as one printable line: control characters (a newline or a NUL in a file name, an escape sequence in
  * a corrupt file's text) are shown escaped, so that the message cannot break the terminal or the one-line promise.
  */

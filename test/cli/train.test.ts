@@ -12,7 +12,8 @@ import { OPTIMIZERS } from '../../src/optim/registry.js';
 import { diagnoseRun } from '../../src/nn/diagnose.js';
 import { resolveTraining } from '../../src/nn/train-options.js';
 import { readMatFile } from '../../src/data/files.js';
-import { metaFromMat } from '../../src/nn/model.js';
+import { metaFromMat, modelToJson } from '../../src/nn/model.js';
+import { Network } from '../../src/nn/network.js';
 import { runCli } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-train-'));
@@ -109,7 +110,7 @@ describe('a model records its run', () => {
     assert.equal(r.code, 1);
     const plain = join(tmp, 'plain.json');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(plain, '{"format":"nnlearn-model"}');
+    writeFileSync(plain, JSON.stringify(modelToJson(Network.random([784, 5, 10], { labels: 'zero-based' })))); // a model with no meta
     const p = await runCli(['train', '--like', plain, '--quiet']);
     assert.equal(p.code, 1);
     assert.match(p.stderr, /the model has no record of its run \(meta\.flags\)/);

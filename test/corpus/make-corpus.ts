@@ -69,12 +69,12 @@ put(
   'checkpoint/number-flag.json',
   `${JSON.stringify({
     format: 'nnlearn-checkpoint',
-    version: 2,
+    version: 3,
     flags: { hidden: 25 },
     state: { optimizer: 'fmincg', x: [0], vectors: { df1: [0], s: [0] }, numbers: { f1: 1, d1: 1, z1: 1, i: 1 }, costHistory: [1], evaluations: 1, initialCost: 1, previousCost: 1, validation: null },
   })}\n`,
 );
 put(
   'checkpoint/null-state.json',
-  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 2, flags: { hidden: '25' }, state: null })}\n`,
+  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 3, flags: { hidden: '25' }, state: null })}\n`,
 );
