@@ -5,7 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPTIMIZERS } from '../../src/optim/registry.js';
@@ -14,7 +15,7 @@ import { resolveTraining } from '../../src/nn/train-options.js';
 import { readMatFile } from '../../src/data/files.js';
 import { metaFromMat, modelToJson } from '../../src/nn/model.js';
 import { Network } from '../../src/nn/network.js';
-import { runCli } from '../helpers.js';
+import { repoRoot, runCli } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-train-'));
 
@@ -130,5 +131,21 @@ describe('early stopping', () => {
     const svg = readFileSync(join(dir, 'cost.svg'), 'utf8');
     assert.match(svg, /validation \(no penalty\)/);
     assert.match(svg, />kept</);
+  });
+});
+
+describe('periodic checkpoints', () => {
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js')) ? false : 'needs the build in dist/';
+  test('a run that saves its checkpoint at every pause ends with the weights of one that never does, and removes it', { skip: built, timeout: 600_000 }, () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nnlearn-periodic-'));
+    const bin = join(repoRoot, 'bin', 'nnlearn.js');
+    const args = ['train', '--optimizer', 'adam', '--hidden', '8', '--max-iter', '2', '--validation', '0.1', '--threads', '1', '--quiet'];
+    const plain = spawnSync(process.execPath, [bin, ...args, '--out', 'plain.json'], { cwd, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    const saving = spawnSync(process.execPath, [bin, ...args, '--out', 'saving.json'], { cwd, encoding: 'utf8', env: { ...process.env, NNLEARN_CHECKPOINT_SECONDS: '0' } });
+    assert.equal(saving.status, 0, saving.stderr);
+    const thetas = (f: string) => (JSON.parse(readFileSync(join(cwd, f), 'utf8')) as { thetas: number[][][] }).thetas;
+    assert.deepEqual(thetas('saving.json'), thetas('plain.json'));
+    assert.equal(existsSync(join(cwd, 'saving.checkpoint.json')), false, 'removed once the model is written');
   });
 });
