@@ -42,6 +42,17 @@ function nonFinite(fn: () => unknown): string {
   return assert.fail('no error');
 }
 
+/** The message of the error (of class `kind`) that parsing `src` with x = 1 throws, or undefined if it parses. */
+function parseMessage(src: string, kind: abstract new (...args: never[]) => Error): string | undefined {
+  try {
+    parseGraph(src, parseAssignments('x=1'));
+  } catch (e) {
+    assert.ok(e instanceof kind, String(e));
+    return e.message;
+  }
+  return undefined;
+}
+
 test('x^k at 0 has the derivative of its limit: 0 for k = 0 (not 0·0^-1 = NaN), 1 for k = 1, 0 for k > 1', () => {
   // one-sided difference quotients (x^k − 0^k)/h → the limit as h → 0+, for the fractional powers too
   const h = 1e-9;
@@ -169,15 +180,7 @@ test('number literals are the flags’ decimals (parseDecimal): the same strings
     }),
     runs(2000),
   );
-  const bad = (src: string) => {
-    try {
-      parseGraph(src, parseAssignments('x=1'));
-    } catch (e) {
-      assert.ok(e instanceof ParseError, String(e));
-      return e.message;
-    }
-    return assert.fail(`no error for ${src}`);
-  };
+  const bad = (src: string) => parseMessage(src, ParseError) ?? assert.fail(`no error for ${src}`);
   assert.match(bad('x * 0x10'), /^column 5: "0x10" is not a number \(numbers are decimal and finite: 3, 0\.5, \.25, 1e-4\) in "x \* 0x10"$/);
   assert.match(bad('2x'), /^column 1: "2x" is not a number/);
   assert.match(bad('1.5.2'), /^column 1: "1\.5\.2" is not a number/);
@@ -215,15 +218,7 @@ test('--set values are decimals too, every name once', () => {
 });
 
 test('messages stay one short line: the expression near the column, control characters escaped', () => {
-  const message = (src: string) => {
-    try {
-      parseGraph(src, parseAssignments('x=1'));
-    } catch (e) {
-      assert.ok(e instanceof ValueError, String(e));
-      return e.message;
-    }
-    return undefined;
-  };
+  const message = (src: string) => parseMessage(src, ValueError);
   const mb = `${'x + '.repeat(262_144)}#`;
   assert.equal(message(mb), `column 1048577: unexpected character "#" in "…${mb.slice(-31, -1)}#"`);
   const middle = `${'x+'.repeat(50_000)}?${'+x'.repeat(50_000)}`;
