@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { Command } from 'commander';
 import { UsageError, ValueError } from '../../errors.js';
 import { clipMiddle } from '../../format.js';
+import { checkMemory } from '../../memory.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { GRAPH_EXAMPLES, graphExample } from '../../graph/examples.js';
 import { scalarNetworkCost } from '../../graph/network.js';
@@ -103,15 +104,20 @@ function inputValues(text: string): Map<string, number> {
 /** The most pixels a PNG drawing may have (at the renderer's zoom of 2): 64 million, 256 MB of RGBA. */
 const MAX_PNG_PIXELS = 64e6;
 
-/** PNG bytes of a drawing, refused before rendering if it would be larger than MAX_PNG_PIXELS. */
+/**
+ * PNG bytes of a drawing (graphSvg's, whose size is on its first tag), refused before rendering if it would be
+ * larger than MAX_PNG_PIXELS or than the memory budget allows: a long expression is a wide graph.
+ */
 async function drawPng(svg: string): Promise<Uint8Array> {
   const size = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
-  const pixels = size === null ? 0 : Number(size[1]) * 2 * Number(size[2]) * 2;
-  if (pixels > MAX_PNG_PIXELS) {
-    throw new ValueError(
-      `--out: this graph drawn as PNG would be ${Number(size?.[1]) * 2}×${Number(size?.[2]) * 2} pixels, more than ${MAX_PNG_PIXELS / 1e6} million; draw it as .svg or .dot`,
-    );
+  if (size === null) throw new Error('graphSvg wrote no size');
+  const [width, height] = [Number(size[1]) * 2, Number(size[2]) * 2];
+  const advice = 'draw it as .svg or .dot';
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new ValueError(`--out: this graph drawn as PNG would be ${width}×${height} pixels, more than ${MAX_PNG_PIXELS / 1e6} million; ${advice}`);
   }
+  // the renderer's RGBA pixels, then the encoder's rows and output
+  checkMemory(`--out: a ${width}×${height} PNG of the graph`, 6 * width * height, advice);
   return (await import('../../viz/png.js')).svgToPng(svg);
 }
 
