@@ -48,8 +48,12 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NOT_NUMBERS = /^(?:inf|infinity|nan)$/i;
 const HOW_NUMBERS = 'numbers are decimal and finite: 3, 0.5, .25, 1e-4';
 
+/** Text in quotes with every control character escaped (JSON.stringify leaves U+007F–U+009F and U+2028/9 as they are). */
+const quoted = (text: string) =>
+  JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A name or a piece of the expression quoted in a message: at most 40 characters, control characters escaped. */
-const quote = (text: string) => JSON.stringify(clipMiddle(text, 40));
+const quote = (text: string) => quoted(clipMiddle(text, 40));
 
 export class ParseError extends ValueError {
   constructor(
@@ -58,7 +62,7 @@ export class ParseError extends ValueError {
     source: string,
   ) {
     // the expression near the column, not all of it: it may be a megabyte
-    super(`column ${column}: ${why} in ${JSON.stringify(excerpt(source, column - 1))}`);
+    super(`column ${column}: ${why} in ${quoted(excerpt(source, column - 1))}`);
   }
 }
 
@@ -105,7 +109,7 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const c = String.fromCodePoint(src.codePointAt(i) as number);
-    throw new ParseError(start + 1, `unexpected character ${JSON.stringify(c)}`, src);
+    throw new ParseError(start + 1, `unexpected character ${quoted(c)}`, src);
   }
   tokens.push({ kind: 'end', start: src.length, end: src.length });
   return tokens;

@@ -226,6 +226,7 @@ test('messages stay one short line: the expression near the column, control char
   assert.match(message(`${'a'.repeat(100_000)} + 1`) ?? '', /^column 1: "a{20}…a{19}" has no value \(give it with --set a{20}…a{19}=…\) in "a{31}…"$/);
   assert.equal(message('x +\u001b[2J 1'), 'column 4: unexpected character "\\u001b" in "x +\\u001b[2J 1"');
   assert.equal(message('x + \u{1F600}'), 'column 5: unexpected character "\u{1F600}" in "x + \u{1F600}"');
+  assert.equal(message('x\u0085+ 1'), 'column 2: unexpected character "\\u0085" in "x\\u0085+ 1"');
   // any text at all: a result, or one line of at most a few hundred characters with no control character
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ minLength: 2000, maxLength: 5000 })), (s) => {
@@ -233,7 +234,7 @@ test('messages stay one short line: the expression near the column, control char
       if (m === undefined) return;
       assert.ok(m.length <= 300, m);
       // eslint-disable-next-line no-control-regex
-      assert.doesNotMatch(m, /[\u0000-\u001f]/);
+      assert.doesNotMatch(m, /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     }),
     runs(1000),
   );
