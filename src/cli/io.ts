@@ -3,6 +3,7 @@
  * so that tests capture both; shared by every command (which import this, never the program that imports them).
  */
 import { Option } from 'commander';
+import { clipMiddle } from '../format.js';
 
 /** Where a command writes. */
 export interface Io {
@@ -58,11 +59,9 @@ export function printableIo(io: Io): Io {
 /** The longest message printed: past it, the middle is left out ("…"), as in a 1 MB expression's parse error. */
 export const MAX_MESSAGE = 600;
 
-/** A message clipped to MAX_MESSAGE characters, keeping its start and its end. */
+/** A message clipped to MAX_MESSAGE characters, keeping its start and its end (clipMiddle). */
 export function clip(message: string, max = MAX_MESSAGE): string {
-  if (message.length <= max) return message;
-  const head = Math.ceil((max - 1) * 0.7);
-  return `${message.slice(0, head)}…${message.slice(message.length - (max - 1 - head))}`;
+  return clipMiddle(message, max);
 }
 
 /**
