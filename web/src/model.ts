@@ -94,6 +94,8 @@ interface MetaLike {
   optimizer?: unknown;
   lambda?: unknown;
   maxIter?: unknown;
+  /** the settings in force, as nnlearn train records them ("adam, batch 32, α 0.001, 10 epochs") */
+  settings?: { summary?: unknown };
   costHistory?: unknown;
   page?: { origin?: unknown; runs?: unknown; history?: unknown };
 }
@@ -142,7 +144,8 @@ function pageModel(net: Network, meta: MetaLike, name: string): PageModel {
   if (typeof meta.page?.origin === 'string') {
     origin = `${name}: ${meta.page.origin}${runs.length > 0 ? `; ${runs.map((r) => describe(r.settings)).join(', then ')}` : ''}`;
   } else if (typeof meta.data === 'string') {
-    const how = [meta.optimizer, meta.lambda !== undefined ? `λ = ${String(meta.lambda)}` : undefined, meta.maxIter !== undefined ? `${String(meta.maxIter)} iterations` : undefined]
+    const summary = typeof meta.settings?.summary === 'string' ? meta.settings.summary : undefined;
+    const how = [summary ?? meta.optimizer, meta.lambda !== undefined ? `λ = ${String(meta.lambda)}` : undefined, summary === undefined && meta.maxIter !== undefined ? `${String(meta.maxIter)} iterations` : undefined]
       .filter((v) => v !== undefined)
       .join(', ');
     origin = `${name}: trained by nnlearn on ${meta.data}${how ? ` (${how})` : ''}`;
