@@ -64,14 +64,15 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
 }
 
 /**
- * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`). Column by column, with 8 units
- * of the sum in registers: the loads stream and nothing is stored inside the loop. The rows are summed in
- * interleaved partial sums (a fixed order).
+ * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`); with `accumulate` (not 0), these
+ * sums are added to Gt (a chunk of rows after another). Column by column, with 8 units of the sum in registers:
+ * the loads stream and nothing is stored inside the loop. The rows are summed in interleaved partial sums (a
+ * fixed order).
  */
-export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize): void {
+export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 3;
   const aStride = <usize>sa << 3;
-  sumRows64(D, m, hp, Gt);
+  sumRows64(D, m, hp, Gt, accumulate);
   for (let j = 0; j < n; j++) {
     const g = Gt + <usize>(j + 1) * rowBytes;
     const aj = A + (<usize>j << 3);
@@ -110,10 +111,20 @@ export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32,
         a2 = madd64(x, v128.load(d, 32), a2);
         a3 = madd64(x, v128.load(d, 48), a3);
       }
-      v128.store(g + off, f64x2.add(a0, c0));
-      v128.store(g + off, f64x2.add(a1, c1), 16);
-      v128.store(g + off, f64x2.add(a2, c2), 32);
-      v128.store(g + off, f64x2.add(a3, c3), 48);
+      a0 = f64x2.add(a0, c0);
+      a1 = f64x2.add(a1, c1);
+      a2 = f64x2.add(a2, c2);
+      a3 = f64x2.add(a3, c3);
+      if (accumulate != 0) {
+        a0 = f64x2.add(v128.load(g + off), a0);
+        a1 = f64x2.add(v128.load(g + off, 16), a1);
+        a2 = f64x2.add(v128.load(g + off, 32), a2);
+        a3 = f64x2.add(v128.load(g + off, 48), a3);
+      }
+      v128.store(g + off, a0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
     }
     for (; b < hp; b += 2) {
       const off = <usize>b << 3;
@@ -130,15 +141,16 @@ export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32,
         a3 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 3) * aStride)), v128.load(d + 3 * rowBytes), a3);
       }
       for (; i < m; i++) a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(D + <usize>i * rowBytes + off), a0);
-      v128.store(g + off, f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)));
+      const total = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+      v128.store(g + off, accumulate != 0 ? f64x2.add(v128.load(g + off), total) : total);
     }
   }
 }
 
-/** out = Σ_i D[i] (a row of hp), in order of i. */
-export function sumRows64(D: usize, m: i32, hp: i32, out: usize): void {
+/** out = Σ_i D[i] (a row of hp), in order of i; with `accumulate` (not 0), out += Σ_i D[i]. */
+export function sumRows64(D: usize, m: i32, hp: i32, out: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 3;
-  memory.fill(out, 0, rowBytes);
+  if (accumulate == 0) memory.fill(out, 0, rowBytes);
   for (let i = 0; i < m; i++) {
     const di = D + <usize>i * rowBytes;
     for (let b = 0; b < hp; b += 2) {
@@ -526,10 +538,10 @@ export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, h
   }
 }
 
-/** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i. */
-export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize): void {
+/** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i; with `accumulate`, added to out. */
+export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 2;
-  memory.fill(out, 0, <usize>hp << 3);
+  if (accumulate == 0) memory.fill(out, 0, <usize>hp << 3);
   for (let i = 0; i < m; i++) {
     const di = D + <usize>i * rowBytes;
     for (let b = 0; b < hp; b += 4) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { affineABt, affineAtB, matmulSkipBias } from '../../src/linalg/kernels.js';
-import { Arena, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '../../src/linalg/wasm/instance.js';
+import { Arena, compiledModule, createMemory, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '../../src/linalg/wasm/instance.js';
 import { sigmoidScalar } from '../../src/nn/sigmoid.js';
 import { crossEntropyTerm } from '../../src/nn/cross-entropy.js';
 import { costFunction } from '../../src/nn/cost.js';
@@ -33,6 +33,13 @@ function relDiff(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 }
 
+/** An instance of the kernels on a private memory, and an allocator over it. */
+function kernels() {
+  const memory = createMemory(false);
+  const k = instantiate(compiledModule(false), memory);
+  return { k, a: new Arena(memory, k.heapBase(), false) };
+}
+
 /** Θ (units × (n+1)) transposed into the kernels' Wt layout ((n+1) × hp). */
 function toWt(T: Matrix, hp: number): Float64Array {
   const Wt = new Float64Array((T.cols) * hp);
@@ -55,8 +62,7 @@ for (const flavor of flavors) {
           const f32 = precision === 'f32';
           const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
           const esz = f32 ? 4 : 8;
-          const k = instantiate();
-          const a = new Arena(k);
+          const { k, a } = kernels();
           // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
           let nnz = 0;
           for (const v of X.data) if (v !== 0) nnz++;
@@ -120,7 +126,7 @@ for (const flavor of flavors) {
           for (let i = 0; i < Aref.data.length; i++) Aref.data[i] = sigmoidScalar(Zref.data[i]);
           check(a.f64(Aact, m * hp), Aref, false, 'fwdSparse, fused sigmoid');
           check(a.f64(Aact2, m * hp), Aref, false, 'fwdDense64, fused sigmoid');
-          k.bwdDense64(Xd, m, n, n, D64, hp, G64);
+          k.bwdDense64(Xd, m, n, n, D64, hp, G64, 0);
           check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
         }),
         { numRuns: 150 },
@@ -138,8 +144,7 @@ for (const flavor of flavors) {
         for (let i = 0; i < A.data.length; i++) A.data[i] = rng.random();
         const ref = matmulSkipBias(Dn, T);
         for (let i = 0; i < ref.data.length; i++) ref.data[i] *= A.data[i] * (1 - A.data[i]);
-        const k = instantiate();
-        const a = new Arena(k);
+        const { k, a } = kernels();
         const pDn = a.alloc(m * kp * 8), pWr = a.alloc(K * hp * 8), pA = a.alloc(m * hp * 8), pD = a.alloc(m * hp * 8);
         const dn = a.f64(pDn, m * kp), wr = a.f64(pWr, K * hp), av = a.f64(pA, m * hp);
         for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) dn[i * kp + c] = Dn.get(i, c);
@@ -165,8 +170,8 @@ for (const flavor of flavors) {
         const got32 = new Float64Array(m * n);
         for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) got32[i * n + c] = d32[i * hp4 + c];
         assert.ok(relNormDiff(got32, ref.data) <= 1e-7, 'deltaBack64to32');
-        k.sumRows32to64(pD32, m, hp4, pS);
-        k.sumRows64(pD, m, hp, pS64);
+        k.sumRows32to64(pD32, m, hp4, pS, 0);
+        k.sumRows64(pD, m, hp, pS64, 0);
         const dOut = a.f64(pD, m * hp); // views taken after the last allocation (growing memory detaches them)
         for (let c = 0; c < n; c++) {
           let s32 = 0;
@@ -185,8 +190,7 @@ for (const flavor of flavors) {
       useWasmFlavor(flavor);
       const zs = [-800, -710, -40, -20, -3, -1e-9, 0, 1e-12, 0.5, 2, 5, 36, 40, 709, 800, -0.7, 1.3, 3.7];
       const m = 3, K = 6, kp = 6;
-      const k = instantiate();
-      const a = new Arena(k);
+      const { k, a } = kernels();
       const pZ = a.alloc(zs.length * 8), pA = a.alloc(zs.length * 8), pD = a.alloc(zs.length * 8), pT = a.alloc(m * 4);
       a.f64(pZ, zs.length).set(zs);
       k.sigmoid64(pZ, pA, zs.length);

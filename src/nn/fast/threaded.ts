@@ -1,20 +1,38 @@
 /**
- * The fast backend on several threads: the examples are cut into contiguous blocks, one per thread; the calling
- * thread computes block 0 and worker threads the others (Node's worker_threads, see ./threads-node.ts, or Web
- * Workers, see ./threads-web.ts), each in its own WebAssembly
- * instance holding its block of X. An evaluation hands the weights over in shared memory, wakes the workers with
- * Atomics.notify, and adds the partial sums in block order, so that a run is bit-for-bit reproducible for a given
- * number of threads.
+ * The fast evaluator, on one thread or several: the SIMD kernels (./partition.ts) on one WebAssembly memory laid
+ * out once (./plan.ts), shared by the threads' instances when there are several. The calling thread is thread 0;
+ * worker threads (Node's worker_threads, see ./threads-node.ts, or Web Workers, see ./threads-web.ts) are 1…T-1.
+ *
+ * An evaluation: the caller writes the weights (and a mini-batch's rows) into the memory, transposes the weights
+ * once for everyone, wakes the workers with Atomics.notify, runs its own share, waits for theirs, and adds the
+ * shares in thread order while it scales and regularizes the gradient (wasm/layout.ts: finishLayer), so that a
+ * run is bit-for-bit reproducible for a given number of threads.
+ *   whole set: thread t takes its block of rows (the rows cut into T contiguous blocks);
+ *   mini-batch: thread t takes positions round(t·b/T) … round((t+1)·b/T) - 1 of the batch's row list, whatever
+ *   rows they are (every thread reads all of X): the shares are equal, and nothing is gathered or copied.
  *
  * The evaluation is synchronous (the optimizers call it in a loop): the calling thread blocks in Atomics.wait,
- * which Node allows on its main thread and browsers in Web Workers.
+ * which Node allows on its main thread and browsers in workers.
  */
-import { NnlearnError, ValueError } from '../../errors.js';
-import { Matrix } from '../../linalg/matrix.js';
+import { NnlearnError, ShapeError, ValueError } from '../../errors.js';
+import type { Matrix } from '../../linalg/matrix.js';
+import { Arena, compiledModule, createMemory, instantiate } from '../../linalg/wasm/instance.js';
+import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { paramCount } from '../params.js';
-import { finishCost, type CostEvaluator } from './evaluator.js';
-import { WasmPartition, type PartitionOptions, type Precision } from './partition.js';
-import { compiledModule } from '../../linalg/wasm/instance.js';
+import { regularizedCost } from '../regularization.js';
+import type { CostEvaluator } from './evaluator.js';
+import { WasmPartition } from './partition.js';
+import { makePlan, type Plan, type Precision } from './plan.js';
+
+export interface FastOptions {
+  precision?: Precision;
+  /** force the sparse or the dense input kernels; default: by density */
+  sparse?: boolean;
+  /** hidden activation and output layer; default the course's sigmoid network */
+  architecture?: Architecture;
+  /** rows per chunk (default: by the first layer's width); for tests */
+  chunk?: number;
+}
 
 /**
  * Slots of the control array shared with the workers. Each worker reports the generation it finished in its own
@@ -24,8 +42,10 @@ import { compiledModule } from '../../linalg/wasm/instance.js';
 export const CONTROL = {
   /** bumped by the caller to start an evaluation */
   generation: 0,
-  /** what to do: 1 cost and gradient, 2 cost only, 3 exit, 4 predict */
+  /** what to do: see COMMAND */
   command: 1,
+  /** rows in the current mini-batch */
+  batchRows: 2,
   /** workers ready after start-up */
   ready: 3,
   /** set to 1 by a worker that failed */
@@ -34,30 +54,21 @@ export const CONTROL = {
   finished: 8,
 } as const;
 
-export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4 } as const;
+export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4, batch: 5 } as const;
 
-/** What a worker gets at start-up (all buffers shared). */
+/** What a worker gets at start-up. */
 export interface WorkerInput {
-  sizes: number[];
-  rows: number;
-  cols: number;
-  /** the block of X, row-major */
-  X: SharedArrayBuffer;
-  targets: SharedArrayBuffer;
-  options: PartitionOptions;
+  plan: Plan;
+  /** the shared memory, laid out and filled by the caller */
+  memory: WebAssembly.Memory;
+  /** the caller's compiled kernels (every thread runs the same build, so the sums are the same) */
+  module: WebAssembly.Module;
   control: SharedArrayBuffer;
-  params: SharedArrayBuffer;
-  /** the block's gradient sums, then its sum of cost terms */
-  result: SharedArrayBuffer;
-  /** the block's predictions (command predict) */
-  predictions: SharedArrayBuffer;
-  /** this worker's index (0-based), for its slot in the control array */
+  /** this thread's index (1 … T-1) */
   index: number;
 }
 
 const WAIT_MS = 60_000;
-/** Evaluations at zero weights each thread runs while the others start (see worker-core.ts). */
-export const WARM_UP_RUNS = 2;
 /** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
 export const SPIN = 20_000;
 
@@ -98,74 +109,66 @@ export class WorkerPool {
   }
 }
 
-export class ThreadedEvaluator implements CostEvaluator {
+/** Thread t's share of a batch of b rows: positions p0 … p1-1 of its row list. */
+export function batchShare(t: number, T: number, b: number): [number, number] {
+  return [Math.round((t * b) / T), Math.round(((t + 1) * b) / T)];
+}
+
+export class FastEvaluator implements CostEvaluator {
   readonly backend = 'wasm';
   readonly threads: number;
-  get precision(): Precision {
-    return this.local.precision;
-  }
+  readonly precision: Precision;
+  readonly plan: Plan;
   private readonly sizes: readonly number[];
   private readonly m: number;
+  private readonly targets: Int32Array;
+  private readonly memory: WebAssembly.Memory;
   private readonly local: WasmPartition;
   private readonly workers: ThreadHandle[] = [];
   private readonly control: Int32Array;
-  private readonly params: Float64Array;
-  private readonly results: Float64Array[] = [];
-  private readonly predictions: { r0: number; view: Int32Array }[] = [];
-  private readonly localSums: Float64Array;
+  private readonly view: { params: Float64Array; grad: Float64Array; batchRows: Int32Array; batchTargets: Int32Array; predictions: Int32Array; terms: Float64Array[] };
   private closed = false;
   private error: Error | undefined;
 
-  constructor(
-    sizes: readonly number[],
-    X: Matrix,
-    targets: Int32Array,
-    threads: number,
-    options: PartitionOptions,
-    pool: WorkerPool,
-  ) {
+  /**
+   * Lays out the network and X in a memory and starts T-1 workers from `pool` (none when `threads` is 1; a pool
+   * is then not needed). Await ready() before evaluating with several threads.
+   */
+  constructor(sizes: readonly number[], X: Matrix, targets: Int32Array, threads: number, options: FastOptions = {}, pool?: WorkerPool) {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`threads must be a whole number >= 1, got ${threads}`);
     this.sizes = [...sizes];
     this.m = X.rows;
-    // never more blocks than examples
+    this.targets = Int32Array.from(targets);
+    // never more threads than examples
     const T = Math.min(threads, Math.max(1, X.rows));
     this.threads = T;
+    const shared = T > 1;
+    this.memory = createMemory(shared);
+    const module = compiledModule(shared);
+    const arena = new Arena(this.memory, instantiate(module, this.memory).heapBase(), shared);
+    const architecture = options.architecture ?? COURSE_ARCHITECTURE;
+    this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk });
+    this.precision = this.plan.precision;
     const P = paramCount(sizes);
-    this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
-    this.params = new Float64Array(new SharedArrayBuffer(P * 8));
-    this.localSums = new Float64Array(P);
-
-    const workers = pool.take(T - 1);
-    const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((t * X.rows) / T));
-    const block = (t: number) => {
-      const r0 = bounds[t];
-      const r1 = bounds[t + 1];
-      return { r0, r1, rows: r1 - r0 };
+    const buf = this.memory.buffer;
+    this.view = {
+      params: new Float64Array(buf, this.plan.params, P),
+      grad: new Float64Array(buf, this.plan.grad, P),
+      batchRows: new Int32Array(buf, this.plan.batchRows, this.m),
+      batchTargets: new Int32Array(buf, this.plan.batchTargets, this.m),
+      predictions: new Int32Array(buf, this.plan.predictions, this.m),
+      terms: this.plan.thread.map((tp) => new Float64Array(buf, tp.terms, 1)),
     };
+    this.local = new WasmPartition(this.plan, 0, module, this.memory);
+    this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
+    if (T === 1) {
+      pool?.close();
+      return;
+    }
+    if (pool === undefined) throw new NnlearnError(`${T} threads need a pool of ${T - 1} workers`);
+    const workers = pool.take(T - 1);
     for (let t = 1; t < T; t++) {
-      const { r0, r1, rows } = block(t);
-      const Xs = new SharedArrayBuffer(rows * X.cols * 8);
-      new Float64Array(Xs).set(X.data.subarray(r0 * X.cols, r1 * X.cols));
-      const ts = new SharedArrayBuffer(rows * 4);
-      new Int32Array(ts).set(targets.subarray(r0, r1));
-      const result = new SharedArrayBuffer((P + 1) * 8);
-      this.results.push(new Float64Array(result));
-      const predictions = new SharedArrayBuffer(Math.max(1, rows) * 4);
-      this.predictions.push({ r0, view: new Int32Array(predictions, 0, rows) });
-      const input: WorkerInput = {
-        sizes: [...sizes],
-        rows,
-        cols: X.cols,
-        X: Xs,
-        targets: ts,
-        // every thread instantiates the caller's compiled module: the same build everywhere, the same sums
-        options: { ...options, module: compiledModule() },
-        control: this.control.buffer as SharedArrayBuffer,
-        params: this.params.buffer as SharedArrayBuffer,
-        result,
-        predictions,
-        index: t - 1,
-      };
+      const input: WorkerInput = { plan: this.plan, memory: this.memory, module, control: this.control.buffer as SharedArrayBuffer, index: t };
       const worker = workers[t - 1];
       worker.postMessage(input);
       worker.onError((err) => {
@@ -176,24 +179,16 @@ export class ThreadedEvaluator implements CostEvaluator {
       });
       this.workers.push(worker);
     }
-    // Block 0, here, while the workers start.
-    const b0 = block(0);
-    try {
-      this.local = new WasmPartition(sizes, new Matrix(b0.rows, X.cols, X.data.subarray(b0.r0 * X.cols, b0.r1 * X.cols)), targets.subarray(b0.r0, b0.r1), options);
-    } catch (err) {
-      this.close();
-      throw err;
-    }
   }
 
   /**
-   * Resolves when every worker has laid out its block. Start-up is awaited, not blocked on: a worker loads its
-   * code with the help of the creating thread's event loop (in browsers, and in Node under a module loader).
+   * Resolves when every worker has started. Start-up is awaited, not blocked on: a worker loads its code with the
+   * help of the creating thread's event loop (in browsers, and in Node under a module loader).
    */
   async ready(): Promise<this> {
-    // warm up this thread's code too, while the workers start
-    const zeros = new Float64Array(this.localSums.length);
-    for (let w = 0; w < WARM_UP_RUNS; w++) this.local.run(zeros, this.localSums);
+    if (this.threads === 1) return this;
+    // this thread's code warms up too, while the workers start
+    this.local.warmUp();
     const deadline = Date.now() + WAIT_MS;
     while (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
       if (Atomics.load(this.control, CONTROL.failed) !== 0 || Date.now() > deadline) {
@@ -205,8 +200,21 @@ export class ThreadedEvaluator implements CostEvaluator {
     return this;
   }
 
-  /** Starts generation `command` on every worker; returns the generation. */
-  private start(command: number): number {
+  private check(params: Float64Array): void {
+    if (this.closed) throw new NnlearnError('the evaluator is closed');
+    if (params.length !== this.view.params.length) {
+      throw new ShapeError(`layers [${this.sizes.join(', ')}] need ${this.view.params.length} parameters, got ${params.length}`);
+    }
+    if (this.threads > 1 && Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
+      throw new NnlearnError('the worker threads have not started: await ready() first');
+    }
+  }
+
+  /** Writes the weights and starts `command` on the workers; returns the generation (0: no workers). */
+  private start(params: Float64Array, command: number): number {
+    this.view.params.set(params);
+    this.local.packWeights();
+    if (this.threads === 1) return 0;
     Atomics.store(this.control, CONTROL.command, command);
     const generation = Atomics.add(this.control, CONTROL.generation, 1) + 1;
     Atomics.notify(this.control, CONTROL.generation);
@@ -215,6 +223,7 @@ export class ThreadedEvaluator implements CostEvaluator {
 
   /** Waits until every worker has finished `generation`. */
   private waitFor(generation: number, what: string): void {
+    if (this.threads === 1) return;
     const deadline = Date.now() + WAIT_MS;
     for (let w = 0; w < this.threads - 1; w++) {
       const slot = CONTROL.finished + w;
@@ -236,48 +245,72 @@ export class ThreadedEvaluator implements CostEvaluator {
     }
   }
 
-  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
-    if (this.closed) throw new NnlearnError('the evaluator is closed');
-    if (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) throw new NnlearnError('the worker threads have not started: await ready() first');
-    const T = this.threads;
-    let generation = 0;
-    if (T > 1) {
-      this.params.set(params);
-      generation = this.start(grad === null ? COMMAND.costOnly : COMMAND.gradient);
-    }
-    let terms = this.local.run(params, grad === null ? null : this.localSums);
-    if (T > 1) {
-      this.waitFor(generation, 'evaluate');
-      // Fixed order: block 0, then 1, 2, …
-      const P = params.length;
-      for (const r of this.results) {
-        terms += r[P];
-        if (grad !== null) for (let i = 0; i < P; i++) this.localSums[i] += r[i];
+  /** The threads' sums of cost terms, added in thread order; with `grad`, the gradient reduced into it. */
+  private finish(local: number, params: Float64Array, m: number, lambda: number, grad: Float64Array | null): number {
+    const { plan } = this;
+    const k = this.local.k;
+    let terms = local;
+    for (let t = 1; t < this.threads; t++) terms += this.view.terms[t][0];
+    if (grad !== null) {
+      if (grad.length !== params.length) throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${params.length} parameters`);
+      for (const layer of plan.layers) {
+        const at = layer.paramOffset * 8;
+        k.finishLayer(plan.params + at, layer.nIn, layer.nOut, layer.hp, layer.parts, this.threads, 1 / m, lambda / m, plan.grad + at);
       }
+      grad.set(this.view.grad);
     }
-    return finishCost(this.sizes, params, this.m, lambda, terms, this.localSums, grad);
+    return regularizedCost(terms, m, lambda, plan.layers.length, (l) => {
+      const layer = plan.layers[l];
+      return k.sumSquaresOffBias(plan.params + layer.paramOffset * 8, layer.nIn, layer.nOut);
+    });
+  }
+
+  evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    this.check(params);
+    const generation = this.start(params, grad === null ? COMMAND.costOnly : COMMAND.gradient);
+    const terms = this.local.runBlock(grad !== null);
+    this.waitFor(generation, 'evaluate');
+    return this.finish(terms, params, this.m, lambda, grad);
+  }
+
+  /**
+   * J on the examples `rows` only (a mini-batch), with the penalty λ/(2b)·ΣΘ² for its b rows (pass λ·b/m to keep
+   * the whole set's penalty), and its gradient in `grad`.
+   */
+  evaluateBatch(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number {
+    this.check(params);
+    const b = rows.length;
+    if (b < 1 || b > this.m) throw new ShapeError(`a batch of ${b} rows from a set of ${this.m}`);
+    const { batchRows, batchTargets } = this.view;
+    for (let i = 0; i < b; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < this.m)) throw new ShapeError(`batch row ${r} is outside 0..${this.m - 1}`);
+      batchRows[i] = r;
+      batchTargets[i] = this.targets[r];
+    }
+    Atomics.store(this.control, CONTROL.batchRows, b);
+    const generation = this.start(params, COMMAND.batch);
+    const [p0, p1] = batchShare(0, this.threads, b);
+    const terms = this.local.runBatch(p0, p1);
+    this.waitFor(generation, 'evaluate');
+    return this.finish(terms, params, b, lambda, grad);
   }
 
   predictTargets(params: Float64Array): Int32Array {
-    if (this.closed) throw new NnlearnError('the evaluator is closed');
-    const out = new Int32Array(this.m);
-    let generation = 0;
-    if (this.threads > 1) {
-      this.params.set(params);
-      generation = this.start(COMMAND.predict);
-    }
-    this.local.predict(params, out.subarray(0, this.local.m));
-    if (this.threads > 1) {
-      this.waitFor(generation, 'predict');
-      for (const p of this.predictions) out.set(p.view, p.r0);
-    }
-    return out;
+    this.check(params);
+    const generation = this.start(params, COMMAND.predict);
+    this.local.predictBlock();
+    this.waitFor(generation, 'predict');
+    return Int32Array.from(this.view.predictions);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.start(COMMAND.exit);
+    if (this.threads === 1) return;
+    Atomics.store(this.control, CONTROL.command, COMMAND.exit);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
     for (const w of this.workers) w.terminate();
   }
 }

@@ -4,8 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Matrix } from '../../linalg/matrix.js';
-import type { PartitionOptions } from './partition.js';
-import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+import { FastEvaluator, WorkerPool, type FastOptions, type ThreadHandle } from './threaded.js';
 
 /** The default number of threads: the machine's cores. */
 export function defaultThreads(): number {
@@ -38,14 +37,14 @@ export function startNodeWorkers(count: number): WorkerPool {
   return new WorkerPool(count, spawnNodeWorker);
 }
 
-/** A started threaded evaluator on Node (see ThreadedEvaluator). */
+/** A started threaded evaluator on Node (see FastEvaluator). */
 export function createThreadedEvaluator(
   sizes: readonly number[],
   X: Matrix,
   targets: Int32Array,
   threads: number = defaultThreads(),
-  options: PartitionOptions = {},
+  options: FastOptions = {},
   pool: WorkerPool = startNodeWorkers(Math.max(0, threads - 1)),
-): Promise<ThreadedEvaluator> {
-  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+): Promise<FastEvaluator> {
+  return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }

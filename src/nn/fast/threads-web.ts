@@ -4,8 +4,7 @@
  * the evaluation blocks in Atomics.wait, which browsers allow in workers only: run the training in a worker.
  */
 import type { Matrix } from '../../linalg/matrix.js';
-import type { PartitionOptions } from './partition.js';
-import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+import { FastEvaluator, WorkerPool, type FastOptions, type ThreadHandle } from './threaded.js';
 
 /** The default number of threads in a browser: its logical processors. */
 export function defaultWebThreads(): number {
@@ -29,15 +28,15 @@ export function webWorkerSpawner(workerUrl: string | URL): () => ThreadHandle {
   };
 }
 
-/** A started threaded evaluator in a browser worker (see ThreadedEvaluator). */
+/** A started threaded evaluator in a browser worker (see FastEvaluator). */
 export function createWebThreadedEvaluator(
   sizes: readonly number[],
   X: Matrix,
   targets: Int32Array,
   workerUrl: string | URL,
   threads: number = defaultWebThreads(),
-  options: PartitionOptions = {},
-): Promise<ThreadedEvaluator> {
+  options: FastOptions = {},
+): Promise<FastEvaluator> {
   const pool = new WorkerPool(Math.max(0, threads - 1), webWorkerSpawner(workerUrl));
-  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+  return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }

@@ -1,0 +1,198 @@
+// Moving data between the optimizer's layout and the kernels': the weights in (transposed and padded), the
+// gradient out (the threads' partial sums added in a fixed order, transposed back, scaled and regularized), a
+// chunk of rows' compressed columns, and small helpers. One pass each over the parameters, in WebAssembly: in
+// JavaScript these passes took as long as a mini-batch's products.
+//
+// Layouts are those of common.ts: Θ(l) row-major in the parameters (nOut × (nIn+1), bias column first),
+// Wt(l) = Θ(l)ᵀ padded to hp columns ((nIn+1) × hp), Wr(l) = Θ(l) without its bias column (nOut × hpPrev).
+
+/**
+ * Θ (nOut × (nIn+1), f64, row-major at P) into Wt ((nIn+1) × hp, f64); when not 0, also into Wt32 (the same
+ * in f32) and Wr (nOut × hpPrev, f64: Θ without its bias column). Padding is left as it is (zero).
+ */
+export function packWeights(P: usize, nIn: i32, nOut: i32, hp: i32, Wt: usize, Wt32: usize, Wr: usize, hpPrev: i32): void {
+  const w1 = nIn + 1;
+  const inRow = <usize>w1 << 3;
+  const wtRow = <usize>hp << 3;
+  const wt32Row = <usize>hp << 2;
+  let r = 0;
+  // four units at a time: four rows of Θ read in step, one 32-byte run of each row of Wt written
+  for (; r + 4 <= nOut; r += 4) {
+    const p0 = P + <usize>r * inRow;
+    const p1 = p0 + inRow;
+    const p2 = p1 + inRow;
+    const p3 = p2 + inRow;
+    for (let c = 0; c < w1; c++) {
+      const o = <usize>c << 3;
+      const lo = f64x2.replace_lane(f64x2.splat(load<f64>(p0 + o)), 1, load<f64>(p1 + o));
+      const hi = f64x2.replace_lane(f64x2.splat(load<f64>(p2 + o)), 1, load<f64>(p3 + o));
+      const w = Wt + <usize>c * wtRow + (<usize>r << 3);
+      v128.store(w, lo);
+      v128.store(w, hi, 16);
+      if (Wt32 != 0) {
+        v128.store(Wt32 + <usize>c * wt32Row + (<usize>r << 2), v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+      }
+    }
+  }
+  for (; r < nOut; r++) {
+    const p = P + <usize>r * inRow;
+    for (let c = 0; c < w1; c++) {
+      const v = load<f64>(p + (<usize>c << 3));
+      store<f64>(Wt + <usize>c * wtRow + (<usize>r << 3), v);
+      if (Wt32 != 0) store<f32>(Wt32 + <usize>c * wt32Row + (<usize>r << 2), <f32>v);
+    }
+  }
+  if (Wr != 0) {
+    const wrRow = <usize>hpPrev << 3;
+    for (let u = 0; u < nOut; u++) memory.copy(Wr + <usize>u * wrRow, P + <usize>u * inRow + 8, <usize>nIn << 3);
+  }
+}
+
+/**
+ * One layer's gradient: grad[u][c] = s·Σ_t Gt_t[c][u] + r·Θ[u][c] for c >= 1 (s·Σ_t Gt_t[c][u] for the bias
+ * column c = 0), the notebook's order of operations (scale, then add the penalty's gradient). The T partial sums
+ * Gt_t ((nIn+1) × hp, f64) are at the pointers in the i32 array `parts`, added in order t = 0, 1, …; Θ and grad
+ * are row-major (nOut × (nIn+1)).
+ */
+export function finishLayer(P: usize, nIn: i32, nOut: i32, hp: i32, parts: usize, T: i32, s: f64, r: f64, grad: usize): void {
+  const w1 = nIn + 1;
+  const rowBytes = <usize>w1 << 3;
+  const gtRow = <usize>hp << 3;
+  const first = <usize>load<i32>(parts);
+  let u = 0;
+  // two units at a time (a lane each), summed over the threads' partial sums in order
+  for (; u + 2 <= nOut; u += 2) {
+    const g0 = grad + <usize>u * rowBytes;
+    const p0 = P + <usize>u * rowBytes;
+    const uo = <usize>u << 3;
+    for (let c = 0; c < w1; c++) {
+      const at = <usize>c * gtRow + uo;
+      let sum = v128.load(first + at);
+      for (let t = 1; t < T; t++) sum = f64x2.add(sum, v128.load(<usize>load<i32>(parts + (<usize>t << 2)) + at));
+      sum = f64x2.mul(sum, f64x2.splat(s));
+      const o = <usize>c << 3;
+      if (c > 0) {
+        store<f64>(g0 + o, f64x2.extract_lane(sum, 0) + r * load<f64>(p0 + o));
+        store<f64>(g0 + rowBytes + o, f64x2.extract_lane(sum, 1) + r * load<f64>(p0 + rowBytes + o));
+      } else {
+        store<f64>(g0 + o, f64x2.extract_lane(sum, 0));
+        store<f64>(g0 + rowBytes + o, f64x2.extract_lane(sum, 1));
+      }
+    }
+  }
+  for (; u < nOut; u++) {
+    const g0 = grad + <usize>u * rowBytes;
+    const p0 = P + <usize>u * rowBytes;
+    for (let c = 0; c < w1; c++) {
+      const at = <usize>c * gtRow + (<usize>u << 3);
+      let sum = load<f64>(first + at);
+      for (let t = 1; t < T; t++) sum += load<f64>(<usize>load<i32>(parts + (<usize>t << 2)) + at);
+      const o = <usize>c << 3;
+      store<f64>(g0 + o, c > 0 ? s * sum + r * load<f64>(p0 + o) : s * sum);
+    }
+  }
+}
+
+/** Σ Θ[u][c]² over c >= 1 (the penalty's sum: bias column excluded), row by row in order. */
+export function sumSquaresOffBias(P: usize, nIn: i32, nOut: i32): f64 {
+  const rowBytes = <usize>(nIn + 1) << 3;
+  let s: f64 = 0;
+  for (let u = 0; u < nOut; u++) {
+    const p = P + <usize>u * rowBytes;
+    for (let c = 1; c <= nIn; c++) {
+      const v = load<f64>(p + (<usize>c << 3));
+      s += v * v;
+    }
+  }
+  return s;
+}
+
+/**
+ * The compressed columns of a chunk of `count` rows (rows[i], or base + i when rows is 0) of X in compressed rows
+ * (rowStart, colOff: byte offsets (1 + j)·wtRowBytes, vals: f64, or f32 with f32 != 0): column j's entries at
+ * outStart[j] .. outStart[j + 1] - 1 of outOffs and outVals, in increasing order of i, outOffs holding the byte
+ * offset i·dRowBytes of the chunk's row of D. `next` is scratch for n i32.
+ */
+export function chunkColumns(
+  rowStart: usize,
+  colOff: usize,
+  vals: usize,
+  rows: usize,
+  base: i32,
+  count: i32,
+  n: i32,
+  wtRowBytes: i32,
+  outStart: usize,
+  outOffs: usize,
+  outVals: usize,
+  dRowBytes: i32,
+  f32: i32,
+  next: usize,
+): void {
+  // the column from an offset: offsets are exact multiples, so the rounded product is exact
+  const inv: f64 = 1.0 / <f64>wtRowBytes;
+  memory.fill(outStart, 0, <usize>(n + 1) << 2);
+  for (let i = 0; i < count; i++) {
+    const r = rows == 0 ? base + i : load<i32>(rows + (<usize>i << 2));
+    const q1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    for (let q = load<i32>(rowStart + (<usize>r << 2)); q < q1; q++) {
+      const j1 = <i32>Math.round(<f64>load<i32>(colOff + (<usize>q << 2)) * inv); // 1 + j: counts land at j + 1
+      const at = outStart + (<usize>j1 << 2);
+      store<i32>(at, load<i32>(at) + 1);
+    }
+  }
+  let total = 0;
+  for (let j = 0; j < n; j++) {
+    total += load<i32>(outStart + (<usize>(j + 1) << 2));
+    store<i32>(outStart + (<usize>(j + 1) << 2), total);
+  }
+  for (let j = 0; j < n; j++) store<i32>(next + (<usize>j << 2), load<i32>(outStart + (<usize>j << 2)));
+  for (let i = 0; i < count; i++) {
+    const r = rows == 0 ? base + i : load<i32>(rows + (<usize>i << 2));
+    const q1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
+    const dOff = i * dRowBytes;
+    for (let q = load<i32>(rowStart + (<usize>r << 2)); q < q1; q++) {
+      const j = <i32>Math.round(<f64>load<i32>(colOff + (<usize>q << 2)) * inv) - 1;
+      const nx = next + (<usize>j << 2);
+      const at = load<i32>(nx);
+      store<i32>(nx, at + 1);
+      store<i32>(outOffs + (<usize>at << 2), dOff);
+      if (f32 != 0) store<f32>(outVals + (<usize>at << 2), load<f32>(vals + (<usize>q << 2)));
+      else store<f64>(outVals + (<usize>at << 3), load<f64>(vals + (<usize>q << 3)));
+    }
+  }
+}
+
+/** out (count × n, f64) = rows rows[i] of X (m × n, f64): a chunk of a mini-batch on dense data. */
+export function gatherRows64(X: usize, n: i32, rows: usize, count: i32, out: usize): void {
+  const rowBytes = <usize>n << 3;
+  for (let i = 0; i < count; i++) memory.copy(out + <usize>i * rowBytes, X + <usize>load<i32>(rows + (<usize>i << 2)) * rowBytes, rowBytes);
+}
+
+/** out[i] = the first k < K with the largest A[i][k] (A: count × kp, f64). */
+export function argmaxRows(A: usize, count: i32, K: i32, kp: i32, out: usize): void {
+  const rowBytes = <usize>kp << 3;
+  for (let i = 0; i < count; i++) {
+    const a = A + <usize>i * rowBytes;
+    let best = 0;
+    let bestValue = load<f64>(a);
+    for (let k = 1; k < K; k++) {
+      const v = load<f64>(a + (<usize>k << 3));
+      if (v > bestValue) {
+        best = k;
+        bestValue = v;
+      }
+    }
+    store<i32>(out + (<usize>i << 2), best);
+  }
+}
+
+/** dst (f64) += src (f32), `count` values (a multiple of 4). */
+export function addWiden(src: usize, dst: usize, count: i32): void {
+  for (let i = 0; i < count; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    const d = dst + (<usize>i << 3);
+    v128.store(d, f64x2.add(v128.load(d), f64x2.promote_low_f32x4(v)));
+    v128.store(d, f64x2.add(v128.load(d, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3))), 16);
+  }
+}
