@@ -1,6 +1,7 @@
 // Builds the fast backend from source:
-//   1. regenerates wasm/products.ts (scripts/gen-products.mjs);
-//   2. compiles wasm/kernels.ts (AssemblyScript) to WebAssembly four times: with SIMD, and with relaxed SIMD too
+//   1. copies wasm/*.ts to build/src/, with products.ts as scripts/gen-products.mjs writes it now (the build
+//      compiles the generator's output; test/linalg/generated.test.ts checks that the committed copy is the same);
+//   2. compiles kernels.ts (AssemblyScript) to WebAssembly four times: with SIMD, and with relaxed SIMD too
 //      (fused multiply-adds), each importing a private memory or a memory shared by threads;
 //   3. embeds the bytes in src/linalg/wasm/module.generated.ts, so that Node, browsers and workers load them the
 //      same way (no file paths to resolve at run time);
@@ -9,20 +10,22 @@
 //      sources.
 // The outputs of steps 3 and 4 are build products (git-ignored), made by `npm install` and `npm test`.
 import asc from 'assemblyscript/asc';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRODUCTS_PATH, productsSource } from './gen-products.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmDir = join(root, 'wasm');
-mkdirSync(join(root, 'build'), { recursive: true });
+const srcDir = join(root, 'build', 'src');
+mkdirSync(srcDir, { recursive: true });
 
 // 1.
+for (const file of readdirSync(wasmDir)) copyFileSync(join(wasmDir, file), join(srcDir, file));
 const products = productsSource();
+writeFileSync(join(srcDir, 'products.ts'), products);
 if (readFileSync(PRODUCTS_PATH, 'utf8') !== products) {
-  writeFileSync(PRODUCTS_PATH, products);
-  console.log('build-wasm: regenerated wasm/products.ts');
+  console.warn('build-wasm: wasm/products.ts differs from the generator\'s output (built from the output): run node scripts/gen-products.mjs and commit it');
 }
 
 /** Pages (64 KiB) a shared memory may grow to: 2 GiB (offsets then fit a signed 32-bit number). */
@@ -32,7 +35,7 @@ export const SHARED_MAX_PAGES = 32768;
 async function compile(name, features, shared, bindings = false) {
   const wasmFile = join(root, 'build', `${name}.wasm`);
   const { error, stderr } = await asc.main([
-    join(wasmDir, 'kernels.ts'),
+    join(srcDir, 'kernels.ts'),
     '-O3',
     '--runtime', 'stub',
     '--noAssert',

@@ -365,7 +365,14 @@ export function outputLayer64(Z: usize, A: usize, m: i32, K: i32, kp: i32, targe
 
 /** dst (f64) = src (f32), count values. */
 export function widen(src: usize, dst: usize, count: i32): void {
-  for (let i = 0; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    const d = dst + (<usize>i << 3);
+    v128.store(d, f64x2.promote_low_f32x4(v));
+    v128.store(d, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 16);
+  }
+  for (; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
 
 /** dst (f32) = src (f64) rounded, count values. */

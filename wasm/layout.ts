@@ -7,8 +7,9 @@
 // Wt(l) = Θ(l)ᵀ padded to hp columns ((nIn+1) × hp), Wr(l) = Θ(l) without its bias column (nOut × hpPrev).
 
 /**
- * Θ (nOut × (nIn+1), f64, row-major at P) into Wt ((nIn+1) × hp, f64); when not 0, also into Wt32 (the same
- * in f32) and Wr (nOut × hpPrev, f64: Θ without its bias column). Padding is left as it is (zero).
+ * Θ (nOut × (nIn+1), f64, row-major at P) into Wt ((nIn+1) × hp, f64), or, when Wt32 is not 0, into Wt32 (the
+ * same in f32) instead; when Wr is not 0, also into Wr (nOut × hpPrev, f64: Θ without its bias column). Padding
+ * is left as it is (zero).
  */
 export function packWeights(P: usize, nIn: i32, nOut: i32, hp: i32, Wt: usize, Wt32: usize, Wr: usize, hpPrev: i32): void {
   const w1 = nIn + 1;
@@ -16,21 +17,25 @@ export function packWeights(P: usize, nIn: i32, nOut: i32, hp: i32, Wt: usize, W
   const wtRow = <usize>hp << 3;
   const wt32Row = <usize>hp << 2;
   let r = 0;
-  // four units at a time: four rows of Θ read in step, one 32-byte run of each row of Wt written
-  for (; r + 4 <= nOut; r += 4) {
+  // eight units at a time: eight rows of Θ read in step, a 64-byte run (one cache line) of each row of Wt written
+  for (; r + 8 <= nOut; r += 8) {
     const p0 = P + <usize>r * inRow;
-    const p1 = p0 + inRow;
-    const p2 = p1 + inRow;
-    const p3 = p2 + inRow;
     for (let c = 0; c < w1; c++) {
-      const o = <usize>c << 3;
-      const lo = f64x2.replace_lane(f64x2.splat(load<f64>(p0 + o)), 1, load<f64>(p1 + o));
-      const hi = f64x2.replace_lane(f64x2.splat(load<f64>(p2 + o)), 1, load<f64>(p3 + o));
-      const w = Wt + <usize>c * wtRow + (<usize>r << 3);
-      v128.store(w, lo);
-      v128.store(w, hi, 16);
+      const o = p0 + (<usize>c << 3);
+      const v0 = f64x2.replace_lane(f64x2.splat(load<f64>(o)), 1, load<f64>(o + inRow));
+      const v1 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 2 * inRow)), 1, load<f64>(o + 3 * inRow));
+      const v2 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 4 * inRow)), 1, load<f64>(o + 5 * inRow));
+      const v3 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 6 * inRow)), 1, load<f64>(o + 7 * inRow));
       if (Wt32 != 0) {
-        v128.store(Wt32 + <usize>c * wt32Row + (<usize>r << 2), v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+        const w = Wt32 + <usize>c * wt32Row + (<usize>r << 2);
+        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(v0), f32x4.demote_f64x2_zero(v1), 0, 1, 4, 5));
+        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(v2), f32x4.demote_f64x2_zero(v3), 0, 1, 4, 5), 16);
+      } else {
+        const w = Wt + <usize>c * wtRow + (<usize>r << 3);
+        v128.store(w, v0);
+        v128.store(w, v1, 16);
+        v128.store(w, v2, 32);
+        v128.store(w, v3, 48);
       }
     }
   }
@@ -38,8 +43,8 @@ export function packWeights(P: usize, nIn: i32, nOut: i32, hp: i32, Wt: usize, W
     const p = P + <usize>r * inRow;
     for (let c = 0; c < w1; c++) {
       const v = load<f64>(p + (<usize>c << 3));
-      store<f64>(Wt + <usize>c * wtRow + (<usize>r << 3), v);
       if (Wt32 != 0) store<f32>(Wt32 + <usize>c * wt32Row + (<usize>r << 2), <f32>v);
+      else store<f64>(Wt + <usize>c * wtRow + (<usize>r << 3), v);
     }
   }
   if (Wr != 0) {
@@ -59,24 +64,52 @@ export function finishLayer(P: usize, nIn: i32, nOut: i32, hp: i32, parts: usize
   const rowBytes = <usize>w1 << 3;
   const gtRow = <usize>hp << 3;
   const first = <usize>load<i32>(parts);
+  const sv = f64x2.splat(s);
   let u = 0;
-  // two units at a time (a lane each), summed over the threads' partial sums in order
-  for (; u + 2 <= nOut; u += 2) {
+  // eight units at a time (a cache line of each Gt row), summed over the threads' partial sums in order
+  for (; u + 8 <= nOut; u += 8) {
     const g0 = grad + <usize>u * rowBytes;
     const p0 = P + <usize>u * rowBytes;
     const uo = <usize>u << 3;
     for (let c = 0; c < w1; c++) {
       const at = <usize>c * gtRow + uo;
-      let sum = v128.load(first + at);
-      for (let t = 1; t < T; t++) sum = f64x2.add(sum, v128.load(<usize>load<i32>(parts + (<usize>t << 2)) + at));
-      sum = f64x2.mul(sum, f64x2.splat(s));
+      let s0 = v128.load(first + at);
+      let s1 = v128.load(first + at, 16);
+      let s2 = v128.load(first + at, 32);
+      let s3 = v128.load(first + at, 48);
+      for (let t = 1; t < T; t++) {
+        const q = <usize>load<i32>(parts + (<usize>t << 2)) + at;
+        s0 = f64x2.add(s0, v128.load(q));
+        s1 = f64x2.add(s1, v128.load(q, 16));
+        s2 = f64x2.add(s2, v128.load(q, 32));
+        s3 = f64x2.add(s3, v128.load(q, 48));
+      }
+      s0 = f64x2.mul(s0, sv);
+      s1 = f64x2.mul(s1, sv);
+      s2 = f64x2.mul(s2, sv);
+      s3 = f64x2.mul(s3, sv);
       const o = <usize>c << 3;
+      const g = g0 + o;
+      const p = p0 + o;
       if (c > 0) {
-        store<f64>(g0 + o, f64x2.extract_lane(sum, 0) + r * load<f64>(p0 + o));
-        store<f64>(g0 + rowBytes + o, f64x2.extract_lane(sum, 1) + r * load<f64>(p0 + rowBytes + o));
+        // the penalty's gradient off the bias column, added after the scaling
+        store<f64>(g, f64x2.extract_lane(s0, 0) + r * load<f64>(p));
+        store<f64>(g + rowBytes, f64x2.extract_lane(s0, 1) + r * load<f64>(p + rowBytes));
+        store<f64>(g + 2 * rowBytes, f64x2.extract_lane(s1, 0) + r * load<f64>(p + 2 * rowBytes));
+        store<f64>(g + 3 * rowBytes, f64x2.extract_lane(s1, 1) + r * load<f64>(p + 3 * rowBytes));
+        store<f64>(g + 4 * rowBytes, f64x2.extract_lane(s2, 0) + r * load<f64>(p + 4 * rowBytes));
+        store<f64>(g + 5 * rowBytes, f64x2.extract_lane(s2, 1) + r * load<f64>(p + 5 * rowBytes));
+        store<f64>(g + 6 * rowBytes, f64x2.extract_lane(s3, 0) + r * load<f64>(p + 6 * rowBytes));
+        store<f64>(g + 7 * rowBytes, f64x2.extract_lane(s3, 1) + r * load<f64>(p + 7 * rowBytes));
       } else {
-        store<f64>(g0 + o, f64x2.extract_lane(sum, 0));
-        store<f64>(g0 + rowBytes + o, f64x2.extract_lane(sum, 1));
+        store<f64>(g, f64x2.extract_lane(s0, 0));
+        store<f64>(g + rowBytes, f64x2.extract_lane(s0, 1));
+        store<f64>(g + 2 * rowBytes, f64x2.extract_lane(s1, 0));
+        store<f64>(g + 3 * rowBytes, f64x2.extract_lane(s1, 1));
+        store<f64>(g + 4 * rowBytes, f64x2.extract_lane(s2, 0));
+        store<f64>(g + 5 * rowBytes, f64x2.extract_lane(s2, 1));
+        store<f64>(g + 6 * rowBytes, f64x2.extract_lane(s3, 0));
+        store<f64>(g + 7 * rowBytes, f64x2.extract_lane(s3, 1));
       }
     }
   }
@@ -93,25 +126,47 @@ export function finishLayer(P: usize, nIn: i32, nOut: i32, hp: i32, parts: usize
   }
 }
 
-/** Σ Θ[u][c]² over c >= 1 (the penalty's sum: bias column excluded), row by row in order. */
+/**
+ * Σ Θ[u][c]² over c >= 1 (the penalty's sum: bias column excluded), row by row, in eight interleaved partial sums
+ * (a fixed order; a single running sum would wait on each add).
+ */
 export function sumSquaresOffBias(P: usize, nIn: i32, nOut: i32): f64 {
   const rowBytes = <usize>(nIn + 1) << 3;
-  let s: f64 = 0;
+  let a0 = f64x2.splat(0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  let tail: f64 = 0;
   for (let u = 0; u < nOut; u++) {
-    const p = P + <usize>u * rowBytes;
-    for (let c = 1; c <= nIn; c++) {
+    const p = P + <usize>u * rowBytes + 8;
+    let c = 0;
+    for (; c + 8 <= nIn; c += 8) {
+      const q = p + (<usize>c << 3);
+      const v0 = v128.load(q);
+      const v1 = v128.load(q, 16);
+      const v2 = v128.load(q, 32);
+      const v3 = v128.load(q, 48);
+      a0 = f64x2.add(a0, f64x2.mul(v0, v0));
+      a1 = f64x2.add(a1, f64x2.mul(v1, v1));
+      a2 = f64x2.add(a2, f64x2.mul(v2, v2));
+      a3 = f64x2.add(a3, f64x2.mul(v3, v3));
+    }
+    for (; c < nIn; c++) {
       const v = load<f64>(p + (<usize>c << 3));
-      s += v * v;
+      tail += v * v;
     }
   }
-  return s;
+  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) + tail;
 }
 
 /**
  * The compressed columns of a chunk of `count` rows (rows[i], or base + i when rows is 0) of X in compressed rows
- * (rowStart, colOff: byte offsets (1 + j)·wtRowBytes, vals: f64, or f32 with f32 != 0): column j's entries at
+ * (rowStart, colOff: byte offsets (1 + j)·rowBytes, vals: f64, or f32 with f32 != 0): column j's entries at
  * outStart[j] .. outStart[j + 1] - 1 of outOffs and outVals, in increasing order of i, outOffs holding the byte
- * offset i·dRowBytes of the chunk's row of D. `next` is scratch for n i32.
+ * offset i·dRowBytes of the chunk's row of D. `next` is scratch for n i32. The column of an offset is
+ * (offset >>> shift)·inverse (mod 2³²), rowBytes = 2^shift·odd and inverse·odd ≡ 1: an exact division by
+ * multiplication (Granlund and Montgomery, "Division by invariant integers using multiplication", 1994, §9).
  */
 export function chunkColumns(
   rowStart: usize,
@@ -121,7 +176,8 @@ export function chunkColumns(
   base: i32,
   count: i32,
   n: i32,
-  wtRowBytes: i32,
+  shift: i32,
+  inverse: i32,
   outStart: usize,
   outOffs: usize,
   outVals: usize,
@@ -129,14 +185,12 @@ export function chunkColumns(
   f32: i32,
   next: usize,
 ): void {
-  // the column from an offset: offsets are exact multiples, so the rounded product is exact
-  const inv: f64 = 1.0 / <f64>wtRowBytes;
   memory.fill(outStart, 0, <usize>(n + 1) << 2);
   for (let i = 0; i < count; i++) {
     const r = rows == 0 ? base + i : load<i32>(rows + (<usize>i << 2));
     const q1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
     for (let q = load<i32>(rowStart + (<usize>r << 2)); q < q1; q++) {
-      const j1 = <i32>Math.round(<f64>load<i32>(colOff + (<usize>q << 2)) * inv); // 1 + j: counts land at j + 1
+      const j1 = (load<i32>(colOff + (<usize>q << 2)) >>> shift) * inverse; // 1 + j: counts land at j + 1
       const at = outStart + (<usize>j1 << 2);
       store<i32>(at, load<i32>(at) + 1);
     }
@@ -152,7 +206,7 @@ export function chunkColumns(
     const q1 = load<i32>(rowStart + (<usize>(r + 1) << 2));
     const dOff = i * dRowBytes;
     for (let q = load<i32>(rowStart + (<usize>r << 2)); q < q1; q++) {
-      const j = <i32>Math.round(<f64>load<i32>(colOff + (<usize>q << 2)) * inv) - 1;
+      const j = (load<i32>(colOff + (<usize>q << 2)) >>> shift) * inverse - 1;
       const nx = next + (<usize>j << 2);
       const at = load<i32>(nx);
       store<i32>(nx, at + 1);

@@ -214,16 +214,8 @@ export function registerTrain(program: Command, io: Io): void {
           // the listener is gone after this first one: a second Ctrl-C ends the process at once, as usual
           io.err('\nnnlearn: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n');
         };
-        // mini-batches run on one thread (a batch is too small to share out); whole-set evaluations on all of them
-        const evaluator = await prepareEvaluator(
-          net.sizes,
-          fit.X,
-          fit.y,
-          net.labels,
-          batchSize === undefined ? backend : { ...backend, threads: 1 },
-          pool,
-          net.architecture,
-        );
+        // whole-set evaluations and mini-batches on all the threads (a batch too small to share runs on fewer)
+        const evaluator = await prepareEvaluator(net.sizes, fit.X, fit.y, net.labels, backend, pool, net.architecture);
         const progress = startProgress(io, maxIter, { label: 'train', quiet: opts.quiet });
         let result: TrainResult;
         try {

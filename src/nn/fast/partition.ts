@@ -120,7 +120,7 @@ export class WasmPartition {
       const count = Math.min(plan.chunk, r1 - i);
       const q = rowStart[i] - rowStart[r0];
       k.chunkColumns(
-        plan.csr.start, plan.csr.offs, plan.csr.vals, 0, i, count, plan.n, plan.rowBytes,
+        plan.csr.start, plan.csr.offs, plan.csr.vals, 0, i, count, plan.n, plan.shift, plan.inverse,
         tp.blockStart + c * (plan.n + 1) * 4, tp.blockOffs + q * 4, tp.blockVals + q * plan.vbytes, plan.rowBytes,
         plan.precision === 'f32' ? 1 : 0, tp.cscNext,
       );
@@ -202,7 +202,7 @@ export class WasmPartition {
         co = tp.blockOffs + q * 4;
         cv = tp.blockVals + q * plan.vbytes;
       } else {
-        k.chunkColumns(plan.csr.start, plan.csr.offs, plan.csr.vals, ch.list, ch.base, count, plan.n, plan.rowBytes, cs, co, cv, plan.rowBytes, f32 ? 1 : 0, tp.cscNext);
+        k.chunkColumns(plan.csr.start, plan.csr.offs, plan.csr.vals, ch.list, ch.base, count, plan.n, plan.shift, plan.inverse, cs, co, cv, plan.rowBytes, f32 ? 1 : 0, tp.cscNext);
       }
       const rest = layer.nIn * layer.hp;
       if (f32) {

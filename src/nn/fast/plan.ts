@@ -98,6 +98,9 @@ export interface Plan {
   /** bytes per value of the first layer's products (4 in f32) and bytes of a row of its Wt and D */
   vbytes: number;
   rowBytes: number;
+  /** rowBytes = 2^shift·odd, inverse·odd ≡ 1 (mod 2³²): offsets divided by rowBytes exactly (wasm/layout.ts) */
+  shift: number;
+  inverse: number;
   layers: LayerPlan[];
   /** the parameters (f64, row-major Θ(1), Θ(2), …), written by the caller before each evaluation */
   params: number;
@@ -130,6 +133,16 @@ const roundUp = (n: number, w: number) => Math.ceil(n / w) * w;
 /** The rows of chunk size for a first layer of `hp` units. */
 export function chunkRows(hp: number): number {
   return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(CHUNK_BYTES / (hp * 8))));
+}
+
+/** d = 2^shift·odd and the inverse of odd modulo 2³² (Newton's iteration doubles the correct bits each step). */
+export function exactDivision(d: number): { shift: number; inverse: number } {
+  let shift = 0;
+  while (((d >>> shift) & 1) === 0) shift++;
+  const odd = d >>> shift;
+  let x = odd; // correct to 3 bits: odd·odd ≡ 1 (mod 8)
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
+  return { shift, inverse: x | 0 };
 }
 
 /** Counts the non-zeros of X, and the most in a row. */
@@ -248,6 +261,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     chunk,
     vbytes,
     rowBytes,
+    ...exactDivision(rowBytes),
     layers,
     params,
     grad,

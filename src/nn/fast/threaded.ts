@@ -32,7 +32,15 @@ export interface FastOptions {
   architecture?: Architecture;
   /** rows per chunk (default: by the first layer's width); for tests */
   chunk?: number;
+  /**
+   * multiply-adds a thread must have in a mini-batch before the batch is shared with it (default MIN_BATCH_WORK):
+   * waking a thread and adding its sums costs tens of microseconds, more than a small batch's work
+   */
+  minBatchWork?: number;
 }
+
+/** See FastOptions.minBatchWork: about 50 µs of work at the kernels' pace. */
+export const MIN_BATCH_WORK = 500_000;
 
 /**
  * Slots of the control array shared with the workers. Each worker reports the generation it finished in its own
@@ -46,6 +54,8 @@ export const CONTROL = {
   command: 1,
   /** rows in the current mini-batch */
   batchRows: 2,
+  /** threads that share the current mini-batch (the first ones) */
+  active: 5,
   /** workers ready after start-up */
   ready: 3,
   /** set to 1 by a worker that failed */
@@ -75,7 +85,8 @@ export const SPIN = 20_000;
 /** A worker thread as the evaluator needs it, on any platform. */
 export interface ThreadHandle {
   postMessage(message: unknown): void;
-  onError(listener: (err: Error) => void): void;
+  /** listens for the thread's failure; returns what stops listening */
+  onError(listener: (err: Error) => void): () => void;
   terminate(): void;
 }
 
@@ -84,33 +95,62 @@ export type ThreadSpawner = () => ThreadHandle;
 
 /**
  * Worker threads started ahead of their data: a command can start them before it reads its data, so that their
- * start-up (about 0.1 s) overlaps the reading. Each is used by one evaluator.
+ * start-up (about 0.1 s) overlaps the reading. A pool made with `reuse` lends its workers to one evaluator after
+ * another (a page that trains again, a test suite); otherwise its workers serve one evaluator and end with it.
  */
 export class WorkerPool {
   readonly workers: ThreadHandle[];
+  private readonly reuse: boolean;
+  private readonly spawn: ThreadSpawner;
+  private readonly free: ThreadHandle[];
   private used = false;
 
-  constructor(size: number, spawn: ThreadSpawner) {
+  constructor(size: number, spawn: ThreadSpawner, options: { reuse?: boolean } = {}) {
+    this.spawn = spawn;
+    this.reuse = options.reuse ?? false;
     this.workers = Array.from({ length: size }, spawn);
+    this.free = [...this.workers];
   }
 
-  /** Takes the workers (once). */
+  /** Takes `count` workers (a pool without `reuse`: once, and the others end). */
   take(count: number): ThreadHandle[] {
+    if (this.reuse) {
+      while (this.free.length < count) {
+        const w = this.spawn();
+        this.workers.push(w);
+        this.free.push(w);
+      }
+      return this.free.splice(0, count);
+    }
     if (this.used || count > this.workers.length) throw new NnlearnError(`the pool has ${this.workers.length} workers, ${count} are needed`);
     this.used = true;
     for (const w of this.workers.slice(count)) w.terminate();
     return this.workers.slice(0, count);
   }
 
-  /** Stops the workers (when they were never used). */
+  /** Gives back workers an evaluator is done with (they have left its loop): kept with `reuse`, else ended. */
+  release(workers: ThreadHandle[], healthy: boolean): void {
+    for (const w of workers) {
+      if (this.reuse && healthy) this.free.push(w);
+      else {
+        w.terminate();
+        const i = this.workers.indexOf(w);
+        if (i >= 0) this.workers.splice(i, 1);
+      }
+    }
+  }
+
+  /** Ends the workers not lent out (all of them, once every evaluator is closed). */
   close(): void {
-    if (!this.used) for (const w of this.workers) w.terminate();
+    if (!this.used || this.reuse) for (const w of this.free) w.terminate();
+    this.free.length = 0;
     this.used = true;
   }
 }
 
 /** Thread t's share of a batch of b rows: positions p0 … p1-1 of its row list. */
 export function batchShare(t: number, T: number, b: number): [number, number] {
+  if (t >= T) return [0, 0];
   return [Math.round((t * b) / T), Math.round(((t + 1) * b) / T)];
 }
 
@@ -125,10 +165,15 @@ export class FastEvaluator implements CostEvaluator {
   private readonly memory: WebAssembly.Memory;
   private readonly local: WasmPartition;
   private readonly workers: ThreadHandle[] = [];
+  private readonly pool: WorkerPool | undefined;
+  private readonly unlisten: (() => void)[] = [];
   private readonly control: Int32Array;
   private readonly view: { params: Float64Array; grad: Float64Array; batchRows: Int32Array; batchTargets: Int32Array; predictions: Int32Array; terms: Float64Array[] };
   private closed = false;
   private error: Error | undefined;
+  /** multiply-adds per example (the first layer at the mean number of non-zeros), and the least per thread */
+  private readonly workPerRow: number;
+  private readonly minBatchWork: number;
 
   /**
    * Lays out the network and X in a memory and starts T-1 workers from `pool` (none when `threads` is 1; a pool
@@ -150,6 +195,9 @@ export class FastEvaluator implements CostEvaluator {
     this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk });
     this.precision = this.plan.precision;
     const P = paramCount(sizes);
+    const inputs = this.plan.sparse ? this.plan.csr.nnz / Math.max(1, this.m) : this.plan.n;
+    this.workPerRow = 2 * inputs * sizes[1] + 3 * this.plan.layers.slice(1).reduce((w, l) => w + l.nIn * l.nOut, 0);
+    this.minBatchWork = options.minBatchWork ?? MIN_BATCH_WORK;
     const buf = this.memory.buffer;
     this.view = {
       params: new Float64Array(buf, this.plan.params, P),
@@ -166,17 +214,19 @@ export class FastEvaluator implements CostEvaluator {
       return;
     }
     if (pool === undefined) throw new NnlearnError(`${T} threads need a pool of ${T - 1} workers`);
+    this.pool = pool;
     const workers = pool.take(T - 1);
     for (let t = 1; t < T; t++) {
       const input: WorkerInput = { plan: this.plan, memory: this.memory, module, control: this.control.buffer as SharedArrayBuffer, index: t };
       const worker = workers[t - 1];
       worker.postMessage(input);
-      worker.onError((err) => {
+      const off = worker.onError((err) => {
         this.error = err;
         Atomics.store(this.control, CONTROL.failed, 1);
         Atomics.notify(this.control, CONTROL.ready);
         for (let w = 0; w < this.threads - 1; w++) Atomics.notify(this.control, CONTROL.finished + w);
       });
+      this.unlisten.push(off);
       this.workers.push(worker);
     }
   }
@@ -246,16 +296,16 @@ export class FastEvaluator implements CostEvaluator {
   }
 
   /** The threads' sums of cost terms, added in thread order; with `grad`, the gradient reduced into it. */
-  private finish(local: number, params: Float64Array, m: number, lambda: number, grad: Float64Array | null): number {
+  private finish(local: number, params: Float64Array, m: number, lambda: number, grad: Float64Array | null, active = this.threads): number {
     const { plan } = this;
     const k = this.local.k;
     let terms = local;
-    for (let t = 1; t < this.threads; t++) terms += this.view.terms[t][0];
+    for (let t = 1; t < active; t++) terms += this.view.terms[t][0];
     if (grad !== null) {
       if (grad.length !== params.length) throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${params.length} parameters`);
       for (const layer of plan.layers) {
         const at = layer.paramOffset * 8;
-        k.finishLayer(plan.params + at, layer.nIn, layer.nOut, layer.hp, layer.parts, this.threads, 1 / m, lambda / m, plan.grad + at);
+        k.finishLayer(plan.params + at, layer.nIn, layer.nOut, layer.hp, layer.parts, active, 1 / m, lambda / m, plan.grad + at);
       }
       grad.set(this.view.grad);
     }
@@ -288,12 +338,15 @@ export class FastEvaluator implements CostEvaluator {
       batchRows[i] = r;
       batchTargets[i] = this.targets[r];
     }
+    // a small batch is shared with fewer threads (the same number for the same batch size: reproducible)
+    const active = Math.max(1, Math.min(this.threads, Math.floor((b * this.workPerRow) / this.minBatchWork)));
     Atomics.store(this.control, CONTROL.batchRows, b);
+    Atomics.store(this.control, CONTROL.active, active);
     const generation = this.start(params, COMMAND.batch);
-    const [p0, p1] = batchShare(0, this.threads, b);
+    const [p0, p1] = batchShare(0, active, b);
     const terms = this.local.runBatch(p0, p1);
     this.waitFor(generation, 'evaluate');
-    return this.finish(terms, params, b, lambda, grad);
+    return this.finish(terms, params, b, lambda, grad, active);
   }
 
   predictTargets(params: Float64Array): Int32Array {
@@ -308,9 +361,11 @@ export class FastEvaluator implements CostEvaluator {
     if (this.closed) return;
     this.closed = true;
     if (this.threads === 1) return;
+    // the workers leave their loop (and may serve another evaluator)
     Atomics.store(this.control, CONTROL.command, COMMAND.exit);
     Atomics.add(this.control, CONTROL.generation, 1);
     Atomics.notify(this.control, CONTROL.generation);
-    for (const w of this.workers) w.terminate();
+    for (const off of this.unlisten) off();
+    this.pool?.release(this.workers, this.error === undefined && Atomics.load(this.control, CONTROL.failed) === 0);
   }
 }

@@ -27,14 +27,17 @@ export function spawnNodeWorker(): ThreadHandle {
   w.unref(); // an idle pool never keeps the process alive
   return {
     postMessage: (m) => w.postMessage(m),
-    onError: (listener) => w.on('error', listener),
+    onError: (listener) => {
+      w.on('error', listener);
+      return () => void w.off('error', listener);
+    },
     terminate: () => void w.terminate(),
   };
 }
 
-/** Node worker threads, started now (e.g. while the data loads). */
-export function startNodeWorkers(count: number): WorkerPool {
-  return new WorkerPool(count, spawnNodeWorker);
+/** Node worker threads, started now (e.g. while the data loads); with `reuse`, lent to evaluator after evaluator. */
+export function startNodeWorkers(count: number, options: { reuse?: boolean } = {}): WorkerPool {
+  return new WorkerPool(count, spawnNodeWorker, options);
 }
 
 /** A started threaded evaluator on Node (see FastEvaluator). */

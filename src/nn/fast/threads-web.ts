@@ -22,10 +22,19 @@ export function webWorkerSpawner(workerUrl: string | URL): () => ThreadHandle {
     const w = new Worker(workerUrl, { type: 'module' });
     return {
       postMessage: (m) => w.postMessage(m),
-      onError: (listener) => w.addEventListener('error', (e) => listener(new Error(e.message || 'worker error'))),
+      onError: (listener) => {
+        const onError = (e: ErrorEvent) => listener(new Error(e.message || 'worker error'));
+        w.addEventListener('error', onError);
+        return () => w.removeEventListener('error', onError);
+      },
       terminate: () => w.terminate(),
     };
   };
+}
+
+/** Web Workers running `workerUrl`, started now; with `reuse`, lent to evaluator after evaluator (a page that trains again). */
+export function startWebWorkers(count: number, workerUrl: string | URL, options: { reuse?: boolean } = {}): WorkerPool {
+  return new WorkerPool(count, webWorkerSpawner(workerUrl), options);
 }
 
 /** A started threaded evaluator in a browser worker (see FastEvaluator). */
@@ -36,7 +45,7 @@ export function createWebThreadedEvaluator(
   workerUrl: string | URL,
   threads: number = defaultWebThreads(),
   options: FastOptions = {},
+  pool: WorkerPool = startWebWorkers(Math.max(0, threads - 1), workerUrl),
 ): Promise<FastEvaluator> {
-  const pool = new WorkerPool(Math.max(0, threads - 1), webWorkerSpawner(workerUrl));
   return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }

@@ -1,8 +1,8 @@
 /**
  * The work of a worker thread of the fast evaluator (./threaded.ts), on any platform: given the plan and the
  * shared memory (its first message), it makes its instance of the kernels, warms them up, then waits for each
- * evaluation, runs its share, and reports. The entry points are ./worker.ts (Node) and ./worker-web.ts (Web
- * Workers).
+ * evaluation, runs its share, and reports, until the evaluator is closed (then it returns, and may serve the next
+ * evaluator of a reusable pool). The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
 import { WasmPartition } from './partition.js';
 import { batchShare, COMMAND, CONTROL, SPIN, type WorkerInput } from './threaded.js';
@@ -26,6 +26,8 @@ export function serve(input: WorkerInput): void {
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
+  // closed while this thread was starting (the command is stored before the generation is bumped)
+  if (Atomics.load(control, CONTROL.command) === COMMAND.exit) return;
 
   for (;;) {
     // between evaluations the optimizer runs for microseconds: spin briefly before sleeping
@@ -33,12 +35,15 @@ export function serve(input: WorkerInput): void {
     Atomics.wait(control, CONTROL.generation, generation);
     generation = Atomics.load(control, CONTROL.generation);
     const command = Atomics.load(control, CONTROL.command);
-    if (command === COMMAND.exit) break;
+    if (command === COMMAND.exit) return;
     try {
       if (command === COMMAND.predict) part.predictBlock();
       else if (command === COMMAND.batch) {
-        const [p0, p1] = batchShare(t, input.plan.threads, Atomics.load(control, CONTROL.batchRows));
-        terms[0] = part.runBatch(p0, p1);
+        const active = Atomics.load(control, CONTROL.active);
+        if (t < active) {
+          const [p0, p1] = batchShare(t, active, Atomics.load(control, CONTROL.batchRows));
+          terms[0] = part.runBatch(p0, p1);
+        }
       } else terms[0] = part.runBlock(command === COMMAND.gradient);
     } catch (err) {
       Atomics.store(control, CONTROL.failed, 1);
