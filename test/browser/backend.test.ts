@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (Debian's chromium; .ci/run installs it)`;
 
-test('in Chromium the wasm kernels and 2 Web Worker threads agree with the reference to 1e-10, bit-identical on repeat', { skip, timeout: 120_000 }, async () => {
+test('in Chromium the wasm kernels and 2 Web Worker threads (whole set and mini-batch) agree with the reference to 1e-10, bit-identical on repeat', { skip, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nnlearn-browser-'));
   await build({
     entryPoints: {
@@ -59,7 +59,7 @@ test('in Chromium the wasm kernels and 2 Web Worker threads agree with the refer
       flavor: string;
       isolated: boolean;
       single: { cost: number; grad: number };
-      threads: { cost: number; grad: number; threads: number; repeatIdentical: boolean; error?: string };
+      threads: { cost: number; grad: number; batch: { cost: number; grad: number }; threads: number; repeatIdentical: boolean; error?: string };
       error?: string;
     };
     if (process.env.NNLEARN_DEBUG) console.log(JSON.stringify(r));
@@ -70,6 +70,7 @@ test('in Chromium the wasm kernels and 2 Web Worker threads agree with the refer
     assert.equal(r.threads.error, undefined, r.threads.error);
     assert.equal(r.threads.threads, 2);
     assert.ok(r.threads.cost <= 1e-10 && r.threads.grad <= 1e-10, JSON.stringify(r.threads));
+    assert.ok(r.threads.batch.cost <= 1e-10 && r.threads.batch.grad <= 1e-10, JSON.stringify(r.threads.batch));
     assert.equal(r.threads.repeatIdentical, true);
   } finally {
     await browser.close();

@@ -369,3 +369,6 @@ export class FastEvaluator implements CostEvaluator {
     this.pool?.release(this.workers, this.error === undefined && Atomics.load(this.control, CONTROL.failed) === 0);
   }
 }
+
+/** The former name of FastEvaluator (it runs on one thread or several). */
+export { FastEvaluator as ThreadedEvaluator };
