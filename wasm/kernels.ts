@@ -4,3 +4,4 @@
 export * from './common';
 export * from './products';
 export * from './layout';
+export * from './steps';

@@ -297,10 +297,17 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
 function fillCompressedRows(a: Arena, plan: Plan, X: Matrix): Int32Array {
   const { m, n, rowBytes } = plan;
   const { nnz } = plan.csr;
-  const x = X.data;
   const start = new Int32Array(m + 1);
   const offs = a.i32(plan.csr.offs, nnz);
-  const vals = plan.precision === 'f32' ? a.f32(plan.csr.vals, nnz) : a.f64(plan.csr.vals, nnz);
+  // one loop per value type, so that each store site sees one kind of array
+  if (plan.precision === 'f32') compressRows(X.data, m, n, rowBytes, start, offs, a.f32(plan.csr.vals, nnz));
+  else compressRows(X.data, m, n, rowBytes, start, offs, a.f64(plan.csr.vals, nnz));
+  a.i32(plan.csr.start, m + 1).set(start);
+  return start;
+}
+
+function compressRows<V extends Float32Array | Float64Array>(x: Float64Array, m: number, n: number, rowBytes: number, start: Int32Array, offs: Int32Array, vals: V): void {
+  const nnz = vals.length;
   let q = 0;
   for (let i = 0; i < m; i++) {
     start[i] = q;
@@ -314,6 +321,5 @@ function fillCompressedRows(a: Arena, plan: Plan, X: Matrix): Int32Array {
     }
   }
   start[m] = q;
-  a.i32(plan.csr.start, m + 1).set(start);
-  return start;
+  if (q !== nnz) throw new Error(`internal: ${q} non-zeros, ${nnz} counted`);
 }

@@ -79,8 +79,8 @@ export interface WorkerInput {
 }
 
 const WAIT_MS = 60_000;
-/** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
-export const SPIN = 20_000;
+/** Atomics.load polls before a thread sleeps in Atomics.wait (about 30 µs). */
+export const SPIN = 4_000;
 
 /** A worker thread as the evaluator needs it, on any platform. */
 export interface ThreadHandle {
