@@ -18,12 +18,12 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 14 <= hp; b += 14) {
+      const off = <usize>b * 8;
       for (let i = i0; i < i1; i++) {
         const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
         const q0 = load<i32>(start + (<usize>r << 2));
         const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
-        const off = <usize>b * 8;
         let a0 = v128.load(Wt + off, 0);
         let a1 = v128.load(Wt + off, 16);
         let a2 = v128.load(Wt + off, 32);
@@ -53,12 +53,12 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
       }
     }
     for (; b + 12 <= hp; b += 12) {
+      const off = <usize>b * 8;
       for (let i = i0; i < i1; i++) {
         const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
         const q0 = load<i32>(start + (<usize>r << 2));
         const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
-        const off = <usize>b * 8;
         let a0 = v128.load(Wt + off, 0);
         let a1 = v128.load(Wt + off, 16);
         let a2 = v128.load(Wt + off, 32);
@@ -84,13 +84,123 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         v128.store(zi + off, a5, 80);
       }
     }
-    for (; b + 2 <= hp; b += 2) {
+    for (; b + 10 <= hp; b += 10) {
+      const off = <usize>b * 8;
       for (let i = i0; i < i1; i++) {
         const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
         const q0 = load<i32>(start + (<usize>r << 2));
         const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
-        const off = <usize>b * 8;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          a2 = madd64(x0, v128.load(p0, 32), a2);
+          a3 = madd64(x0, v128.load(p0, 48), a3);
+          a4 = madd64(x0, v128.load(p0, 64), a4);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+      }
+    }
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b * 8;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          a2 = madd64(x0, v128.load(p0, 32), a2);
+          a3 = madd64(x0, v128.load(p0, 48), a3);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+      }
+    }
+    for (; b + 6 <= hp; b += 6) {
+      const off = <usize>b * 8;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          a2 = madd64(x0, v128.load(p0, 32), a2);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+      }
+    }
+    for (; b + 4 <= hp; b += 4) {
+      const off = <usize>b * 8;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a0_1 = f64x2.splat(0);
+        let a1_1 = f64x2.splat(0);
+        let q = q0;
+        for (; q + 2 <= q1; q += 2) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+          const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+          const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+          a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
+          a1_1 = madd64(x1, v128.load(p1, 16), a1_1);
+        }
+        for (; q < q1; q++) {
+          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd64(x0, v128.load(p0, 0), a0);
+          a1 = madd64(x0, v128.load(p0, 16), a1);
+        }
+        v128.store(zi + off, f64x2.add(a0, a0_1), 0);
+        v128.store(zi + off, f64x2.add(a1, a1_1), 16);
+      }
+    }
+    for (; b + 2 <= hp; b += 2) {
+      const off = <usize>b * 8;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
         let a0 = v128.load(Wt + off, 0);
         let a0_1 = f64x2.splat(0);
         let a0_2 = f64x2.splat(0);
@@ -129,12 +239,12 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
     const i1 = min(m, i0 + 64);
     let b = 0;
     for (; b + 28 <= hp; b += 28) {
+      const off = <usize>b * 4;
       for (let i = i0; i < i1; i++) {
         const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
         const q0 = load<i32>(start + (<usize>r << 2));
         const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
-        const off = <usize>b * 4;
         let a0 = v128.load(Wt + off, 0);
         let a1 = v128.load(Wt + off, 16);
         let a2 = v128.load(Wt + off, 32);
@@ -163,13 +273,155 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         v128.store(zi + off, a6, 96);
       }
     }
-    for (; b + 4 <= hp; b += 4) {
+    for (; b + 24 <= hp; b += 24) {
+      const off = <usize>b * 4;
       for (let i = i0; i < i1; i++) {
         const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
         const q0 = load<i32>(start + (<usize>r << 2));
         const q1 = load<i32>(start + (<usize>(r + 1) << 2));
         const zi = Z + <usize>i * rowBytes;
-        const off = <usize>b * 4;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let a5 = v128.load(Wt + off, 80);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          a2 = madd32(x0, v128.load(p0, 32), a2);
+          a3 = madd32(x0, v128.load(p0, 48), a3);
+          a4 = madd32(x0, v128.load(p0, 64), a4);
+          a5 = madd32(x0, v128.load(p0, 80), a5);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+        v128.store(zi + off, a5, 80);
+      }
+    }
+    for (; b + 20 <= hp; b += 20) {
+      const off = <usize>b * 4;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let a4 = v128.load(Wt + off, 64);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          a2 = madd32(x0, v128.load(p0, 32), a2);
+          a3 = madd32(x0, v128.load(p0, 48), a3);
+          a4 = madd32(x0, v128.load(p0, 64), a4);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+        v128.store(zi + off, a4, 64);
+      }
+    }
+    for (; b + 16 <= hp; b += 16) {
+      const off = <usize>b * 4;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let a3 = v128.load(Wt + off, 48);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          a2 = madd32(x0, v128.load(p0, 32), a2);
+          a3 = madd32(x0, v128.load(p0, 48), a3);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+        v128.store(zi + off, a3, 48);
+      }
+    }
+    for (; b + 12 <= hp; b += 12) {
+      const off = <usize>b * 4;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a2 = v128.load(Wt + off, 32);
+        let q = q0;
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          a2 = madd32(x0, v128.load(p0, 32), a2);
+        }
+        v128.store(zi + off, a0, 0);
+        v128.store(zi + off, a1, 16);
+        v128.store(zi + off, a2, 32);
+      }
+    }
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b * 4;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
+        let a0 = v128.load(Wt + off, 0);
+        let a1 = v128.load(Wt + off, 16);
+        let a0_1 = f32x4.splat(0);
+        let a1_1 = f32x4.splat(0);
+        let q = q0;
+        for (; q + 2 <= q1; q += 2) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+          const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+          const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+          a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
+          a1_1 = madd32(x1, v128.load(p1, 16), a1_1);
+        }
+        for (; q < q1; q++) {
+          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+          a0 = madd32(x0, v128.load(p0, 0), a0);
+          a1 = madd32(x0, v128.load(p0, 16), a1);
+        }
+        v128.store(zi + off, f32x4.add(a0, a0_1), 0);
+        v128.store(zi + off, f32x4.add(a1, a1_1), 16);
+      }
+    }
+    for (; b + 4 <= hp; b += 4) {
+      const off = <usize>b * 4;
+      for (let i = i0; i < i1; i++) {
+        const r = rows == 0 ? i : load<i32>(rows + (<usize>i << 2));
+        const q0 = load<i32>(start + (<usize>r << 2));
+        const q1 = load<i32>(start + (<usize>(r + 1) << 2));
+        const zi = Z + <usize>i * rowBytes;
         let a0 = v128.load(Wt + off, 0);
         let a0_1 = f32x4.splat(0);
         let a0_2 = f32x4.splat(0);
@@ -201,16 +453,16 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
   }
 }
 
-/** Backward product on CSC X (f64, hp a multiple of 2): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (not 0; for X cut into chunks of rows). */
+/** Backward product on CSC X (f64, hp a multiple of 2): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (not 0; for X cut into chunks of rows). One block of units at a time for every column, so that the block of the chunk's deltas stays in the L1 cache. */
 export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize, accumulate: i32): void {
   const rowBytes = <usize>hp * 8;
-  for (let j = 0; j < n; j++) {
-    const q0 = load<i32>(start + (<usize>j << 2));
-    const q1 = load<i32>(start + (<usize>(j + 1) << 2));
-    const g = Gt + <usize>(j + 1) * rowBytes;
-    let b = 0;
-    for (; b + 14 <= hp; b += 14) {
-      const off = <usize>b * 8;
+  let b = 0;
+  for (; b + 14 <= hp; b += 14) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
       let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
       let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
       let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
@@ -238,8 +490,13 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       v128.store(g + off, a5, 80);
       v128.store(g + off, a6, 96);
     }
-    for (; b + 12 <= hp; b += 12) {
-      const off = <usize>b * 8;
+  }
+  for (; b + 12 <= hp; b += 12) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
       let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
       let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
       let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
@@ -264,8 +521,119 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       v128.store(g + off, a4, 64);
       v128.store(g + off, a5, 80);
     }
-    for (; b + 2 <= hp; b += 2) {
-      const off = <usize>b * 8;
+  }
+  for (; b + 10 <= hp; b += 10) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
+      let a3 = accumulate != 0 ? v128.load(g + off, 48) : f64x2.splat(0);
+      let a4 = accumulate != 0 ? v128.load(g + off, 64) : f64x2.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+        a4 = madd64(x0, v128.load(p0, 64), a4);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+      v128.store(g + off, a4, 64);
+    }
+  }
+  for (; b + 8 <= hp; b += 8) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
+      let a3 = accumulate != 0 ? v128.load(g + off, 48) : f64x2.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+        a3 = madd64(x0, v128.load(p0, 48), a3);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+    }
+  }
+  for (; b + 6 <= hp; b += 6) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        a2 = madd64(x0, v128.load(p0, 32), a2);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+    }
+  }
+  for (; b + 4 <= hp; b += 4) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f64x2.splat(0);
+      let a0_1 = f64x2.splat(0);
+      let a1_1 = f64x2.splat(0);
+      let q = q0;
+      for (; q + 2 <= q1; q += 2) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+        const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+        const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+        a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
+        a1_1 = madd64(x1, v128.load(p1, 16), a1_1);
+      }
+      for (; q < q1; q++) {
+        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd64(x0, v128.load(p0, 0), a0);
+        a1 = madd64(x0, v128.load(p0, 16), a1);
+      }
+      v128.store(g + off, f64x2.add(a0, a0_1), 0);
+      v128.store(g + off, f64x2.add(a1, a1_1), 16);
+    }
+  }
+  for (; b + 2 <= hp; b += 2) {
+    const off = <usize>b * 8;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
       let a0 = accumulate != 0 ? v128.load(g + off, 0) : f64x2.splat(0);
       let a0_1 = f64x2.splat(0);
       let a0_2 = f64x2.splat(0);
@@ -295,16 +663,16 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
   }
 }
 
-/** Backward product on CSC X (f32, hp a multiple of 4): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (not 0; for X cut into chunks of rows). */
+/** Backward product on CSC X (f32, hp a multiple of 4): rows 1..n of Gt = Xᵀ·D in the Wt layout, or Gt += Xᵀ·D with `accumulate` (not 0; for X cut into chunks of rows). One block of units at a time for every column, so that the block of the chunk's deltas stays in the L1 cache. */
 export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: usize, hp: i32, Gt: usize, accumulate: i32): void {
   const rowBytes = <usize>hp * 4;
-  for (let j = 0; j < n; j++) {
-    const q0 = load<i32>(start + (<usize>j << 2));
-    const q1 = load<i32>(start + (<usize>(j + 1) << 2));
-    const g = Gt + <usize>(j + 1) * rowBytes;
-    let b = 0;
-    for (; b + 28 <= hp; b += 28) {
-      const off = <usize>b * 4;
+  let b = 0;
+  for (; b + 28 <= hp; b += 28) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
       let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
       let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
       let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
@@ -332,8 +700,150 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       v128.store(g + off, a5, 80);
       v128.store(g + off, a6, 96);
     }
-    for (; b + 4 <= hp; b += 4) {
-      const off = <usize>b * 4;
+  }
+  for (; b + 24 <= hp; b += 24) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
+      let a3 = accumulate != 0 ? v128.load(g + off, 48) : f32x4.splat(0);
+      let a4 = accumulate != 0 ? v128.load(g + off, 64) : f32x4.splat(0);
+      let a5 = accumulate != 0 ? v128.load(g + off, 80) : f32x4.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+        a3 = madd32(x0, v128.load(p0, 48), a3);
+        a4 = madd32(x0, v128.load(p0, 64), a4);
+        a5 = madd32(x0, v128.load(p0, 80), a5);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+      v128.store(g + off, a4, 64);
+      v128.store(g + off, a5, 80);
+    }
+  }
+  for (; b + 20 <= hp; b += 20) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
+      let a3 = accumulate != 0 ? v128.load(g + off, 48) : f32x4.splat(0);
+      let a4 = accumulate != 0 ? v128.load(g + off, 64) : f32x4.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+        a3 = madd32(x0, v128.load(p0, 48), a3);
+        a4 = madd32(x0, v128.load(p0, 64), a4);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+      v128.store(g + off, a4, 64);
+    }
+  }
+  for (; b + 16 <= hp; b += 16) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
+      let a3 = accumulate != 0 ? v128.load(g + off, 48) : f32x4.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+        a3 = madd32(x0, v128.load(p0, 48), a3);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
+    }
+  }
+  for (; b + 12 <= hp; b += 12) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
+      let q = q0;
+      for (; q < q1; q++) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        a2 = madd32(x0, v128.load(p0, 32), a2);
+      }
+      v128.store(g + off, a0, 0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+    }
+  }
+  for (; b + 8 <= hp; b += 8) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
+      let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
+      let a1 = accumulate != 0 ? v128.load(g + off, 16) : f32x4.splat(0);
+      let a0_1 = f32x4.splat(0);
+      let a1_1 = f32x4.splat(0);
+      let q = q0;
+      for (; q + 2 <= q1; q += 2) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+        const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+        const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
+        a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
+        a1_1 = madd32(x1, v128.load(p1, 16), a1_1);
+      }
+      for (; q < q1; q++) {
+        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
+        a0 = madd32(x0, v128.load(p0, 0), a0);
+        a1 = madd32(x0, v128.load(p0, 16), a1);
+      }
+      v128.store(g + off, f32x4.add(a0, a0_1), 0);
+      v128.store(g + off, f32x4.add(a1, a1_1), 16);
+    }
+  }
+  for (; b + 4 <= hp; b += 4) {
+    const off = <usize>b * 4;
+    for (let j = 0; j < n; j++) {
+      const q0 = load<i32>(start + (<usize>j << 2));
+      const q1 = load<i32>(start + (<usize>(j + 1) << 2));
+      const g = Gt + <usize>(j + 1) * rowBytes;
       let a0 = accumulate != 0 ? v128.load(g + off, 0) : f32x4.splat(0);
       let a0_1 = f32x4.splat(0);
       let a0_2 = f32x4.splat(0);
