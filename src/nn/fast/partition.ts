@@ -49,12 +49,47 @@ export class WasmPartition {
     return new Float64Array(this.memory.buffer, at, count);
   }
 
-  /** The parameters at plan.params into every layer's Wt (and Wr, Wt32): before the threads run. */
-  packWeights(): void {
+  /** Each layer's units u0 … u1-1: this thread's slice, or all of them with `all`. */
+  private units(l: number, all: boolean): { u0: number; u1: number } {
+    return all ? { u0: 0, u1: this.plan.layers[l].nOut } : this.tp.layers[l];
+  }
+
+  /** This thread's slice of units of every layer (all of them with `all`): from the parameters at plan.params into Wt (and Wr, Wt32). */
+  packWeights(all = false): void {
     const { plan, k } = this;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
-      k.packWeights(plan.params + layer.paramOffset * 8, layer.nIn, layer.nOut, layer.hp, layer.Wt, layer.Wt32, layer.Wr, l > 0 ? plan.layers[l - 1].hp : 0);
+      const { u0, u1 } = this.units(l, all);
+      const hpPrev = l > 0 ? plan.layers[l - 1].hp : 0;
+      k.packWeights(
+        plan.params + (layer.paramOffset + u0 * (layer.nIn + 1)) * 8,
+        layer.nIn,
+        u1 - u0,
+        layer.hp,
+        layer.Wt + u0 * 8,
+        layer.Wt32 === 0 ? 0 : layer.Wt32 + u0 * 4,
+        layer.Wr === 0 ? 0 : layer.Wr + u0 * hpPrev * 8,
+        hpPrev,
+      );
+    }
+  }
+
+  /**
+   * This thread's slice of units of every layer (all of them with `all`, thread 0 only): Σ Θ² off the bias column
+   * into its `squares`, and with `gradient`, the gradient rows from the first `parts` threads' partial sums (added
+   * in thread order), scaled by 1/m and regularized with λ/m (wasm/layout.ts: finishLayer).
+   */
+  finish(gradient: boolean, parts: number, m: number, lambda: number, all = false): void {
+    const { plan, k, tp } = this;
+    const squares = this.f64(tp.squares, plan.layers.length);
+    for (let l = 0; l < plan.layers.length; l++) {
+      const layer = plan.layers[l];
+      const { u0, u1 } = this.units(l, all);
+      // thread 0's pointers start at unit 0: they serve `all` too
+      const ptrs = tp.layers[l].parts;
+      const at = (layer.paramOffset + u0 * (layer.nIn + 1)) * 8;
+      squares[l] = k.sumSquaresOffBias(plan.params + at, layer.nIn, u1 - u0);
+      if (gradient) k.finishLayer(plan.params + at, layer.nIn, u1 - u0, layer.hp, ptrs, parts, 1 / m, lambda / m, plan.grad + at);
     }
   }
 

@@ -47,8 +47,6 @@ export interface LayerPlan {
   Wt32: number;
   /** Θ without its bias column, s(l) × hp(l-1) (layers after the first), else 0 */
   Wr: number;
-  /** T pointers (i32) to the threads' Gt of this layer, in thread order (for the reduction) */
-  parts: number;
 }
 
 export interface ThreadLayerPlan {
@@ -56,6 +54,13 @@ export interface ThreadLayerPlan {
   A: number;
   D: number;
   Gt: number;
+  /**
+   * The units u0 … u1-1 this thread packs into Wt and finishes in the gradient (its slice of the layer), and T
+   * pointers (i32) to the threads' Gt of this layer at column u0, in thread order (for the reduction)
+   */
+  u0: number;
+  u1: number;
+  parts: number;
 }
 
 export interface ThreadPlan {
@@ -80,6 +85,8 @@ export interface ThreadPlan {
   gathered: number;
   /** f64: the sum of this thread's cost terms in the last evaluation */
   terms: number;
+  /** f64 per layer: Σ Θ² off the bias column over this thread's slice of units */
+  squares: number;
   /** i32: 1 once the block's compressed columns are built */
   blockReady: number;
 }
@@ -104,8 +111,10 @@ export interface Plan {
   layers: LayerPlan[];
   /** the parameters (f64, row-major Θ(1), Θ(2), …), written by the caller before each evaluation */
   params: number;
-  /** the gradient (f64, the parameters' layout), written by the caller's reduction */
+  /** the gradient (f64, the parameters' layout), written by the threads' reductions */
   grad: number;
+  /** f64 × 2: the rows the current evaluation averages over (m, or a batch's b) and its λ */
+  args: number;
   targets: number;
   /** the current mini-batch's rows and their targets (i32, capacity m) */
   batchRows: number;
@@ -193,7 +202,6 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       Wt: a.alloc((nIn + 1) * hp * 8),
       Wt32: f32 && l === 1 ? a.alloc((nIn + 1) * hp * 4) : 0,
       Wr: l > 1 ? a.alloc(nOut * layers[l - 2].hp * 8) : 0,
-      parts: a.alloc(T * 4),
     });
     paramOffset += nOut * (nIn + 1);
   }
@@ -203,6 +211,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
   const P = paramCount(sizes);
   const params = a.alloc(P * 8);
   const grad = a.alloc(P * 8);
+  const args = a.alloc(16);
   const targetsAt = a.alloc(m * 4);
   const batchRows = a.alloc(m * 4);
   const batchTargets = a.alloc(m * 4);
@@ -226,6 +235,9 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       A: a.alloc(chunk * layer.hp * 8),
       D: a.alloc(chunk * layer.hp * 8),
       Gt: a.alloc((layer.nIn + 1) * layer.hp * 8),
+      u0: Math.round((t * layer.nOut) / T),
+      u1: Math.round(((t + 1) * layer.nOut) / T),
+      parts: a.alloc(T * 4),
     }));
     const chunks = Math.ceil((r1 - r0) / chunk);
     thread.push({
@@ -245,6 +257,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       blockVals: 0,
       gathered: sparse ? 0 : a.alloc(chunk * n * 8),
       terms: a.alloc(8),
+      squares: a.alloc(L * 8),
       blockReady: a.alloc(4),
     });
   }
@@ -265,6 +278,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     layers,
     params,
     grad,
+    args,
     targets: targetsAt,
     batchRows,
     batchTargets,
@@ -286,7 +300,9 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
   // Views only now: a private memory no longer grows.
   const tv = a.i32(targetsAt, m);
   for (let i = 0; i < m; i++) tv[i] = targets[i];
-  for (let l = 0; l < L; l++) a.i32(layers[l].parts, T).set(thread.map((tp) => tp.layers[l].Gt));
+  for (const tp of thread) {
+    for (let l = 0; l < L; l++) a.i32(tp.layers[l].parts, T).set(thread.map((other) => other.layers[l].Gt + tp.layers[l].u0 * 8));
+  }
   return plan;
 }
 

@@ -3,10 +3,12 @@
  * out once (./plan.ts), shared by the threads' instances when there are several. The calling thread is thread 0;
  * worker threads (Node's worker_threads, see ./threads-node.ts, or Web Workers, see ./threads-web.ts) are 1…T-1.
  *
- * An evaluation: the caller writes the weights (and a mini-batch's rows) into the memory, transposes the weights
- * once for everyone, wakes the workers with Atomics.notify, runs its own share, waits for theirs, and adds the
- * shares in thread order while it scales and regularizes the gradient (wasm/layout.ts: finishLayer), so that a
- * run is bit-for-bit reproducible for a given number of threads.
+ * An evaluation: the caller writes the weights (and a mini-batch's rows) into the memory and wakes the workers with
+ * Atomics.notify; then every thread (runShare) transposes its slice of the layers' units into the kernels' layout,
+ * meets the others (a barrier), runs its share of the examples, meets them again, and reduces its slice of units
+ * of the gradient: the threads' partial sums added in thread order, scaled and regularized (wasm/layout.ts:
+ * finishLayer), so that a run is bit-for-bit reproducible for a given number of threads. Only the copies of the
+ * weights in and of the gradient out are left to the caller alone.
  *   whole set: thread t takes its block of rows (the rows cut into T contiguous blocks);
  *   mini-batch: thread t takes positions round(t·b/T) … round((t+1)·b/T) - 1 of the batch's row list, whatever
  *   rows they are (every thread reads all of X): the shares are equal, and nothing is gathered or copied.
@@ -56,6 +58,9 @@ export const CONTROL = {
   batchRows: 2,
   /** threads that share the current mini-batch (the first ones) */
   active: 5,
+  /** arrivals at the barrier after the weights are packed, and at the one before the gradient is reduced */
+  packed: 6,
+  reduced: 7,
   /** workers ready after start-up */
   ready: 3,
   /** set to 1 by a worker that failed */
@@ -154,6 +159,54 @@ export function batchShare(t: number, T: number, b: number): [number, number] {
   return [Math.round((t * b) / T), Math.round(((t + 1) * b) / T)];
 }
 
+/**
+ * Waits until all T threads have arrived at `slot` (a count the caller sets to 0 before each evaluation): spins
+ * briefly (the threads usually arrive within microseconds), then sleeps until the last one notifies.
+ */
+function barrier(control: Int32Array, slot: number, T: number): void {
+  if (Atomics.add(control, slot, 1) + 1 === T) {
+    Atomics.notify(control, slot);
+    return;
+  }
+  const deadline = Date.now() + WAIT_MS;
+  for (let spin = 0; ; spin++) {
+    const v = Atomics.load(control, slot);
+    if (v >= T) return;
+    if (Atomics.load(control, CONTROL.failed) !== 0) throw new NnlearnError('a worker thread failed');
+    if (spin > SPIN) {
+      if (Date.now() > deadline) throw new NnlearnError(`worker threads did not meet within ${WAIT_MS / 1000} s`);
+      Atomics.wait(control, slot, v, 10);
+    }
+  }
+}
+
+/**
+ * Thread t's part of an evaluation with all the threads: its slice of the weights packed; its share of the
+ * examples (its block, or its part of the batch); its slice of the gradient reduced. Returns its sum of cost terms.
+ */
+export function runShare(part: WasmPartition, control: Int32Array, args: Float64Array, command: number): number {
+  const { t } = part;
+  const T = part.plan.threads;
+  part.packWeights();
+  barrier(control, CONTROL.packed, T);
+  if (command === COMMAND.predict) {
+    part.predictBlock();
+    return 0;
+  }
+  let terms = 0;
+  let parts = T;
+  if (command === COMMAND.batch) {
+    parts = Atomics.load(control, CONTROL.active);
+    const [p0, p1] = batchShare(t, parts, Atomics.load(control, CONTROL.batchRows));
+    if (t < parts) terms = part.runBatch(p0, p1);
+  } else {
+    terms = part.runBlock(command === COMMAND.gradient);
+  }
+  barrier(control, CONTROL.reduced, T);
+  part.finish(command !== COMMAND.costOnly, parts, args[0], args[1]);
+  return terms;
+}
+
 export class FastEvaluator implements CostEvaluator {
   readonly backend = 'wasm';
   readonly threads: number;
@@ -168,7 +221,16 @@ export class FastEvaluator implements CostEvaluator {
   private readonly pool: WorkerPool | undefined;
   private readonly unlisten: (() => void)[] = [];
   private readonly control: Int32Array;
-  private readonly view: { params: Float64Array; grad: Float64Array; batchRows: Int32Array; batchTargets: Int32Array; predictions: Int32Array; terms: Float64Array[] };
+  private readonly view: {
+    params: Float64Array;
+    grad: Float64Array;
+    args: Float64Array;
+    batchRows: Int32Array;
+    batchTargets: Int32Array;
+    predictions: Int32Array;
+    terms: Float64Array[];
+    squares: Float64Array[];
+  };
   private closed = false;
   private error: Error | undefined;
   /** multiply-adds per example (the first layer at the mean number of non-zeros), and the least per thread */
@@ -202,10 +264,12 @@ export class FastEvaluator implements CostEvaluator {
     this.view = {
       params: new Float64Array(buf, this.plan.params, P),
       grad: new Float64Array(buf, this.plan.grad, P),
+      args: new Float64Array(buf, this.plan.args, 2),
       batchRows: new Int32Array(buf, this.plan.batchRows, this.m),
       batchTargets: new Int32Array(buf, this.plan.batchTargets, this.m),
       predictions: new Int32Array(buf, this.plan.predictions, this.m),
       terms: this.plan.thread.map((tp) => new Float64Array(buf, tp.terms, 1)),
+      squares: this.plan.thread.map((tp) => new Float64Array(buf, tp.squares, sizes.length - 1)),
     };
     this.local = new WasmPartition(this.plan, 0, module, this.memory);
     this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
@@ -260,17 +324,6 @@ export class FastEvaluator implements CostEvaluator {
     }
   }
 
-  /** Writes the weights and starts `command` on the workers; returns the generation (0: no workers). */
-  private start(params: Float64Array, command: number): number {
-    this.view.params.set(params);
-    this.local.packWeights();
-    if (this.threads === 1) return 0;
-    Atomics.store(this.control, CONTROL.command, command);
-    const generation = Atomics.add(this.control, CONTROL.generation, 1) + 1;
-    Atomics.notify(this.control, CONTROL.generation);
-    return generation;
-  }
-
   /** Waits until every worker has finished `generation`. */
   private waitFor(generation: number, what: string): void {
     if (this.threads === 1) return;
@@ -295,32 +348,64 @@ export class FastEvaluator implements CostEvaluator {
     }
   }
 
-  /** The threads' sums of cost terms, added in thread order; with `grad`, the gradient reduced into it. */
-  private finish(local: number, params: Float64Array, m: number, lambda: number, grad: Float64Array | null, active = this.threads): number {
-    const { plan } = this;
-    const k = this.local.k;
-    let terms = local;
-    for (let t = 1; t < active; t++) terms += this.view.terms[t][0];
-    if (grad !== null) {
-      if (grad.length !== params.length) throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${params.length} parameters`);
-      for (const layer of plan.layers) {
-        const at = layer.paramOffset * 8;
-        k.finishLayer(plan.params + at, layer.nIn, layer.nOut, layer.hp, layer.parts, active, 1 / m, lambda / m, plan.grad + at);
-      }
-      grad.set(this.view.grad);
+  /**
+   * Runs `command` on the weights `params` over m rows with λ: on all the threads, or on this one alone (`alone`:
+   * a batch too small to share). Returns the sum of the cost terms (the participating threads' sums, in thread
+   * order) and leaves the gradient (unless costOnly) and each slice's Σ Θ² in the memory.
+   */
+  private run(params: Float64Array, command: number, m: number, lambda: number, alone: boolean): number {
+    const { control, view } = this;
+    view.params.set(params);
+    view.args[0] = m;
+    view.args[1] = lambda;
+    if (this.threads === 1 || alone) {
+      this.local.packWeights(true);
+      let terms = 0;
+      if (command === COMMAND.batch) terms = this.local.runBatch(0, Atomics.load(control, CONTROL.batchRows));
+      else if (command === COMMAND.predict) this.local.predictBlock();
+      else terms = this.local.runBlock(command === COMMAND.gradient);
+      if (command !== COMMAND.predict) this.local.finish(command !== COMMAND.costOnly, 1, m, lambda, true);
+      return terms;
     }
-    return regularizedCost(terms, m, lambda, plan.layers.length, (l) => {
-      const layer = plan.layers[l];
-      return k.sumSquaresOffBias(plan.params + layer.paramOffset * 8, layer.nIn, layer.nOut);
+    // every worker has finished the last generation: the barriers can be reset
+    Atomics.store(control, CONTROL.packed, 0);
+    Atomics.store(control, CONTROL.reduced, 0);
+    Atomics.store(control, CONTROL.command, command);
+    const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
+    Atomics.notify(control, CONTROL.generation);
+    let terms: number;
+    try {
+      terms = runShare(this.local, control, view.args, command);
+    } catch (err) {
+      this.close();
+      throw new NnlearnError(`a worker thread failed to evaluate: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
+    }
+    this.waitFor(generation, 'evaluate');
+    const parts = command === COMMAND.batch ? Atomics.load(control, CONTROL.active) : this.threads;
+    for (let t = 1; t < parts; t++) terms += view.terms[t][0];
+    return terms;
+  }
+
+  /** J from the sum of the cost terms: the penalty's sums added slice by slice in thread order (`alone`: thread 0's). */
+  private cost(terms: number, m: number, lambda: number, alone: boolean): number {
+    const finishers = this.threads === 1 || alone ? 1 : this.threads;
+    return regularizedCost(terms, m, lambda, this.plan.layers.length, (l) => {
+      let s = 0;
+      for (let t = 0; t < finishers; t++) s += this.view.squares[t][l];
+      return s;
     });
+  }
+
+  private copyGradient(grad: Float64Array): void {
+    if (grad.length !== this.view.grad.length) throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${this.view.grad.length} parameters`);
+    grad.set(this.view.grad);
   }
 
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
     this.check(params);
-    const generation = this.start(params, grad === null ? COMMAND.costOnly : COMMAND.gradient);
-    const terms = this.local.runBlock(grad !== null);
-    this.waitFor(generation, 'evaluate');
-    return this.finish(terms, params, this.m, lambda, grad);
+    const terms = this.run(params, grad === null ? COMMAND.costOnly : COMMAND.gradient, this.m, lambda, false);
+    if (grad !== null) this.copyGradient(grad);
+    return this.cost(terms, this.m, lambda, false);
   }
 
   /**
@@ -338,22 +423,18 @@ export class FastEvaluator implements CostEvaluator {
       batchRows[i] = r;
       batchTargets[i] = this.targets[r];
     }
-    // a small batch is shared with fewer threads (the same number for the same batch size: reproducible)
+    // a small batch is shared with fewer threads, or none (the same choice for the same batch size: reproducible)
     const active = Math.max(1, Math.min(this.threads, Math.floor((b * this.workPerRow) / this.minBatchWork)));
     Atomics.store(this.control, CONTROL.batchRows, b);
     Atomics.store(this.control, CONTROL.active, active);
-    const generation = this.start(params, COMMAND.batch);
-    const [p0, p1] = batchShare(0, active, b);
-    const terms = this.local.runBatch(p0, p1);
-    this.waitFor(generation, 'evaluate');
-    return this.finish(terms, params, b, lambda, grad, active);
+    const terms = this.run(params, COMMAND.batch, b, lambda, active === 1);
+    this.copyGradient(grad);
+    return this.cost(terms, b, lambda, active === 1);
   }
 
   predictTargets(params: Float64Array): Int32Array {
     this.check(params);
-    const generation = this.start(params, COMMAND.predict);
-    this.local.predictBlock();
-    this.waitFor(generation, 'predict');
+    this.run(params, COMMAND.predict, this.m, 0, false);
     return Int32Array.from(this.view.predictions);
   }
 

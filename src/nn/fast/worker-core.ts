@@ -5,7 +5,7 @@
  * evaluator of a reusable pool). The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
 import { WasmPartition } from './partition.js';
-import { batchShare, COMMAND, CONTROL, SPIN, type WorkerInput } from './threaded.js';
+import { COMMAND, CONTROL, runShare, SPIN, type WorkerInput } from './threaded.js';
 
 export function serve(input: WorkerInput): void {
   const control = new Int32Array(input.control);
@@ -23,6 +23,7 @@ export function serve(input: WorkerInput): void {
     throw err;
   }
   const terms = new Float64Array(input.memory.buffer, input.plan.thread[t].terms, 1);
+  const args = new Float64Array(input.memory.buffer, input.plan.args, 2);
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
@@ -37,17 +38,12 @@ export function serve(input: WorkerInput): void {
     const command = Atomics.load(control, CONTROL.command);
     if (command === COMMAND.exit) return;
     try {
-      if (command === COMMAND.predict) part.predictBlock();
-      else if (command === COMMAND.batch) {
-        const active = Atomics.load(control, CONTROL.active);
-        if (t < active) {
-          const [p0, p1] = batchShare(t, active, Atomics.load(control, CONTROL.batchRows));
-          terms[0] = part.runBatch(p0, p1);
-        }
-      } else terms[0] = part.runBlock(command === COMMAND.gradient);
+      terms[0] = runShare(part, control, args, command);
     } catch (err) {
       Atomics.store(control, CONTROL.failed, 1);
       Atomics.notify(control, finished);
+      Atomics.notify(control, CONTROL.packed);
+      Atomics.notify(control, CONTROL.reduced);
       throw err;
     }
     Atomics.store(control, finished, generation);
