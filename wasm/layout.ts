@@ -17,25 +17,54 @@ export function packWeights(P: usize, nIn: i32, nOut: i32, hp: i32, Wt: usize, W
   const wtRow = <usize>hp << 3;
   const wt32Row = <usize>hp << 2;
   let r = 0;
-  // eight units at a time: eight rows of Θ read in step, a 64-byte run (one cache line) of each row of Wt written
+  // Eight units by two columns at a time: units (u, u+1) of columns (c, c+1) read as two vectors along the
+  // columns, shuffled into two along the units (a 2×2 transposition), so that a cache line of each Wt row is
+  // written whole.
   for (; r + 8 <= nOut; r += 8) {
     const p0 = P + <usize>r * inRow;
-    for (let c = 0; c < w1; c++) {
+    let c = 0;
+    for (; c + 2 <= w1; c += 2) {
       const o = p0 + (<usize>c << 3);
-      const v0 = f64x2.replace_lane(f64x2.splat(load<f64>(o)), 1, load<f64>(o + inRow));
-      const v1 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 2 * inRow)), 1, load<f64>(o + 3 * inRow));
-      const v2 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 4 * inRow)), 1, load<f64>(o + 5 * inRow));
-      const v3 = f64x2.replace_lane(f64x2.splat(load<f64>(o + 6 * inRow)), 1, load<f64>(o + 7 * inRow));
+      const x0 = v128.load(o);
+      const x1 = v128.load(o + inRow);
+      const x2 = v128.load(o + 2 * inRow);
+      const x3 = v128.load(o + 3 * inRow);
+      const x4 = v128.load(o + 4 * inRow);
+      const x5 = v128.load(o + 5 * inRow);
+      const x6 = v128.load(o + 6 * inRow);
+      const x7 = v128.load(o + 7 * inRow);
+      // column c: units r … r+7, then column c + 1
+      const c0 = v128.shuffle<f64>(x0, x1, 0, 2);
+      const c1 = v128.shuffle<f64>(x2, x3, 0, 2);
+      const c2 = v128.shuffle<f64>(x4, x5, 0, 2);
+      const c3 = v128.shuffle<f64>(x6, x7, 0, 2);
+      const d0 = v128.shuffle<f64>(x0, x1, 1, 3);
+      const d1 = v128.shuffle<f64>(x2, x3, 1, 3);
+      const d2 = v128.shuffle<f64>(x4, x5, 1, 3);
+      const d3 = v128.shuffle<f64>(x6, x7, 1, 3);
       if (Wt32 != 0) {
         const w = Wt32 + <usize>c * wt32Row + (<usize>r << 2);
-        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(v0), f32x4.demote_f64x2_zero(v1), 0, 1, 4, 5));
-        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(v2), f32x4.demote_f64x2_zero(v3), 0, 1, 4, 5), 16);
+        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(c0), f32x4.demote_f64x2_zero(c1), 0, 1, 4, 5));
+        v128.store(w, v128.shuffle<f32>(f32x4.demote_f64x2_zero(c2), f32x4.demote_f64x2_zero(c3), 0, 1, 4, 5), 16);
+        v128.store(w + wt32Row, v128.shuffle<f32>(f32x4.demote_f64x2_zero(d0), f32x4.demote_f64x2_zero(d1), 0, 1, 4, 5));
+        v128.store(w + wt32Row, v128.shuffle<f32>(f32x4.demote_f64x2_zero(d2), f32x4.demote_f64x2_zero(d3), 0, 1, 4, 5), 16);
       } else {
         const w = Wt + <usize>c * wtRow + (<usize>r << 3);
-        v128.store(w, v0);
-        v128.store(w, v1, 16);
-        v128.store(w, v2, 32);
-        v128.store(w, v3, 48);
+        v128.store(w, c0);
+        v128.store(w, c1, 16);
+        v128.store(w, c2, 32);
+        v128.store(w, c3, 48);
+        v128.store(w + wtRow, d0);
+        v128.store(w + wtRow, d1, 16);
+        v128.store(w + wtRow, d2, 32);
+        v128.store(w + wtRow, d3, 48);
+      }
+    }
+    for (; c < w1; c++) {
+      for (let k = 0; k < 8; k++) {
+        const v = load<f64>(p0 + <usize>k * inRow + (<usize>c << 3));
+        if (Wt32 != 0) store<f32>(Wt32 + <usize>c * wt32Row + (<usize>(r + k) << 2), <f32>v);
+        else store<f64>(Wt + <usize>c * wtRow + (<usize>(r + k) << 3), v);
       }
     }
   }
@@ -63,65 +92,85 @@ export function finishLayer(P: usize, nIn: i32, nOut: i32, hp: i32, parts: usize
   const w1 = nIn + 1;
   const rowBytes = <usize>w1 << 3;
   const gtRow = <usize>hp << 3;
-  const first = <usize>load<i32>(parts);
-  const sv = f64x2.splat(s);
   let u = 0;
-  // eight units at a time (a cache line of each Gt row), summed over the threads' partial sums in order
+  // Eight units (a cache line of a Gt row) by two columns at a time: the sums of units (u, u+1) in columns
+  // (c, c+1) come as two vectors along the units, shuffled into two vectors along the columns, one per unit, so
+  // that the gradient's rows are written two values at a time.
   for (; u + 8 <= nOut; u += 8) {
+    const uo = <usize>u << 3;
     const g0 = grad + <usize>u * rowBytes;
     const p0 = P + <usize>u * rowBytes;
-    const uo = <usize>u << 3;
-    for (let c = 0; c < w1; c++) {
+    // the bias column (c = 0): scaled only
+    finishColumn(g0, p0, rowBytes, parts, T, uo, s, 0.0);
+    let c = 1;
+    for (; c + 2 <= w1; c += 2) {
       const at = <usize>c * gtRow + uo;
-      let s0 = v128.load(first + at);
-      let s1 = v128.load(first + at, 16);
-      let s2 = v128.load(first + at, 32);
-      let s3 = v128.load(first + at, 48);
-      for (let t = 1; t < T; t++) {
-        const q = <usize>load<i32>(parts + (<usize>t << 2)) + at;
-        s0 = f64x2.add(s0, v128.load(q));
-        s1 = f64x2.add(s1, v128.load(q, 16));
-        s2 = f64x2.add(s2, v128.load(q, 32));
-        s3 = f64x2.add(s3, v128.load(q, 48));
-      }
-      s0 = f64x2.mul(s0, sv);
-      s1 = f64x2.mul(s1, sv);
-      s2 = f64x2.mul(s2, sv);
-      s3 = f64x2.mul(s3, sv);
+      let a0 = sumParts(parts, T, at);
+      let a1 = sumParts(parts, T, at + 16);
+      let a2 = sumParts(parts, T, at + 32);
+      let a3 = sumParts(parts, T, at + 48);
+      let b0 = sumParts(parts, T, at + gtRow);
+      let b1 = sumParts(parts, T, at + gtRow + 16);
+      let b2 = sumParts(parts, T, at + gtRow + 32);
+      let b3 = sumParts(parts, T, at + gtRow + 48);
       const o = <usize>c << 3;
-      const g = g0 + o;
-      const p = p0 + o;
-      if (c > 0) {
-        // the penalty's gradient off the bias column, added after the scaling
-        store<f64>(g, f64x2.extract_lane(s0, 0) + r * load<f64>(p));
-        store<f64>(g + rowBytes, f64x2.extract_lane(s0, 1) + r * load<f64>(p + rowBytes));
-        store<f64>(g + 2 * rowBytes, f64x2.extract_lane(s1, 0) + r * load<f64>(p + 2 * rowBytes));
-        store<f64>(g + 3 * rowBytes, f64x2.extract_lane(s1, 1) + r * load<f64>(p + 3 * rowBytes));
-        store<f64>(g + 4 * rowBytes, f64x2.extract_lane(s2, 0) + r * load<f64>(p + 4 * rowBytes));
-        store<f64>(g + 5 * rowBytes, f64x2.extract_lane(s2, 1) + r * load<f64>(p + 5 * rowBytes));
-        store<f64>(g + 6 * rowBytes, f64x2.extract_lane(s3, 0) + r * load<f64>(p + 6 * rowBytes));
-        store<f64>(g + 7 * rowBytes, f64x2.extract_lane(s3, 1) + r * load<f64>(p + 7 * rowBytes));
-      } else {
-        store<f64>(g, f64x2.extract_lane(s0, 0));
-        store<f64>(g + rowBytes, f64x2.extract_lane(s0, 1));
-        store<f64>(g + 2 * rowBytes, f64x2.extract_lane(s1, 0));
-        store<f64>(g + 3 * rowBytes, f64x2.extract_lane(s1, 1));
-        store<f64>(g + 4 * rowBytes, f64x2.extract_lane(s2, 0));
-        store<f64>(g + 5 * rowBytes, f64x2.extract_lane(s2, 1));
-        store<f64>(g + 6 * rowBytes, f64x2.extract_lane(s3, 0));
-        store<f64>(g + 7 * rowBytes, f64x2.extract_lane(s3, 1));
-      }
+      pairOut(g0 + o, p0 + o, rowBytes, a0, b0, s, r);
+      pairOut(g0 + o + 2 * rowBytes, p0 + o + 2 * rowBytes, rowBytes, a1, b1, s, r);
+      pairOut(g0 + o + 4 * rowBytes, p0 + o + 4 * rowBytes, rowBytes, a2, b2, s, r);
+      pairOut(g0 + o + 6 * rowBytes, p0 + o + 6 * rowBytes, rowBytes, a3, b3, s, r);
     }
+    if (c < w1) finishColumn(g0 + (<usize>c << 3), p0 + (<usize>c << 3), rowBytes, parts, T, <usize>c * gtRow + uo, s, r);
   }
   for (; u < nOut; u++) {
     const g0 = grad + <usize>u * rowBytes;
     const p0 = P + <usize>u * rowBytes;
     for (let c = 0; c < w1; c++) {
       const at = <usize>c * gtRow + (<usize>u << 3);
-      let sum = load<f64>(first + at);
+      let sum = load<f64>(<usize>load<i32>(parts) + at);
       for (let t = 1; t < T; t++) sum += load<f64>(<usize>load<i32>(parts + (<usize>t << 2)) + at);
       const o = <usize>c << 3;
       store<f64>(g0 + o, c > 0 ? s * sum + r * load<f64>(p0 + o) : s * sum);
+    }
+  }
+}
+
+/** Σ_t of the v128 at byte `at` of each thread's partial sums, in thread order. */
+// @ts-ignore: decorator
+@inline
+function sumParts(parts: usize, T: i32, at: usize): v128 {
+  let sum = v128.load(<usize>load<i32>(parts) + at);
+  for (let t = 1; t < T; t++) sum = f64x2.add(sum, v128.load(<usize>load<i32>(parts + (<usize>t << 2)) + at));
+  return sum;
+}
+
+/**
+ * Units (u, u+1) of columns (c, c+1): `a` holds both units' sums in column c, `b` in column c+1. Writes
+ * grad[u][c..c+1] = s·(a0, b0) + r·Θ[u][c..c+1] and grad[u+1][c..c+1] likewise (g and p point at [u][c]).
+ */
+// @ts-ignore: decorator
+@inline
+function pairOut(g: usize, p: usize, rowBytes: usize, a: v128, b: v128, s: f64, r: f64): void {
+  const sv = f64x2.splat(s);
+  const rv = f64x2.splat(r);
+  const lo = v128.shuffle<f64>(a, b, 0, 2);
+  const hi = v128.shuffle<f64>(a, b, 1, 3);
+  v128.store(g, f64x2.add(f64x2.mul(sv, lo), f64x2.mul(rv, v128.load(p))));
+  v128.store(g + rowBytes, f64x2.add(f64x2.mul(sv, hi), f64x2.mul(rv, v128.load(p + rowBytes))));
+}
+
+/** One column of eight units: grad[u+k][c] = s·Σ + r·Θ[u+k][c] (r = 0: the bias column, scaled only). */
+// @ts-ignore: decorator
+@inline
+function finishColumn(g: usize, p: usize, rowBytes: usize, parts: usize, T: i32, at: usize, s: f64, r: f64): void {
+  for (let k = 0; k < 8; k += 2) {
+    const sum = f64x2.mul(sumParts(parts, T, at + (<usize>k << 3)), f64x2.splat(s));
+    const q = <usize>k * rowBytes;
+    if (r != 0) {
+      store<f64>(g + q, f64x2.extract_lane(sum, 0) + r * load<f64>(p + q));
+      store<f64>(g + q + rowBytes, f64x2.extract_lane(sum, 1) + r * load<f64>(p + q + rowBytes));
+    } else {
+      store<f64>(g + q, f64x2.extract_lane(sum, 0));
+      store<f64>(g + q + rowBytes, f64x2.extract_lane(sum, 1));
     }
   }
 }
