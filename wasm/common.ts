@@ -27,8 +27,67 @@ import { madd32, madd64 } from './ops';
  */
 export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32, Z: usize, Aout: usize): void {
   const rowBytes = <usize>hp << 3;
-  for (let i = 0; i < m; i++) {
-    const ai = A + (<usize>i * <usize>sa << 3);
+  const aStride = <usize>sa << 3;
+  let i = 0;
+  // two rows at a time: each load of Wt serves both, and the two rows' sums are independent chains
+  for (; i + 2 <= m; i += 2) {
+    const ai = A + <usize>i * aStride;
+    const aj = ai + aStride;
+    const zi = Z + <usize>i * rowBytes;
+    const zj = zi + rowBytes;
+    let b = 0;
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      let a1 = v128.load(Wt + off, 16);
+      let a2 = v128.load(Wt + off, 32);
+      let a3 = v128.load(Wt + off, 48);
+      let c0 = a0;
+      let c1 = a1;
+      let c2 = a2;
+      let c3 = a3;
+      for (let j = 0; j < n; j++) {
+        const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
+        const y = f64x2.splat(load<f64>(aj + (<usize>j << 3)));
+        const w = Wt + <usize>(j + 1) * rowBytes + off;
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        const w2 = v128.load(w, 32);
+        const w3 = v128.load(w, 48);
+        a0 = madd64(x, w0, a0);
+        a1 = madd64(x, w1, a1);
+        a2 = madd64(x, w2, a2);
+        a3 = madd64(x, w3, a3);
+        c0 = madd64(y, w0, c0);
+        c1 = madd64(y, w1, c1);
+        c2 = madd64(y, w2, c2);
+        c3 = madd64(y, w3, c3);
+      }
+      v128.store(zi + off, a0);
+      v128.store(zi + off, a1, 16);
+      v128.store(zi + off, a2, 32);
+      v128.store(zi + off, a3, 48);
+      v128.store(zj + off, c0);
+      v128.store(zj + off, c1, 16);
+      v128.store(zj + off, c2, 32);
+      v128.store(zj + off, c3, 48);
+    }
+    for (; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      let c0 = a0;
+      for (let j = 0; j < n; j++) {
+        const w = v128.load(Wt + <usize>(j + 1) * rowBytes + off);
+        a0 = madd64(f64x2.splat(load<f64>(ai + (<usize>j << 3))), w, a0);
+        c0 = madd64(f64x2.splat(load<f64>(aj + (<usize>j << 3))), w, c0);
+      }
+      v128.store(zi + off, a0);
+      v128.store(zj + off, c0);
+    }
+    if (Aout != 0) activate64(zi, Aout + <usize>i * rowBytes, 2 * hp);
+  }
+  for (; i < m; i++) {
+    const ai = A + <usize>i * aStride;
     const zi = Z + <usize>i * rowBytes;
     let b = 0;
     for (; b + 8 <= hp; b += 8) {

@@ -29,7 +29,7 @@ export type Precision = 'f64' | 'f32';
 export const WASM_SPARSE_THRESHOLD = 0.7;
 
 /** Bytes of one chunk's buffer of the first layer (C × hp(1) × 8): a chunk's activations stay in the L2 cache. */
-export const CHUNK_BYTES = 256 * 1024;
+export const CHUNK_BYTES = 1024 * 1024;
 export const MIN_CHUNK = 16;
 export const MAX_CHUNK = 512;
 
