@@ -195,9 +195,9 @@ const evaluations = configs.map((c) => {
 const init = join(tmp, 'init.mat');
 const [I1, I2] = randInitializeNetwork(sizes, { rng: 0 });
 writeFileSync(init, writeMat({ Theta1: I1, Theta2: I2 }));
-function wall(cmd: string, args: string[], childEnv: NodeJS.ProcessEnv = process.env): { seconds: number; stdout: string } {
+function wall(cmd: string, args: string[], childEnv: NodeJS.ProcessEnv = process.env, cwd = tmp): { seconds: number; stdout: string } {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: tmp, env: childEnv, maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, env: childEnv, maxBuffer: 64 * 2 ** 20 });
   const seconds = (performance.now() - t) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return { seconds, stdout: r.stdout };
@@ -266,7 +266,7 @@ if (haveMnist) {
     log(`MNIST whole process ${r + 1}/${mnistRounds}: nnlearn ${a.seconds.toFixed(1)} s${torchSide ? `, PyTorch ${torchSide.wholeSeconds[r].toFixed(1)} s` : ''}`);
   }
   // per epoch, with the test accuracy after each (not counted in the epochs' times)
-  const a = JSON.parse(wall('node', ['--import', 'tsx', join(root, 'bench', 'mnist.ts'), mnistDir, String(epochs), '2', mnistPrecision]).stdout) as MnistSide;
+  const a = JSON.parse(wall('node', ['--import', 'tsx', join(root, 'bench', 'mnist.ts'), mnistDir, String(epochs), '2', mnistPrecision], process.env, root).stdout) as MnistSide;
   Object.assign(ourSide, { epochSeconds: a.epochSeconds, testAccuracy: a.testAccuracy, readSeconds: a.readSeconds });
   if (torchSide !== undefined) {
     const b = JSON.parse(wall('/usr/bin/python3', [torchScript, mnistDir, String(epochs), '2', '--every-epoch'], env).stdout) as MnistSide;
