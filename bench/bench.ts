@@ -161,6 +161,7 @@ class NumpyPeer {
   }
   close(): void {
     this.child.stdin.end();
+    this.child.kill();
   }
 }
 let numpy: NumpyPeer | undefined;
@@ -250,6 +251,9 @@ const mnistCommand = [
   '--optimizer', 'adam', '--batch-size', '128', '--lambda', '2', '--max-iter', String(epochs), '--precision', mnistPrecision, '--threads', '2',
 ];
 let mnist: { nnlearn: MnistSide; torch?: MnistSide; command: string } | undefined;
+// PyTorch (Debian's build) keeps this environment: its older OpenBLAS does not know every new CPU, and left to
+// choose it may fall back to generic kernels (several times slower); a setting that suits it is its best.
+const torchEnv = process.env;
 if (haveMnist) {
   const ourSide: MnistSide = { wholeSeconds: [], wholeAccuracy: NaN, epochSeconds: [], testAccuracy: [], readSeconds: NaN };
   const torchSide: MnistSide | undefined = peer.torch ? { wholeSeconds: [], wholeAccuracy: NaN, epochSeconds: [], testAccuracy: [], readSeconds: NaN } : undefined;
@@ -259,7 +263,7 @@ if (haveMnist) {
     ourSide.wholeSeconds.push(a.seconds);
     ourSide.wholeAccuracy = (JSON.parse(a.stdout) as { testAccuracy: number }).testAccuracy;
     if (torchSide !== undefined) {
-      const b = wall('/usr/bin/python3', [torchScript, mnistDir, String(epochs), '2'], env);
+      const b = wall('/usr/bin/python3', [torchScript, mnistDir, String(epochs), '2'], torchEnv);
       torchSide.wholeSeconds.push(b.seconds);
       torchSide.wholeAccuracy = (JSON.parse(b.stdout) as { testAccuracy: number[] }).testAccuracy[0];
     }
@@ -269,7 +273,7 @@ if (haveMnist) {
   const a = JSON.parse(wall('node', ['--import', 'tsx', join(root, 'bench', 'mnist.ts'), mnistDir, String(epochs), '2', mnistPrecision], process.env, root).stdout) as MnistSide;
   Object.assign(ourSide, { epochSeconds: a.epochSeconds, testAccuracy: a.testAccuracy, readSeconds: a.readSeconds });
   if (torchSide !== undefined) {
-    const b = JSON.parse(wall('/usr/bin/python3', [torchScript, mnistDir, String(epochs), '2', '--every-epoch'], env).stdout) as MnistSide;
+    const b = JSON.parse(wall('/usr/bin/python3', [torchScript, mnistDir, String(epochs), '2', '--every-epoch'], torchEnv).stdout) as MnistSide;
     Object.assign(torchSide, { epochSeconds: b.epochSeconds, testAccuracy: b.testAccuracy, readSeconds: b.readSeconds });
   }
   mnist = { nnlearn: ourSide, torch: torchSide, command: `nnlearn ${mnistCommand.join(' ').replaceAll(mnistDir, 'mnist')}` };
@@ -305,7 +309,7 @@ if (json) {
   const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
   const lines = [
     `Measured ${host.date} on ${host.cpu} (${host.simd}), ${host.cores} cores, ${host.memoryGiB} GiB; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`,
-    `Node ${host.node} (V8 ${host.v8}), wasm build ${wasmFlavor()}; ${peer.numpy ? `NumPy ${peer.numpy.numpy}, SciPy ${peer.numpy.scipy} (${peer.numpy.blas}), Python ${peer.numpy.python}` : 'no NumPy peer'}; ${peer.torch ? `PyTorch ${peer.torch} (CPU)` : 'no PyTorch peer'}.`,
+    `Node ${host.node} (V8 ${host.v8}), wasm build ${wasmFlavor()}; ${peer.numpy ? `NumPy ${peer.numpy.numpy}, SciPy ${peer.numpy.scipy} (${peer.numpy.blas}), Python ${peer.numpy.python}` : 'no NumPy peer'}; ${peer.torch ? `PyTorch ${peer.torch} (CPU, with ${peer.torchBlas})` : 'no PyTorch peer'}.`,
     `The peers ran with ${removed.length > 0 ? `${removed.join(' and ')} removed from their environment (OpenBLAS picks its own kernels)` : 'OpenBLAS choosing its own kernels'}. SIMD multiply-add rate per thread, measured: ${f(rate.f64x2 / 1e9)} G f64x2/s, ${f(rate.f32x4 / 1e9)} G f32x4/s.`,
     '',
     `Cost and gradient of the ex4 network (${dataName}, 400-25-10, λ = 1; ${nnz} non-zeros, ${(work.first + work.rest) / 1e6} M multiply-adds), median of ${rounds} rounds of ${reps}, alternating with NumPy:`,

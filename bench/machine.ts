@@ -77,8 +77,9 @@ export function peerEnv(): { env: NodeJS.ProcessEnv; removed: string[] } {
 export interface Peers {
   /** python3 on PATH with NumPy and SciPy: versions, or undefined */
   numpy?: { numpy: string; scipy: string; python: string; blas: string };
-  /** Debian's /usr/bin/python3 with PyTorch: its version, or undefined */
+  /** Debian's /usr/bin/python3 with PyTorch: its version and the BLAS its libblas.so.3 resolves to, or undefined */
   torch?: string;
+  torchBlas?: string;
 }
 
 export function peers(numpyScript: string, env: NodeJS.ProcessEnv): Peers {
@@ -86,6 +87,12 @@ export function peers(numpyScript: string, env: NodeJS.ProcessEnv): Peers {
   const v = run('python3', [numpyScript, 'versions'], env);
   if (v !== undefined) out.numpy = JSON.parse(v) as Peers['numpy'];
   const t = run('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], env);
-  if (t !== undefined && t !== '') out.torch = t;
+  if (t !== undefined && t !== '') {
+    out.torch = t;
+    // Debian's torch calls the system's libblas.so.3: the reference BLAS unless OpenBLAS is installed
+    // (apt-get install libopenblas0-pthread), which makes PyTorch on the CPU several times faster
+    const lib = run('readlink', ['-f', '/usr/lib/x86_64-linux-gnu/libblas.so.3']) ?? run('readlink', ['-f', '/usr/lib/aarch64-linux-gnu/libblas.so.3']);
+    out.torchBlas = lib === undefined ? 'unknown' : /openblas/.test(lib) ? 'OpenBLAS' : /blis/.test(lib) ? 'BLIS' : /mkl/.test(lib) ? 'MKL' : 'the reference BLAS (install libopenblas0-pthread for its best)';
+  }
   return out;
 }
