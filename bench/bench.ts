@@ -54,7 +54,11 @@ const mnistPrecision = argv.includes('--precision') ? argv[argv.indexOf('--preci
 const log = (s: string) => {
   if (!json) process.stderr.write(`${s}\n`);
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 const relNorm = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let d = 0;
   let n = 0;

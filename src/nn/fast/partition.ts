@@ -31,6 +31,8 @@ export class WasmPartition {
   readonly k: WasmKernels;
   private readonly tp: ThreadPlan;
   private readonly memory: WebAssembly.Memory;
+  /** views made once (the memory no longer grows once laid out): an evaluation allocates nothing */
+  private readonly view: { squares: Float64Array; blockReady: Int32Array; rowStart: Int32Array };
 
   constructor(plan: Plan, t: number, module: WebAssembly.Module, memory: WebAssembly.Memory) {
     this.plan = plan;
@@ -39,6 +41,11 @@ export class WasmPartition {
     this.memory = memory;
     this.k = instantiate(module, memory);
     this.k.setActivation(plan.activation);
+    this.view = {
+      squares: this.f64(this.tp.squares, plan.layers.length),
+      blockReady: this.i32(this.tp.blockReady, 1),
+      rowStart: plan.sparse ? this.i32(plan.csr.start, plan.m + 1) : new Int32Array(0),
+    };
   }
 
   private i32(at: number, count: number): Int32Array {
@@ -81,7 +88,7 @@ export class WasmPartition {
    */
   finish(gradient: boolean, parts: number, m: number, lambda: number, all = false): void {
     const { plan, k, tp } = this;
-    const squares = this.f64(tp.squares, plan.layers.length);
+    const { squares } = this.view;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
       const { u0, u1 } = this.units(l, all);
@@ -150,9 +157,9 @@ export class WasmPartition {
   /** The block's compressed columns, chunk by chunk, once (the rows do not change). */
   private buildBlockColumns(): void {
     const { plan, k, tp } = this;
-    if (this.i32(tp.blockReady, 1)[0] === 1) return;
+    if (this.view.blockReady[0] === 1) return;
     const { r0, r1 } = tp;
-    const rowStart = this.i32(plan.csr.start, plan.m + 1);
+    const { rowStart } = this.view;
     for (let i = r0, c = 0; i < r1; i += plan.chunk, c++) {
       const count = Math.min(plan.chunk, r1 - i);
       const q = rowStart[i] - rowStart[r0];
@@ -162,7 +169,7 @@ export class WasmPartition {
         plan.precision === 'f32' ? 1 : 0, tp.cscNext,
       );
     }
-    this.i32(tp.blockReady, 1)[0] = 1;
+    this.view.blockReady[0] = 1;
   }
 
   /**
@@ -234,7 +241,7 @@ export class WasmPartition {
       let co = tp.cscOffs;
       let cv = tp.cscVals;
       if (blockChunk >= 0) {
-        const q = this.i32(plan.csr.start + ch.base * 4, 1)[0] - this.i32(plan.csr.start + tp.r0 * 4, 1)[0];
+        const q = this.view.rowStart[ch.base] - this.view.rowStart[tp.r0];
         cs = tp.blockStart + blockChunk * (plan.n + 1) * 4;
         co = tp.blockOffs + q * 4;
         cv = tp.blockVals + q * plan.vbytes;
