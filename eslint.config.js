@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // wasm/ is AssemblyScript (its own dialect and type checker, run by scripts/build-wasm.mjs)
-  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', 'build/', 'wasm/', 'src/linalg/wasm/module.generated.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'web/dist/', 'coverage/', 'build/', 'docs/api/', 'wasm/', 'src/linalg/wasm/module.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -46,6 +46,8 @@ for (const c of configs) {
       maxIter: 100000,
       optimizer: c.optimizer,
       learningRate: c.learningRate,
+      // every method on the full batch, so that an evaluation is the same work for all
+      ...(c.learningRate !== undefined ? { batchSize: 'full' as const } : {}),
       onIteration: (info) => {
         evaluations = info.evaluations;
         return info.evaluations < budget;

@@ -36,5 +36,15 @@ export class DivergenceError extends ValueError {
   }
 }
 
-/** The user interrupted a long run (Ctrl-C) and what could be saved was saved; the CLI exits with 130. */
-export class InterruptedError extends NnlearnError {}
+/**
+ * A signal ended a long run (Ctrl-C, `kill`, a closed terminal) and what could be saved was saved; the CLI exits
+ * with 128 + the signal's number, as a shell reports it (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+ */
+export class InterruptedError extends NnlearnError {
+  /** the signal's name: SIGINT, SIGTERM or SIGHUP */
+  readonly signal: string;
+  constructor(message: string, signal = 'SIGINT') {
+    super(message);
+    this.signal = signal;
+  }
+}

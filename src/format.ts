@@ -9,3 +9,15 @@ export function formatExp(x: number, digits = 6): string {
   const e = Number(exp);
   return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
+
+/**
+ * A decimal number as people and spreadsheets write it: 3, -0.5, .25, 1e-4. JavaScript's Number() also takes
+ * "0x10", "0b11", "Infinity" and "" (as 0), none of which is meant as a number in a flag or a data file.
+ * NaN when `text` is not one.
+ */
+export function parseDecimal(text: string): number {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

@@ -1,8 +1,33 @@
 /**
- * nnlearn's Node-only API (`import … from 'nnlearn/node'`): files, the shipped digits, PNG pictures. The main
- * entry (`nnlearn`) stays free of Node modules so that it bundles for the browser.
+ * nnlearn's Node-only API (`import … from 'nnlearn/node'`): data sets and models from files, the shipped digits,
+ * PNG pictures, and threads. The main entry (`nnlearn`) stays free of Node modules so that it bundles for the
+ * browser.
+ *
+ * Importing this module also gives training Node's worker threads: `network.trainAsync(X, y)` then evaluates on
+ * every core (as `nnlearn train` does), unless `threads` says otherwise.
+ *
+ * @module nnlearn/node
  */
+import { registerThreadPlatform } from './nn/fast/backend.js';
+import { nodeThreadPlatform } from './nn/fast/threads-node.js';
+
+registerThreadPlatform(nodeThreadPlatform);
+
 export { readBytes, readMatFile, writeFileAtomic } from './data/files.js';
-export { loadShippedDigits, shippedDigits, SHIPPED_DIGITS, SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED } from './data/shipped-digits.js';
+export {
+  loadDataset,
+  loadInputs,
+  loadTrainTest,
+  loadMatData,
+  loadModel,
+  loadWeights,
+  idxLabelsPath,
+  targetsForModel,
+  type LoadOptions,
+  type TrainTestSpec,
+} from './data/load.js';
+export { loadShippedDigits, shippedDigits, isShippedDigits, SHIPPED_DIGITS, SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED } from './data/shipped-digits.js';
 export { rasterToPng, svgToPng } from './viz/png.js';
 export { saveChart, saveRaster } from './viz/save.js';
+export { nodeThreadPlatform, defaultThreads } from './nn/fast/threads-node.js';
+export { readModelFile, writeModel, modelOutputFormat } from './nn/formats/files.js';

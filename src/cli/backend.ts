@@ -1,16 +1,18 @@
 /**
- * The --backend, --threads and --precision flags shared by the commands that train, and the evaluator they ask for.
+ * The --backend, --threads and --precision flags shared by the commands that train, and the evaluator they ask
+ * for. The decisions themselves are the backend module's (../nn/fast/backend.ts); this only reads the flags.
  */
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
-import { createEvaluator, wasmSupports, type CostEvaluator } from '../nn/fast/evaluator.js';
+import type { CostEvaluator } from '../nn/fast/evaluator.js';
+import { availableThreads, maxThreads, openEvaluator, resolveBackend, type BackendChoice } from '../nn/fast/backend.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../nn/activations.js';
-import type { Precision } from '../nn/fast/partition.js';
 import type { WorkerPool } from '../nn/fast/threaded.js';
-import { createThreadedEvaluator, defaultThreads, startNodeWorkers } from '../nn/fast/threads-node.js';
 import { parseChoice, parseNumber } from './options.js';
+
+export { startWorkers, type BackendChoice } from '../nn/fast/backend.js';
 
 export interface BackendFlags {
   backend: string;
@@ -25,7 +27,7 @@ export function addBackendOptions(cmd: Command): Command {
         .choices(['wasm', 'reference'])
         .default('wasm'),
     )
-    .option('--threads <n>', `threads for the wasm backend (default: all ${defaultThreads()} cores)`)
+    .option('--threads <n>', `threads for the wasm backend (default: all ${availableThreads()} cores)`)
     .addOption(
       new Option('--precision <p>', 'f64, or f32 for the input layer’s products (faster; the cost stays float64)')
         .choices(['f64', 'f32'])
@@ -33,27 +35,14 @@ export function addBackendOptions(cmd: Command): Command {
     );
 }
 
-export interface BackendChoice {
-  backend: 'wasm' | 'reference';
-  threads: number;
-  precision: Precision;
-}
-
 export function parseBackend(flags: BackendFlags): BackendChoice {
   const backend = parseChoice('--backend', flags.backend, ['wasm', 'reference'] as const);
   const precision = parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
-  // More threads than cores only costs memory (each worker holds its own WebAssembly instance): at most 4 per core.
-  const threads =
-    flags.threads === undefined ? defaultThreads() : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: Math.max(4, 4 * defaultThreads()) });
-  if (backend === 'reference' && (precision !== 'f64' || (flags.threads !== undefined && threads !== 1))) {
+  const threads = flags.threads === undefined ? undefined : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: maxThreads() });
+  if (backend === 'reference' && (precision !== 'f64' || (threads !== undefined && threads !== 1))) {
     throw new UsageError('--backend reference runs in float64 on one thread: drop --precision and --threads');
   }
-  return { backend, threads: backend === 'reference' ? 1 : threads, precision };
-}
-
-/** Starts the worker threads a choice needs, ahead of the data (see WorkerPool); undefined when it needs none. */
-export function startWorkers(choice: BackendChoice): WorkerPool | undefined {
-  return choice.backend === 'wasm' && choice.threads > 1 ? startNodeWorkers(choice.threads - 1) : undefined;
+  return resolveBackend({ backend, threads, precision });
 }
 
 /** An evaluator for training a network of `sizes` on X and labels y (close it when done). */
@@ -63,13 +52,8 @@ export async function prepareEvaluator(
   y: ArrayLike<number>,
   labels: LabelConvention,
   choice: BackendChoice,
-  pool?: WorkerPool,
-  architecture: Architecture = COURSE_ARCHITECTURE,
+  options: { pool?: WorkerPool; architecture?: Architecture; miniBatches?: boolean } = {},
 ): Promise<CostEvaluator> {
   const targets = labelsToTargets(y, sizes[sizes.length - 1], labels);
-  if (choice.backend === 'reference' || choice.threads === 1 || X.rows < 2 || !wasmSupports(architecture)) {
-    pool?.close();
-    return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture });
-  }
-  return createThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision, architecture }, pool);
+  return openEvaluator(sizes, X, targets, choice, { architecture: options.architecture ?? COURSE_ARCHITECTURE, miniBatches: options.miniBatches, pool: options.pool });
 }

@@ -8,6 +8,7 @@
  * or Infinity: the few numbers that may be either (no cost yet, no best yet) are written as null.
  */
 import { FormatError } from '../errors.js';
+import { parseJsonFile } from '../data/json.js';
 import { OPTIMIZERS, type OptimizerName, type TrainState } from '../nn/network.js';
 
 export const CHECKPOINT_FORMAT = 'nnlearn-checkpoint';
@@ -53,12 +54,7 @@ export function parseCheckpoint(text: string, path: string): { flags: SavedFlags
   const fail = (why: string): never => {
     throw new FormatError(`${path}: ${why}`);
   };
-  let c: unknown;
-  try {
-    c = JSON.parse(text);
-  } catch (err) {
-    return fail(`not valid JSON (${(err as Error).message})`);
-  }
+  const c = parseJsonFile(text, path);
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(c) || c.format !== CHECKPOINT_FORMAT) return fail('not an nnlearn checkpoint');
   if (c.version !== CHECKPOINT_VERSION) return fail(`checkpoint version ${JSON.stringify(c.version)}, but this nnlearn reads version ${CHECKPOINT_VERSION}`);

@@ -4,7 +4,9 @@
  * ill-shaped file, a bad value), 2 wrong usage (unknown command or flag, a bad flag value).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { constants, totalmem } from 'node:os';
+import { formatBytes, parseSize, setMemoryLimit } from '../memory.js';
+import { Command, CommanderError } from 'commander';
 import { InterruptedError, NnlearnError, UsageError } from '../errors.js';
 import { registerCost } from './commands/cost.js';
 import { registerCheckGradients } from './commands/check-gradients.js';
@@ -16,6 +18,13 @@ import { registerSweep } from './commands/sweep.js';
 import { registerExercise } from './commands/exercise.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGraph } from './commands/graph.js';
+import { registerConvert } from './commands/convert.js';
+import { endQuietlyOnClosedPipes, oneLine, processIo, type Io } from './io.js';
+import { checkOutputsNotInputs } from './output.js';
+import { registerThreadPlatform } from '../nn/fast/backend.js';
+import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
+
+export { processIo, type Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
@@ -27,7 +36,8 @@ Exit codes:
   0  success
   1  bad input: a missing, corrupt or ill-shaped file, a bad value in the data
   2  wrong usage: unknown command or flag, a bad flag value
-  130  interrupted (Ctrl-C); train saves a checkpoint that --resume continues`;
+  130  interrupted (Ctrl-C); train saves a checkpoint that --resume continues
+  143, 129  stopped by SIGTERM or SIGHUP (kill, a closed terminal); train saves a checkpoint as for Ctrl-C`;
 
 function packageVersion(): string {
   try {
@@ -38,29 +48,18 @@ function packageVersion(): string {
   }
 }
 
-/** Where a command writes: injectable so tests can capture output. */
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  /** whether stderr is a terminal (progress is drawn in place then) */
-  errIsTTY: boolean;
-  /** the stream behind `err`, for the progress bar (which draws in place on a terminal) */
-  errStream?: NodeJS.WriteStream;
-}
+/** The least --max-memory: Node itself takes tens of megabytes. */
+const MIN_MEMORY = 16 * 2 ** 20;
 
-export const processIo: Io = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  errIsTTY: Boolean(process.stderr.isTTY),
-  errStream: process.stderr,
-};
-
-/** A shared `--json` option. */
-export function jsonOption(): Option {
-  return new Option('--json', 'print the result as JSON on stdout');
+/** The default memory budget: half of the machine's memory (or of the container's, where it is limited). */
+export function defaultMemoryLimit(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return 0.5 * (constrained > 0 ? Math.min(constrained, totalmem()) : totalmem());
 }
 
 export function buildProgram(io: Io): Command {
+  // the CLI runs on Node: its evaluations use worker threads
+  registerThreadPlatform(nodeThreadPlatform);
   const program = new Command('nnlearn')
     .description('Neural-network learning by backpropagation: the Coursera ML exercise 4 and beyond.')
     .version(packageVersion(), '-V, --version')
@@ -83,6 +82,7 @@ export function buildProgram(io: Io): Command {
   registerSweep(program, io);
   registerDescribe(program, io);
   registerGraph(program, io);
+  registerConvert(program, io);
   // Checks every command shares: a flag given an empty value ("--data ''", often an unset shell variable) is a
   // usage error rather than a file named "" or the number 0.
   program.hook('preAction', (_program, action) => {
@@ -92,8 +92,16 @@ export function buildProgram(io: Io): Command {
         throw new UsageError(`${o.long}: empty value`);
       }
     }
+    // no output may overwrite an input (by device and inode, through links)
+    checkOutputsNotInputs(action.opts(), action.args);
+    // the memory budget every large allocation is checked against (src/memory.ts)
+    const given = action.getOptionValue('maxMemory') as string | undefined;
+    const limit = given === undefined ? defaultMemoryLimit() : parseSize(given);
+    if (!(limit >= MIN_MEMORY)) throw new UsageError(`--max-memory: "${given}" is not a size of at least 16M (e.g. 512M, 4G)`);
+    setMemoryLimit(limit, () => process.memoryUsage.rss());
   });
   for (const cmd of program.commands) {
+    cmd.option('--max-memory <size>', `the most memory the command may use, e.g. 512M or 4G (default: half of this machine's, ${formatBytes(defaultMemoryLimit())})`);
     cmd.exitOverride().addHelpText('after', EXIT_CODES_HELP);
     cmd.configureOutput({
       writeOut: io.out,
@@ -104,18 +112,9 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
-/**
- * An error message as one printable line: control characters (a newline or a NUL in a file name, an escape
- * sequence in a corrupt file's text) are shown escaped, so that the message cannot break the terminal or the
- * one-line promise.
- */
-export function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedPipes();
   const program = buildProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
@@ -131,7 +130,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     if (err instanceof InterruptedError) {
       io.err(`nnlearn: ${oneLine(err.message)}\n`);
-      return EXIT_INTERRUPTED;
+      return 128 + (constants.signals[err.signal as NodeJS.Signals] ?? EXIT_INTERRUPTED - 128);
     }
     if (err instanceof UsageError) {
       io.err(`nnlearn: ${oneLine(err.message)}\n`);

@@ -73,3 +73,58 @@ export function checkOutputFile(flag: string, path: string, extensions?: readonl
   if (kindAt(path) === 'folder') throw new UsageError(`${flag}: "${path}" is a folder; give a file name`);
   checkOutputFolder(flag, dirname(path), path);
 }
+
+/** Flags that name files a command reads. */
+const INPUT_FLAGS = ['data', 'test', 'labelsFile', 'init', 'resume', 'like', 'model', 'weights'] as const;
+/** Flags that name files (or, for outDir, a folder) a command writes. */
+const OUTPUT_FLAGS = ['out', 'to', 'checkpoint', 'outDir'] as const;
+/** What a command writes into an output folder: files with these endings. */
+const FOLDER_OUTPUTS = /\.(json|png|svg)$/i;
+
+/** The device and inode of what `path` names (through links), or undefined when there is nothing there. */
+function identity(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a command whose output would overwrite one of its inputs: the same file by device and inode (so through
+ * links and other spellings of the path too), or an input inside an output folder under a name the command writes
+ * there. `train --data d.mat --out d.mat` once replaced the data with the model. A checkpoint may be both (a resumed
+ * run saves its checkpoint where it read it).
+ */
+export function checkOutputsNotInputs(values: Record<string, unknown>, positional: readonly string[] = []): void {
+  const inputs: { flag: string; path: string; id: string }[] = [];
+  const add = (flag: string, path: unknown) => {
+    const files = typeof path === 'string' ? [path] : Array.isArray(path) ? path.filter((p): p is string => typeof p === 'string') : [];
+    for (const p of files) {
+      const id = identity(p);
+      if (id !== undefined) inputs.push({ flag, path: p, id });
+    }
+  };
+  for (const k of INPUT_FLAGS) add(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, values[k]);
+  positional.forEach((p) => add('the input', p));
+  for (const k of OUTPUT_FLAGS) {
+    const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const outs = typeof values[k] === 'string' ? [values[k] as string] : Array.isArray(values[k]) ? (values[k] as string[]) : [];
+    for (const out of outs) {
+      const id = identity(out);
+      for (const input of inputs) {
+        if (k === 'checkpoint' && input.flag === '--resume') continue;
+        const same = id !== undefined && id === input.id;
+        const inFolder = k === 'outDir' && id !== undefined && identity(dirname(resolve(input.path))) === id && FOLDER_OUTPUTS.test(input.path);
+        if (same || inFolder) {
+          throw new UsageError(
+            same
+              ? `${flag}: "${out}" is the ${input.flag} file "${input.path}": an output must never overwrite an input; give another name`
+              : `${flag}: "${out}" holds the ${input.flag} file "${input.path}", which this command may overwrite there; give another folder`,
+          );
+        }
+      }
+    }
+  }
+}

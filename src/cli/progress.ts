@@ -5,7 +5,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { formatIteration } from '../optim/fmincg.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 export interface Progress {
   update(iteration: number, cost: number): void;

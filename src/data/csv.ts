@@ -1,16 +1,300 @@
 /**
- * CSV data sets: one example per line, the label in the first column and the features after it (the layout of
- * the popular mnist_train.csv / mnist_test.csv files); an optional header line (any non-numeric first line) is
- * skipped. Every line must have the same number of fields, and every field must be a finite number: a bad one
- * is reported with its line and column.
+ * CSV data sets, read by RFC 4180's rules: fields separated by commas (or semicolons or tabs, as the first line
+ * shows), quoted fields with "" for a quote, records ended by CRLF, LF or a lone CR, an optional header line. Every
+ * other field must be a finite number; a bad one is reported with its line and column.
+ *
+ * The parser streams: it takes the text in pieces (`push`) and keeps only the numbers, in blocks of a fixed size,
+ * so that a large file never becomes one string nor a list of lines. Which column holds the labels is decided
+ * afterwards (`splitLabels`): the first by default (mnist_train.csv's layout), a header's "label" column, the last,
+ * a given one, or none — and a column that does not look like labels, while another one does, is an error naming
+ * the flag to use (a label-last file read label-first used to give 8% accuracy with no word).
  */
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
+import { parseDecimal } from '../format.js';
+import { MemoryError } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 
-/** The largest CSV nnlearn reads: V8's strings stop a little past 512 MiB (MNIST's training CSV is 109 MB). */
-export const MAX_CSV_BYTES = 500_000_000;
+/** Numbers are kept in blocks of this many (8 MB each): growing never copies what was read. */
+const BLOCK = 1 << 20;
 
+/** A CSV file's numbers: `rows` records of `cols` fields, row-major, and the header's names if it had one. */
+export interface CsvTable {
+  rows: number;
+  cols: number;
+  values: Float64Array;
+  header: string[] | undefined;
+}
+
+
+/** Bounds on what a CSV may make nnlearn hold. */
+export interface CsvLimits {
+  /** the most numbers the table may hold (a memory budget); default: no limit */
+  maxValues?: number;
+}
+
+/** The streaming parser: push text, then end() for the table. */
+export class CsvParser {
+  private sep = '';
+  private headerDecided = false;
+  private header: string[] | undefined;
+  private cols = -1;
+  private rows = 0;
+  private readonly blocks: Float64Array[] = [];
+  private count = 0;
+  // the record being read
+  private field = '';
+  private fields: string[] = [];
+  private inQuotes = false;
+  private wasQuoted = false;
+  private quoteSeen = false; // a quote just closed or a doubled quote in progress
+  private atStart = true; // nothing of the current field yet
+  private line = 1; // the physical line being read
+  private recordLine = 1; // where the current record started
+  private lastWasCR = false;
+  private started = false;
+
+  constructor(
+    private readonly source = 'the CSV file',
+    private readonly limits: CsvLimits = {},
+  ) {}
+
+  /** Reads a piece of the text (any split: inside a field, a quote, between CR and LF). */
+  push(text: string): void {
+    let t = text;
+    if (!this.started && t.length > 0) {
+      this.started = true;
+      if (t.charCodeAt(0) === 0xfeff) t = t.slice(1); // a byte-order mark, as spreadsheets write
+    }
+    if (this.sep === '') {
+      // the separator is the first line's: buffer until a line ends
+      this.field += t;
+      const nl = this.field.search(/[\r\n]/);
+      if (nl < 0) return;
+      const first = this.field.slice(0, nl);
+      this.sep = first.includes(',') ? ',' : first.includes(';') ? ';' : first.includes('\t') ? '\t' : ',';
+      t = this.field;
+      this.field = '';
+    }
+    this.scan(t);
+  }
+
+  private scan(t: string): void {
+    const sep = this.sep.charCodeAt(0);
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (this.inQuotes) {
+        if (c === 0x22) {
+          this.inQuotes = false;
+          this.quoteSeen = true;
+        } else {
+          if (c === 0x0a || c === 0x0d) this.newline(c);
+          else this.lastWasCR = false;
+          this.field += t[i];
+        }
+        continue;
+      }
+      if (c === 0x22 && this.quoteSeen) {
+        // "" inside a quoted field: a quote
+        this.field += '"';
+        this.inQuotes = true;
+        this.quoteSeen = false;
+        continue;
+      }
+      this.quoteSeen = false;
+      if (c === sep) {
+        this.endField();
+      } else if (c === 0x0a || c === 0x0d) {
+        const crlf = c === 0x0a && this.lastWasCR;
+        this.newline(c);
+        if (!crlf) this.endRecord();
+      } else if (c === 0x22 && this.atStart) {
+        this.inQuotes = true;
+        this.wasQuoted = true;
+        this.atStart = false;
+      } else if (c === 0x22) {
+        throw new FormatError(`${this.source}: line ${this.line}: a quote inside an unquoted field`);
+      } else {
+        this.field += t[i];
+        this.atStart = false;
+      }
+      if (c !== 0x0d) this.lastWasCR = false;
+    }
+  }
+
+  private newline(c: number): void {
+    if (c === 0x0d) {
+      this.line++;
+      this.lastWasCR = true;
+    } else {
+      if (!this.lastWasCR) this.line++;
+      this.lastWasCR = false;
+    }
+  }
+
+  private endField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.wasQuoted = false;
+    this.atStart = true;
+  }
+
+  private endRecord(): void {
+    const blank = this.fields.length === 0 && this.field.trim() === '' && !this.wasQuoted;
+    if (blank) {
+      // blank lines (between records, at the end) carry nothing
+      this.field = '';
+      this.atStart = true;
+      this.recordLine = this.line;
+      return;
+    }
+    this.endField();
+    this.record(this.fields, this.recordLine);
+    this.fields = [];
+    this.recordLine = this.line;
+  }
+
+  private record(fields: string[], line: number): void {
+    if (!this.headerDecided) {
+      this.headerDecided = true;
+      // A header is a line that is not numbers: some field is text. A line with an empty field is data with a
+      // value missing (an error below), not a header.
+      const isHeader = fields.every((f) => f.trim() !== '') && fields.some((f) => Number.isNaN(parseDecimal(f)));
+      this.cols = fields.length;
+      if (isHeader) {
+        this.header = fields.map((f) => f.trim());
+        return;
+      }
+    }
+    if (fields.length !== this.cols) {
+      const first = this.header === undefined ? 'line 1' : 'the header';
+      throw new FormatError(`${this.source}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${first} has ${this.cols}`);
+    }
+    if (this.limits.maxValues !== undefined && this.count + fields.length > this.limits.maxValues) {
+      throw new MemoryError(
+        `${this.source}: more than ${this.limits.maxValues} numbers (at line ${line}), more than the memory limit allows for them; a smaller file, or a larger --max-memory if the machine has the memory`,
+      );
+    }
+    for (let j = 0; j < fields.length; j++) {
+      const f = fields[j].trim();
+      const v = parseDecimal(f);
+      if (!Number.isFinite(v)) {
+        const what = f === '' ? 'the field is empty' : `"${fields[j].length > 40 ? `${fields[j].slice(0, 40)}…` : fields[j]}" is not a finite number`;
+        throw new FormatError(`${this.source}: line ${line}, column ${j + 1}: ${what}`);
+      }
+      const b = this.count >>> 20;
+      if (b === this.blocks.length) this.blocks.push(new Float64Array(BLOCK));
+      this.blocks[b][this.count & (BLOCK - 1)] = v;
+      this.count++;
+    }
+    this.rows++;
+  }
+
+  /** The table read, once the whole text is pushed. */
+  end(): CsvTable {
+    if (this.inQuotes) throw new FormatError(`${this.source}: a quoted field opened on line ${this.recordLine} never closes`);
+    if (this.sep === '' && this.field !== '') {
+      // one line with no line ending
+      const t = this.field;
+      this.field = '';
+      this.sep = t.includes(',') ? ',' : t.includes(';') ? ';' : t.includes('\t') ? '\t' : ',';
+      this.scan(t);
+    }
+    if (this.field !== '' || this.fields.length > 0 || this.wasQuoted) this.endRecord();
+    if (!this.headerDecided) throw new FormatError(`${this.source}: empty`);
+    if (this.rows === 0) throw new FormatError(`${this.source}: a header but no data`);
+    const values = new Float64Array(this.count);
+    this.blocks.forEach((b, k) => values.set(b.subarray(0, Math.min(BLOCK, this.count - k * BLOCK)), k * BLOCK));
+    this.blocks.length = 0;
+    return { rows: this.rows, cols: this.cols, values, header: this.header };
+  }
+}
+
+/** The table of a whole CSV text. */
+export function parseCsvTable(text: string, source = 'the CSV file', limits: CsvLimits = {}): CsvTable {
+  const p = new CsvParser(source, limits);
+  p.push(text);
+  return p.end();
+}
+
+/** Which column holds the labels: chosen by the data ('auto'), the first, the last, a 0-based index, or none. */
+export type LabelColumn = 'auto' | 'first' | 'last' | 'none' | number;
+
+/** Header names that mean "the labels". */
+const LABEL_NAMES = ['label', 'labels', 'y', 'class', 'target', 'digit'];
+
+/**
+ * Why column `j` cannot be labels (a value that is not a whole number in 0..10000), or why it is a poor guess (a
+ * single value throughout; values spread far wider than their count, as pixel intensities are); undefined when it
+ * looks like labels.
+ */
+export function labelColumnProblem(t: CsvTable, j: number): { hard: boolean; why: string } | undefined {
+  const seen = new Set<number>();
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < t.rows; i++) {
+    const v = t.values[i * t.cols + j];
+    if (!isLabel(v)) return { hard: true, why: `it holds ${v} on data row ${i + 1}, and labels are whole numbers from 0 to ${MAX_CLASSES}` };
+    if (seen.size <= MAX_CLASSES) seen.add(v);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (seen.size < 2 && t.rows > 1) return { hard: false, why: `it has the single value ${min} in all ${t.rows} rows` };
+  if (seen.size * 2 < max - min + 1) return { hard: false, why: `its ${seen.size} values are spread over ${min}..${max}, as features are, not classes` };
+  return undefined;
+}
+
+/** How splitLabels reads a table: the features expected, and the flag that names the label column. */
+export interface SplitOptions {
+  /** the number of features expected (a model's inputs): a table with exactly that many columns has no labels */
+  features?: number;
+  /** the flag that chooses the column, for messages */
+  flag?: string;
+}
+
+/**
+ * The features and the labels of a table, the labels from the chosen column. With 'auto', a header's label
+ * column ("label", "y", "class", …), else the first column; when that one does not look like labels and the last
+ * does, the error says to use the last. A chosen column that cannot be labels is an error naming one that can.
+ */
+export function splitLabels(t: CsvTable, choice: LabelColumn, source: string, options: SplitOptions = {}): { X: Matrix; y: Int32Array | undefined; labelColumn: number | undefined } {
+  const flag = options.flag ?? '--label-column';
+  if (choice === 'none' || (choice === 'auto' && options.features !== undefined && t.cols === options.features)) {
+    return { X: new Matrix(t.rows, t.cols, t.values), y: undefined, labelColumn: undefined };
+  }
+  if (t.cols < 2) throw new FormatError(`${source}: ${t.cols} column; expected a label and at least one feature (or ${flag} none for features only)`);
+  const last = t.cols - 1;
+  const named = t.header?.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase())) ?? -1;
+  const j = choice === 'auto' ? (named >= 0 ? named : 0) : choice === 'first' ? 0 : choice === 'last' ? last : choice;
+  if (!Number.isInteger(j) || j < 0 || j > last) throw new FormatError(`${source}: ${flag} ${j + 1}, but the file has ${t.cols} columns`);
+  const problem = labelColumnProblem(t, j);
+  // a soft problem is only an error when the choice was a guess and another column clearly holds the labels
+  if (problem !== undefined && (problem.hard || (choice === 'auto' && named < 0))) {
+    const alternatives = [0, last].filter((k) => k !== j && labelColumnProblem(t, k) === undefined);
+    const name = (k: number) => (k === 0 ? 'first' : k === last ? 'last' : String(k + 1));
+    if (alternatives.length > 0) {
+      throw new FormatError(
+        `${source}: column ${j + 1} does not look like labels (${problem.why}); the ${name(alternatives[0])} column does: use ${flag} ${name(alternatives[0])}`,
+      );
+    }
+    if (problem.hard) {
+      throw new FormatError(`${source}: column ${j + 1} does not look like labels (${problem.why}); give the label column with ${flag} N, or ${flag} none for features only`);
+    }
+  }
+  // the features: every column but j, moved left in place (row i's features never overtake what is still to read)
+  const n = t.cols - 1;
+  const y = new Int32Array(t.rows);
+  const v = t.values;
+  for (let i = 0; i < t.rows; i++) {
+    const src = i * t.cols;
+    y[i] = v[src + j];
+    const dst = i * n;
+    for (let k = 0; k < t.cols; k++) if (k !== j) v[dst + (k < j ? k : k - 1)] = v[src + k];
+  }
+  return { X: new Matrix(t.rows, n, v.subarray(0, t.rows * n)), y, labelColumn: j };
+}
+
+/** What {@link parseCsv} reads: the features, the labels, and whether there was a header. */
 export interface CsvData {
   X: Matrix;
   y: Int32Array;
@@ -18,42 +302,11 @@ export interface CsvData {
   header: boolean;
 }
 
-export function parseCsv(text: string, source = 'the CSV file'): CsvData {
-  const lines = text.split(/\r?\n/);
-  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-  if (lines.length === 0) throw new FormatError(`${source}: empty`);
-  const sep = lines[0].includes(',') ? ',' : lines[0].includes(';') ? ';' : lines[0].includes('\t') ? '\t' : ',';
-  const first = lines[0].split(sep);
-  const header = first.some((f) => f.trim() === '' || !Number.isFinite(Number(f)));
-  const start = header ? 1 : 0;
-  const m = lines.length - start;
-  if (m < 1) throw new FormatError(`${source}: a header but no data`);
-  const cols = lines[start].split(sep).length;
-  if (cols < 2) throw new FormatError(`${source}: line ${start + 1} has ${cols} field; expected a label and at least one feature`);
-  const X = new Matrix(m, cols - 1);
-  const y = new Int32Array(m);
-  for (let i = 0; i < m; i++) {
-    const fields = lines[start + i].split(sep);
-    if (fields.length !== cols) {
-      throw new FormatError(`${source}: line ${start + i + 1} has ${fields.length} fields, but line ${start + 1} has ${cols}`);
-    }
-    for (let j = 0; j < cols; j++) {
-      const f = fields[j].trim();
-      const v = f === '' ? NaN : Number(f);
-      if (!Number.isFinite(v)) {
-        throw new FormatError(`${source}: line ${start + i + 1}, column ${j + 1}: "${fields[j]}" is not a finite number`);
-      }
-      if (j === 0) {
-        if (!isLabel(v)) {
-          throw new FormatError(`${source}: line ${start + i + 1}: the label ${f} is not a whole number from 0 to ${MAX_CLASSES}`);
-        }
-        y[i] = v;
-      } else {
-        X.data[i * (cols - 1) + j - 1] = v;
-      }
-    }
-  }
-  return { X, y, header };
+/** A labelled CSV text: labels in the chosen column (see splitLabels), the other columns the features. */
+export function parseCsv(text: string, source = 'the CSV file', labelColumn: LabelColumn = 'auto'): CsvData {
+  const t = parseCsvTable(text, source);
+  const { X, y } = splitLabels(t, labelColumn === 'none' ? 'auto' : labelColumn, source);
+  return { X, y: y as Int32Array, header: t.header !== undefined };
 }
 
 /**

@@ -11,6 +11,10 @@ import { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
 import type { LabelConvention } from './labels.js';
 
+/**
+ * How a row of X is laid out as a picture: the course's 20×20 digits are unrolled column-major, MNIST's
+ * 28×28 row-major.
+ */
 export interface ImageShape {
   /** pixel rows and columns of one image */
   height: number;
@@ -19,6 +23,9 @@ export interface ImageShape {
   order: 'row-major' | 'column-major';
 }
 
+/**
+ * A labelled data set as the loaders give it: the examples, their labels in one convention, and how to draw a row.
+ */
 export interface Dataset {
   /** m×n */
   X: Matrix;
@@ -33,6 +40,18 @@ export interface Dataset {
   image?: ImageShape;
   /** what the loader divided the file's values by (255 for 8-bit pixels brought to [0, 1]; 1: as stored) */
   scale?: number;
+  /** the file it was read from, when it was one: to tell later whether a file is still the same */
+  file?: FileIdentity;
+}
+
+/** A data set whose labels may be missing (features to predict): everything of a Dataset but the labels. */
+export type Inputs = Omit<Dataset, 'y' | 'labels' | 'numLabels'> & Partial<Pick<Dataset, 'y' | 'labels' | 'numLabels'>>;
+
+/** Which file, exactly: its absolute path, size and SHA-256. */
+export interface FileIdentity {
+  path: string;
+  bytes: number;
+  sha256: string;
 }
 
 /** A square image shape for n pixels, when n is a perfect square. */

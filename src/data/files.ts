@@ -5,14 +5,16 @@
  * interrupted run never leaves a half-written model or picture.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname, basename, extname, join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { FormatError, NnlearnError, UsageError } from '../errors.js';
 import { MatFile } from './mat.js';
+import { concatBytes } from './inflate.js';
+import { checkMemory, formatBytes, memoryAvailable, MemoryError } from '../memory.js';
 
-/** Reads a whole file, turning "not found" and friends into one-line errors that name the path. */
-export function readBytes(path: string): Uint8Array {
+/** Checks that `path` names something to read (not missing, not a folder), with one-line errors that name it. */
+export function checkReadable(path: string): Stats {
   let stat;
   try {
     stat = statSync(path);
@@ -20,11 +22,71 @@ export function readBytes(path: string): Uint8Array {
     throw new NnlearnError(`${path}: no such file`);
   }
   if (stat.isDirectory()) throw new NnlearnError(`${path}: is a directory, not a file`);
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (err) {
+  return stat;
+}
+
+/**
+ * Reads a whole file, once, turning "not found" and friends into one-line errors that name the path. A file's
+ * size is checked against the memory budget before reading; a pipe or a device (`<(cat w.mat)`, /dev/zero) has
+ * none, and is read in pieces up to what the budget allows.
+ */
+export function readBytes(path: string, options: { accept?: (head: Uint8Array) => void } = {}): Uint8Array {
+  const stat = checkReadable(path);
+  const fail = (err: unknown): never => {
+    if (err instanceof NnlearnError) throw err;
     throw new NnlearnError(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  };
+  if (stat.isFile()) {
+    checkMemory(`${path} (a file of ${formatBytes(stat.size)})`, stat.size, 'give a smaller file, or raise the limit with --max-memory');
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch (err) {
+      return fail(err);
+    }
+    options.accept?.(bytes.subarray(0, HEAD_BYTES));
+    return bytes;
   }
+  try {
+    return readBounded(path, memoryAvailable(), options.accept);
+  } catch (err) {
+    return fail(err);
+  }
+}
+
+/** How much of a file `accept` sees: enough for any format's signature (a MAT-file's header is 128 bytes). */
+const HEAD_BYTES = 128;
+
+/**
+ * Reads a stream-like file (a pipe, a device) in pieces, refusing it past `max` bytes; `accept` sees its first
+ * bytes before the rest is read (so that /dev/zero is refused as no known format, not after gigabytes).
+ */
+function readBounded(path: string, max: number, accept?: (head: Uint8Array) => void): Uint8Array {
+  const fd = openSync(path, 'r');
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let accepted = accept === undefined;
+  try {
+    for (;;) {
+      const buf = new Uint8Array(1 << 20);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      parts.push(buf.slice(0, n)); // a copy: pipes give small pieces, and each would hold a whole 1 MB buffer
+      total += n;
+      if (!accepted && total >= HEAD_BYTES) {
+        accepted = true;
+        accept?.(concatBytes(parts).subarray(0, HEAD_BYTES));
+      }
+      if (total > max) {
+        throw new MemoryError(`${path}: more than the ${formatBytes(max)} the memory limit leaves for it (a pipe or a device with no end?); give a file, or raise the limit with --max-memory`);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const all = concatBytes(parts);
+  if (!accepted) accept?.(all);
+  return all;
 }
 
 /** Reads a whole text file (UTF-8), with readBytes' one-line errors. */

@@ -9,6 +9,7 @@
  */
 import { FormatError } from '../errors.js';
 import { boundedInflate } from './inflate.js';
+import { checkMemory, formatBytes } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -21,6 +22,7 @@ const TYPES: Record<number, { name: string; size: number }> = {
   0x0e: { name: 'double', size: 8 },
 };
 
+/** The contents of an IDX file (MNIST's format): its dimensions, its values as float64, its element type. */
 export interface IdxArray {
   /** the dimensions, e.g. [60000, 28, 28] for images, [60000] for labels */
   dims: number[];
@@ -38,6 +40,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** The most bytes of data nnlearn reads from one IDX file (MNIST's training images are 47 MB). */
 export const MAX_IDX_BYTES = 2 ** 31;
 
+/** How {@link parseIdx} reads: the gzip inflater to use. */
 export interface IdxOptions {
   /** inflates gzip data, failing past `maxOutput` bytes (Node's zlib is faster; default: fflate, streamed) */
   gunzip?: (gz: Uint8Array, maxOutput: number) => Uint8Array;
@@ -73,6 +76,8 @@ function readHeader(bytes: Uint8Array, source: string): IdxHeader {
   return { dims, type: bytes[2], header, need: header + count * type.size };
 }
 
+const IDX_ADVICE = 'a smaller file, or a larger --max-memory if the machine has the memory';
+
 /** Parses an IDX file (raw or gzipped); `source` names it in errors. */
 export function parseIdx(input: Uint8Array, source = 'the IDX file', options: IdxOptions = {}): IdxArray {
   let bytes = input;
@@ -83,10 +88,13 @@ export function parseIdx(input: Uint8Array, source = 'the IDX file', options: Id
     } catch (err) {
       throw new FormatError(`${source}: the gzip stream is corrupt or truncated (${(err as Error).message})`);
     }
-    const { dims, need } = readHeader(head, source);
+    const { dims, need, header: h } = readHeader(head, source);
     if (need > MAX_IDX_BYTES) {
       throw new FormatError(`${source}: dimensions ${dims.join('×')} declare ${need} bytes, more than nnlearn reads (${MAX_IDX_BYTES})`);
     }
+    // the inflated bytes and their values as float64, before inflating anything
+    const values = (need - h) / TYPES[head[2]].size;
+    checkMemory(`${source}: ${dims.join('×')} values (${formatBytes(need)} inflated, ${formatBytes(8 * values)} as float64)`, need + 8 * values, IDX_ADVICE);
     const gunzip = options.gunzip ?? ((gz: Uint8Array, max: number) => boundedInflate(gz, max, { format: 'gzip' }));
     try {
       bytes = gunzip(input, need);
@@ -106,6 +114,7 @@ export function parseIdx(input: Uint8Array, source = 'the IDX file', options: Id
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = (need - header) / type.size;
+  if (!isGzip(input)) checkMemory(`${source}: ${dims.join('×')} values (${formatBytes(8 * count)} as float64)`, 8 * count, IDX_ADVICE);
   const values = new Float64Array(count);
   for (let i = 0, o = header; i < count; i++, o += type.size) {
     switch (code) {

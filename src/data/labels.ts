@@ -12,6 +12,10 @@
 import { ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
+/**
+ * How labels name the output units: `'course'` 1..K (ex4's, where 10 is the digit 0) or `'zero-based'` 0..K-1
+ * (the Python notebook's and MNIST's).
+ */
 export type LabelConvention = 'course' | 'zero-based';
 
 /**
@@ -91,4 +95,23 @@ export function oneHot(targets: ArrayLike<number>, numLabels: number): Matrix {
 /** The digit a label stands for, for the 10 digit classes (course: 10 → 0). */
 export function digitOfLabel(label: number, convention: LabelConvention): number {
   return convention === 'course' ? label % 10 : label;
+}
+
+/**
+ * The targets (output units) of labels in one convention for a network trained in another, for the digits: the
+ * course's labels are 1..10 with 10 for the digit 0, the notebook's 0..9 (which is why the notebook rolls the rows
+ * of the course's Theta2, `np.roll(Theta2, 1, axis=0)`). A digit keeps its meaning: the course's 10 is the
+ * notebook's 0. Only for 10 classes; undefined for any other number, where no such correspondence exists.
+ */
+export function digitTargets(y: ArrayLike<number>, from: LabelConvention, to: LabelConvention, numLabels: number): Int32Array | undefined {
+  if (numLabels !== 10 || from === to) return undefined;
+  const lo = from === 'course' ? 1 : 0;
+  const t = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (!Number.isInteger(v) || v < lo || v > lo + 9) return undefined;
+    const digit = from === 'course' ? v % 10 : v;
+    t[i] = to === 'course' ? (digit === 0 ? 9 : digit - 1) : digit;
+  }
+  return t;
 }

@@ -22,6 +22,7 @@
  */
 import { zlibSync } from 'fflate';
 import { boundedInflate, concatBytes } from './inflate.js';
+import { checkMemory, formatBytes } from '../memory.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -38,6 +39,12 @@ const miINT64 = 12;
 const miUINT64 = 13;
 const miMATRIX = 14;
 const miCOMPRESSED = 15;
+
+const miUTF8 = 16;
+const miUTF16 = 17;
+
+/** The data types a char array's characters may have, and their code unit's size. */
+const CHAR_UNITS: Record<number, number> = { [miUINT8]: 1, [miUTF8]: 1, [miUINT16]: 2, [miUTF16]: 2 };
 
 const TYPE_BYTES: Record<number, number> = {
   [miINT8]: 1,
@@ -202,6 +209,7 @@ export class MatFile {
         if (declared > MAX_ELEMENT_BYTES) {
           fail(`data element ${index} at byte ${off}: the compressed matrix declares ${declared} bytes, more than nnlearn reads (${MAX_ELEMENT_BYTES})`);
         }
+        checkMemory(`${source}: data element ${index} (${formatBytes(declared)} once inflated)`, declared, MAT_ADVICE);
         let inner: Uint8Array;
         try {
           inner = inflate(compressed, 8 + declared);
@@ -233,6 +241,7 @@ export class MatFile {
     return [...this.vars.keys()];
   }
 
+  /** Whether the file has a variable of this name. */
   has(name: string): boolean {
     return this.vars.has(name);
   }
@@ -262,6 +271,7 @@ export class MatFile {
     const rows = v.dims[0];
     const cols = v.dims.length > 1 ? v.dims[1] : 1;
     const n = rows * cols;
+    checkMemory(`${this.source}: variable "${name}" (${rows}×${cols}, ${formatBytes(8 * n)} as float64)`, 8 * n, MAT_ADVICE);
     const out = new Matrix(rows, cols);
     const d = out.data;
     const { view, littleEndian: le, realOffset: o } = v;
@@ -280,6 +290,12 @@ export class MatFile {
       }
       return out;
     }
+    if (v.realType === miUINT8) {
+      // 8-bit pixels, the common compact case: a byte view, no DataView call per value
+      const src = new Uint8Array(view.buffer, view.byteOffset + o, n);
+      for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) d[i * cols + j] = src[j * rows + i];
+      return out;
+    }
     const get = elementReader(v.realType, view, le);
     let k = 0;
     for (let j = 0; j < cols; j++) {
@@ -287,6 +303,26 @@ export class MatFile {
     }
     if (k !== n) throw new FormatError(`${this.source}: variable "${name}": internal size mismatch`);
     return out;
+  }
+
+  /** A char variable as text (a row vector; the rows of a char matrix joined by newlines). */
+  text(name: string): string {
+    const v = this.vars.get(name);
+    if (v === undefined) throw new FormatError(`${this.source}: no variable "${name}"`);
+    if (v.class !== 'char' || v.realType === 0) throw new FormatError(`${this.source}: variable "${name}" is not text (a char array)`);
+    const bytes = new Uint8Array(v.view.buffer, v.view.byteOffset + v.realOffset, v.realBytes);
+    if (v.realType === miUTF8) return new TextDecoder().decode(bytes);
+    const rows = v.dims[0];
+    const cols = v.dims[1];
+    const units = v.realType === miUINT8 ? Array.from(bytes) : Array.from({ length: rows * cols }, (_, k) => v.view.getUint16(v.realOffset + 2 * k, v.littleEndian));
+    // column-major, as every MAT array
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      let line = '';
+      for (let j = 0; j < cols; j++) line += String.fromCharCode(units[j * rows + i]);
+      lines.push(line);
+    }
+    return lines.join('\n');
   }
 
   private parseMatrix(view: DataView, start: number, end: number, le: boolean, index: number): void {
@@ -351,7 +387,17 @@ export class MatFile {
       realOffset: 0,
       realBytes: 0,
     };
-    if (!NUMERIC_CLASSES.has(cls)) {
+    if (cls === 'char' && !complex && dims.length === 2) {
+      // text: read by text(), refused by matrix()
+      const real = sub(`characters of "${label}"`);
+      const unit = CHAR_UNITS[real.type];
+      if (unit === undefined) fail(`variable "${label}": characters of type ${real.type}`);
+      if (unit > 1 && real.size !== dims[0] * dims[1] * unit) fail(`variable "${label}": a ${dims.join('×')} char array needs ${dims[0] * dims[1]} characters`);
+      info.realType = real.type;
+      info.realOffset = real.data;
+      info.realBytes = real.size;
+      info.unsupported = 'a char array (text), not a numeric matrix';
+    } else if (!NUMERIC_CLASSES.has(cls)) {
       info.unsupported = `a ${cls === 'unknown' ? `class-${classId}` : cls} array, but only real numeric matrices can be read`;
     } else if (complex) {
       info.unsupported = 'a complex array, but only real matrices can be read';
@@ -375,6 +421,8 @@ export class MatFile {
     this.vars.set(name, info);
   }
 }
+
+const MAT_ADVICE = 'a smaller file, or a larger --max-memory if the machine has the memory';
 
 /** The largest matrix element nnlearn reads: 2 GiB (a 16384×16384 double matrix). */
 export const MAX_ELEMENT_BYTES = 2 ** 31;
@@ -418,6 +466,7 @@ export function readMat(bytes: Uint8Array, source?: string): MatFile {
   return new MatFile(bytes, source);
 }
 
+/** How {@link writeMat} writes a MAT-file. */
 export interface WriteMatOptions {
   /** zlib-compress each variable (MATLAB's default since v7); default true */
   compress?: boolean;
@@ -432,7 +481,7 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
  * `save -v7`). `scipy.io.loadmat` and Octave's `load` read them back exactly.
  */
 export function writeMat(
-  variables: Record<string, Matrix> | ReadonlyArray<readonly [string, Matrix]>,
+  variables: Record<string, Matrix | string> | ReadonlyArray<readonly [string, Matrix | string]>,
   options: WriteMatOptions = {},
 ): Uint8Array {
   const entries = Array.isArray(variables) ? variables : Object.entries(variables);
@@ -453,8 +502,8 @@ export function writeMat(
     }
     if (seen.has(name)) throw new ValueError(`variable "${name}" given twice`);
     seen.add(name);
-    if (!(M instanceof Matrix)) throw new ShapeError(`variable "${name}" is not a Matrix`);
-    const element = matrixElement(name, M);
+    if (!(M instanceof Matrix) && typeof M !== 'string') throw new ShapeError(`variable "${name}" is not a Matrix or a string`);
+    const element = typeof M === 'string' ? charElement(name, M) : matrixElement(name, M);
     if (options.compress === false) {
       parts.push(element);
     } else {
@@ -469,29 +518,31 @@ export function writeMat(
   return concatBytes(parts);
 }
 
-/** One miMATRIX element (tag included) for a double matrix. */
-function matrixElement(name: string, M: Matrix): Uint8Array {
+/**
+ * The start of a miMATRIX element (tag, array flags of class `classId`, dimensions, name), with `dataBytes` of
+ * data after it (padded to 8): the buffer, its view and where the data's tag goes.
+ */
+function elementStart(name: string, classId: number, rows: number, cols: number, dataBytes: number): { buf: Uint8Array; v: DataView; o: number } {
   const nameBytes = name.length;
   const nameField = nameBytes <= 4 ? 8 : 8 + pad8(nameBytes);
-  const dataBytes = M.rows * M.cols * 8;
-  const body = 16 + 16 + nameField + 8 + dataBytes; // flags, dims, name, real part
+  const body = 16 + 16 + nameField + 8 + pad8(dataBytes); // flags, dims, name, real part
   const buf = new Uint8Array(8 + body);
   const v = new DataView(buf.buffer);
   let o = 0;
   v.setUint32(o, miMATRIX, true);
   v.setUint32(o + 4, body, true);
   o += 8;
-  // Array flags: class mxDOUBLE (6), no flags; nzmax 0.
+  // Array flags: the class, no flags; nzmax 0.
   v.setUint32(o, miUINT32, true);
   v.setUint32(o + 4, 8, true);
-  v.setUint32(o + 8, 6, true);
+  v.setUint32(o + 8, classId, true);
   v.setUint32(o + 12, 0, true);
   o += 16;
   // Dimensions.
   v.setUint32(o, miINT32, true);
   v.setUint32(o + 4, 8, true);
-  v.setInt32(o + 8, M.rows, true);
-  v.setInt32(o + 12, M.cols, true);
+  v.setInt32(o + 8, rows, true);
+  v.setInt32(o + 12, cols, true);
   o += 16;
   // Name: a small element when it fits in 4 bytes.
   if (nameBytes <= 4) {
@@ -503,11 +554,29 @@ function matrixElement(name: string, M: Matrix): Uint8Array {
     for (let i = 0; i < nameBytes; i++) buf[o + 8 + i] = name.charCodeAt(i);
   }
   o += nameField;
+  return { buf, v, o };
+}
+
+/** One miMATRIX element (tag included) for text: a 1×n char array of UTF-16 code units, as MATLAB's chars are. */
+function charElement(name: string, text: string): Uint8Array {
+  const { buf, v, o } = elementStart(name, 4, 1, text.length, 2 * text.length);
+  v.setUint32(o, miUINT16, true);
+  v.setUint32(o + 4, 2 * text.length, true);
+  for (let k = 0; k < text.length; k++) v.setUint16(o + 8 + 2 * k, text.charCodeAt(k), true);
+  return buf;
+}
+
+/** One miMATRIX element (tag included) for a double matrix. */
+function matrixElement(name: string, M: Matrix): Uint8Array {
+  const { rows, cols, data } = M;
+  const dataBytes = rows * cols * 8;
+  const start = elementStart(name, 6, rows, cols, dataBytes);
+  const { buf, v } = start;
+  let o = start.o;
   // Real part, column-major.
   v.setUint32(o, miDOUBLE, true);
   v.setUint32(o + 4, dataBytes, true);
   o += 8;
-  const { rows, cols, data } = M;
   for (let j = 0; j < cols; j++) {
     for (let i = 0; i < rows; i++) {
       v.setFloat64(o, data[i * cols + j], true);

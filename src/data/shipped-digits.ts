@@ -16,6 +16,7 @@ import { splitDataset, type Dataset } from './dataset.js';
 export const SHIPPED_DIGITS = 'digits';
 /** Its fixed split (see `shippedDigits`): 20% held out, shuffled with seed 0. */
 export const SHIPPED_TEST_FRACTION = 0.2;
+/** The seed of the shipped digits' fixed split into `digits:train` and `digits:test`. */
 export const SHIPPED_SPLIT_SEED = 0;
 
 const PIXELS = 28 * 28;
@@ -62,12 +63,19 @@ export function loadShippedDigits(): Dataset {
   return cache;
 }
 
+const SHIPPED_NAME = /^digits(?::(train|test))?$/;
+
+/** Whether `name` names the shipped digits (`digits`, `digits:train`, `digits:test`) rather than a file. */
+export function isShippedDigits(name: string): boolean {
+  return SHIPPED_NAME.test(name);
+}
+
 /**
  * The shipped digits by name: `digits` (all, shuffled), `digits:train` or `digits:test` (the fixed seeded
  * split that `nnlearn train` uses by default), or undefined when `name` names something else.
  */
 export function shippedDigits(name: string): Dataset | undefined {
-  const match = /^digits(?::(train|test))?$/.exec(name);
+  const match = SHIPPED_NAME.exec(name);
   if (match === null) return undefined;
   const { train, test } = splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
   const part = match[1] === 'train' ? train : match[1] === 'test' ? test : undefined;

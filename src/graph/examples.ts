@@ -10,6 +10,7 @@ export interface GraphExample {
   values: string;
 }
 
+/** Every worked example of the Oslo lecture and exercises, by name (`nnlearn graph --example NAME`). */
 export const GRAPH_EXAMPLES: readonly GraphExample[] = [
   {
     name: 'relu-node',
@@ -39,6 +40,7 @@ export const GRAPH_EXAMPLES: readonly GraphExample[] = [
   },
 ];
 
+/** The worked example of this name, or undefined. */
 export function graphExample(name: string): GraphExample | undefined {
   return GRAPH_EXAMPLES.find((e) => e.name === name);
 }

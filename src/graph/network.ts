@@ -8,6 +8,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { rollParams } from '../nn/params.js';
 import { Value } from './value.js';
 
+/** A network's cost built from scalar Values: the graph, and the weights as its inputs. */
 export interface ScalarNetwork {
   /** J(Θ) as a graph */
   cost: Value;

@@ -15,6 +15,7 @@
 import { ValueError } from '../errors.js';
 import { Value } from './value.js';
 
+/** An expression parsed into a graph: its value, its inputs and its named intermediates. */
 export interface ParsedGraph {
   /** the expression's value node */
   root: Value;

@@ -35,6 +35,7 @@ export function fmt(x: number): string {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The graph under `root` drawn as SVG: each node with its operation, value and gradient, inputs on the left. */
 export function graphSvg(root: Value, title?: string): string {
   const order = topologicalOrder(root);
   // layer = longest path from an input
@@ -86,6 +87,7 @@ export function graphSvg(root: Value, title?: string): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** The graph under `root` in Graphviz's DOT language, each node with its value and gradient. */
 export function graphDot(root: Value, title?: string): string {
   const order = topologicalOrder(root);
   const id = new Map(order.map((v, i) => [v, `n${i}`]));

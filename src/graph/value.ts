@@ -10,6 +10,7 @@
  */
 import { ValueError } from '../errors.js';
 
+/** The operation that made a Value. */
 export type Op =
   | 'input'
   | 'const'
@@ -27,6 +28,7 @@ export type Op =
   | 'relu'
   | 'max';
 
+/** A scalar with the graph that made it: `data` forward, `grad` after `backward()`. */
 export class Value {
   data: number;
   grad = 0;
@@ -47,57 +49,72 @@ export class Value {
     this.label = label;
   }
 
+  /** An input of the graph (a leaf whose gradient is wanted), with a name for drawings. */
   static input(data: number, label?: string): Value {
     return new Value(data, 'input', null, null, 0, label);
   }
 
+  /** A constant leaf. */
   static const(data: number): Value {
     return new Value(data, 'const');
   }
 
   // ---- forward: each operation's value; its backward is in `backwardStep` below, case by case
 
+  /** this + o */
   add(o: Value | number): Value {
     const b = lift(o);
     return new Value(this.data + b.data, 'add', this, b);
   }
+  /** this - o */
   sub(o: Value | number): Value {
     const b = lift(o);
     return new Value(this.data - b.data, 'sub', this, b);
   }
+  /** this · o */
   mul(o: Value | number): Value {
     const b = lift(o);
     return new Value(this.data * b.data, 'mul', this, b);
   }
+  /** this / o */
   div(o: Value | number): Value {
     const b = lift(o);
     return new Value(this.data / b.data, 'div', this, b);
   }
+  /** this^k for a constant k */
   pow(k: number): Value {
     if (!Number.isFinite(k)) throw new ValueError(`pow needs a finite constant exponent, got ${k}`);
     return new Value(this.data ** k, 'pow', this, null, k);
   }
+  /** -this */
   neg(): Value {
     return new Value(-this.data, 'neg', this);
   }
+  /** e^this */
   exp(): Value {
     return new Value(Math.exp(this.data), 'exp', this);
   }
+  /** The natural logarithm of this. */
   log(): Value {
     return new Value(Math.log(this.data), 'log', this);
   }
+  /** 1 / this */
   recip(): Value {
     return new Value(1 / this.data, 'recip', this);
   }
+  /** 1 / (1 + e^-this) */
   sigmoid(): Value {
     return new Value(1 / (1 + Math.exp(-this.data)), 'sigmoid', this);
   }
+  /** tanh(this) */
   tanh(): Value {
     return new Value(Math.tanh(this.data), 'tanh', this);
   }
+  /** max(0, this) */
   relu(): Value {
     return new Value(this.data > 0 ? this.data : 0, 'relu', this);
   }
+  /** max(this, o); the gradient goes to the larger (to this on a tie). */
   max(o: Value | number): Value {
     const b = lift(o);
     return new Value(Math.max(this.data, b.data), 'max', this, b);

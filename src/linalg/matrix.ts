@@ -65,10 +65,12 @@ export class Matrix {
     return `${this.rows}×${this.cols}`;
   }
 
+  /** The entry at row i, column j (0-based). */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j];
   }
 
+  /** Sets the entry at row i, column j (0-based). */
   set(i: number, j: number, v: number): void {
     this.data[i * this.cols + j] = v;
   }
@@ -78,6 +80,7 @@ export class Matrix {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
 
+  /** A copy with its own data. */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }

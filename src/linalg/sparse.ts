@@ -26,6 +26,7 @@ export class SparseRows {
     this.values = values;
   }
 
+  /** The non-zeros of a dense matrix. */
   static fromDense(A: Matrix): SparseRows {
     const a = A.data;
     let nnz = 0;
@@ -49,10 +50,12 @@ export class SparseRows {
     return new SparseRows(A.rows, A.cols, rowStart, colIndex, values);
   }
 
+  /** The number of non-zeros. */
   get nnz(): number {
     return this.values.length;
   }
 
+  /** The shape as "rows×cols". */
   get shape(): string {
     return `${this.rows}×${this.cols}`;
   }

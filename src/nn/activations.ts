@@ -15,10 +15,14 @@ import { ValueError } from '../errors.js';
 import { sigmoidScalar } from './sigmoid.js';
 import { exp, log } from '../linalg/crmath.js';
 
+/** A hidden-unit activation. */
 export type Activation = 'sigmoid' | 'tanh' | 'relu';
+/** An output layer with its cost. */
 export type OutputKind = 'sigmoid' | 'softmax';
 
+/** Every hidden-unit activation nnlearn knows. */
 export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu'];
+/** Every output layer nnlearn knows. */
 export const OUTPUTS: readonly OutputKind[] = ['sigmoid', 'softmax'];
 
 /** A network's kind: its hidden activation and its output layer. */

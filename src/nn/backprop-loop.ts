@@ -12,6 +12,10 @@ import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams } from './params.js';
 import { sigmoidScalar } from './sigmoid.js';
 
+/**
+ * The course network's cost and gradient by backpropagation one example at a time, for any number of
+ * layers (sigmoid units, sigmoid outputs, `targets` 0-based output units). Implements ex4 section 2.3, "Backpropagation" (see [the course map](../../docs/course.md)).
+ */
 export function backpropLoop(
   sizes: readonly number[],
   params: Float64Array,

@@ -14,6 +14,7 @@
  * The per-example loop of the notebook (steps 1-5) is in ./backprop-loop.ts; tests check the two agree.
  */
 import { ShapeError } from '../errors.js';
+import { checkMemory } from '../memory.js';
 import { affineABt, affineAtB, matmulSkipBias, pairwiseSum } from '../linalg/kernels.js';
 import { Matrix } from '../linalg/matrix.js';
 import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseAffineAtB } from '../linalg/sparse.js';
@@ -23,6 +24,7 @@ import { paramCount, rollParams, checkLayerSizes } from './params.js';
 import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Architecture } from './activations.js';
 import { regularizedCost, scaleAndRegularize, squaresOffBias } from './regularization.js';
 
+/** A cost and its gradient. */
 export interface CostResult {
   /** J(Θ) */
   cost: number;
@@ -46,6 +48,9 @@ export class Workspace {
 
   constructor(sizes: readonly number[], m: number) {
     checkLayerSizes(sizes);
+    // Z, A and D of every layer after the first, m rows each, float64
+    const units = sizes.slice(1).reduce((a, b) => a + b, 0);
+    checkMemory(`the workspace of layers [${sizes.join(', ')}] for ${m} examples`, 3 * 8 * m * units + 8 * m, 'fewer hidden units, mini-batches (--batch-size), or the wasm backend');
     this.sizes = [...sizes];
     this.m = m;
     this.Z = [new Matrix(0, 0)];
@@ -59,6 +64,7 @@ export class Workspace {
     }
   }
 
+  /** Whether these buffers fit a network of these sizes on m examples. */
   fits(sizes: readonly number[], m: number): boolean {
     return m === this.m && sizes.length === this.sizes.length && sizes.every((s, i) => s === this.sizes[i]);
   }
@@ -76,6 +82,7 @@ export class Workspace {
     this.inputSparse = undefined;
   }
 
+  /** X in compressed rows when it is sparse enough to gain by it (digit images are), computed once per X. */
   sparseInput(X: Matrix): SparseRows | undefined {
     if (this.inputX !== X) {
       this.inputX = X;
@@ -85,6 +92,7 @@ export class Workspace {
   }
 }
 
+/** Options of {@link costFunction}. */
 export interface CostOptions {
   /** where to write the gradient (length = number of parameters); allocated if absent */
   grad?: Float64Array;
@@ -200,6 +208,7 @@ export function costFunction(
   return { cost: J, grad };
 }
 
+/** Options of {@link nnCostFunction}. */
 export interface NnCostOptions {
   /** how y is labelled: 'course' (1..K, the default) or 'zero-based' (0..K-1, the Python notebook) */
   labels?: LabelConvention;
@@ -209,6 +218,8 @@ export interface NnCostOptions {
  * The course's `nnCostFunction`: cost and unrolled gradient of a network with `inputLayerSize` inputs,
  * `hiddenLayerSize` hidden units (a number, or an array for several hidden layers) and `numLabels` outputs.
  * Returns `[J, grad]` as the course's `[J grad] = nnCostFunction(...)` and the notebook's `J, grad = ...`.
+ * Implements ex4 sections 1.3 "Feedforward and cost function", 1.4 "Regularized cost function", 2.3
+ * "Backpropagation" and 2.5 "Regularized neural networks" (see [the course map](../../docs/course.md)).
  */
 export function nnCostFunction(
   nnParams: Float64Array,

@@ -19,6 +19,7 @@ export type ScalarCost = (theta: Float64Array) => number | readonly [number, Flo
 /**
  * The numerical gradient of J at θ by central differences (the course's `computeNumericalGradient`).
  * θ is perturbed in place one entry at a time and restored exactly.
+ * Implements ex4 section 2.4, "Gradient checking" (see [the course map](../../docs/course.md)).
  */
 export function computeNumericalGradient(J: ScalarCost, theta: Float64Array, e = 1e-4): Float64Array {
   const value = (t: Float64Array): number => {
@@ -38,6 +39,9 @@ export function computeNumericalGradient(J: ScalarCost, theta: Float64Array, e =
   return numgrad;
 }
 
+/**
+ * The result of {@link checkNNGradients}: both gradients, as the notebook prints them, and their relative difference.
+ */
 export interface GradientCheck {
   /** layer sizes of the debug network */
   sizes: number[];
@@ -56,6 +60,7 @@ export interface GradientCheck {
   minAbsHiddenZ: number;
 }
 
+/** Options of {@link checkNNGradients}: another debug network than the course's 3-5-3. */
 export interface CheckOptions {
   /** layer sizes of the debug network; default [3, 5, 3] as the course */
   layers?: readonly number[];
@@ -81,6 +86,7 @@ function norm(v: Float64Array): number {
  * The course's `checkNNGradients(lambda)`: builds the debug network and data, and compares backpropagation with
  * the numerical gradient. Labels are the course's `y = 1 + mod(1:m, num_labels)`, which the notebook writes
  * 0-based as `np.arange(1, 1 + m) % num_labels`: the same output units either way.
+ * Implements ex4 section 2.4, "Gradient checking" (see [the course map](../../docs/course.md)).
  */
 export function checkNNGradients(lambda = 0, options: CheckOptions = {}): GradientCheck {
   const sizes = [...(options.layers ?? [3, 5, 3])];

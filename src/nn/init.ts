@@ -11,6 +11,7 @@ import { Matrix } from '../linalg/matrix.js';
 import { Random } from '../random.js';
 import { checkAllocatable } from './params.js';
 
+/** Options of {@link randInitializeWeights} and {@link randInitializeNetwork}. */
 export interface InitOptions {
   /**
    * ε: a number, or 'sqrt6' for √6/√(L_in + L_out), or 'he' for He et al.'s rule for ReLU units (uniform in
@@ -31,6 +32,7 @@ export function initEpsilon(lIn: number, lOut: number, epsilon: number | 'sqrt6'
 /**
  * An L_out×(1+L_in) matrix uniform in [-ε, ε]: `rand(L_out, 1+L_in)·2ε - ε`, drawn row by row as NumPy's
  * `np.random.rand(L_out, 1 + L_in) * 2 * epsilon_init - epsilon_init` draws it (same seed, same weights).
+ * Implements ex4 section 2.2, "Random initialization" (see [the course map](../../docs/course.md)).
  */
 export function randInitializeWeights(lIn: number, lOut: number, options: InitOptions = {}): Matrix {
   const eps = initEpsilon(lIn, lOut, options.epsilon);
@@ -58,6 +60,7 @@ export function randInitializeNetwork(sizes: readonly number[], options: InitOpt
  * The course's `debugInitializeWeights(fan_out, fan_in)`: a fan_out×(1+fan_in) matrix whose entries, taken in
  * column-major order, are sin(1)/10, sin(2)/10, … (`reshape(sin(1:numel(W)), size(W)) / 10`). The sine is
  * correctly rounded, as glibc's is, so the gradient-check table matches the notebook's digits.
+ * Implements ex4 section 2.4, "Gradient checking" (see [the course map](../../docs/course.md)).
  */
 export function debugInitializeWeights(fanOut: number, fanIn: number): Matrix {
   const n = fanOut * (1 + fanIn);

@@ -10,12 +10,14 @@ import { Matrix } from '../linalg/matrix.js';
 import type { LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { MatFile, writeMat } from '../data/mat.js';
+import { parseJsonFile } from '../data/json.js';
 import { Network } from './network.js';
 import { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind } from './activations.js';
 
 export const MODEL_FORMAT = 'nnlearn-model';
 export const MODEL_VERSION = 1;
 
+/** nnlearn's model file as JSON (version 1). */
 export interface ModelJson {
   format: typeof MODEL_FORMAT;
   version: number;
@@ -33,6 +35,7 @@ export interface ModelJson {
   meta?: Record<string, unknown>;
 }
 
+/** The JSON of a network (and the run's record, `meta`): everything needed to predict, float64 exactly. */
 export function modelToJson(net: Network, meta?: Record<string, unknown>): ModelJson {
   return {
     format: MODEL_FORMAT,
@@ -50,12 +53,7 @@ export function modelToJson(net: Network, meta?: Record<string, unknown>): Model
 
 /** Parses a model from JSON text, checking format, version and shapes; `source` names the file in errors. */
 export function modelFromJson(text: string, source = 'the model'): Network {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    throw new FormatError(`${source}: not valid JSON (${(err as Error).message})`);
-  }
+  const obj = parseJsonFile(text, source);
   const fail = (why: string): never => {
     throw new FormatError(`${source}: ${why}`);
   };
@@ -95,24 +93,28 @@ export function modelFromJson(text: string, source = 'the model'): Network {
     );
     return Matrix.fromRows(t as number[][]);
   });
-  let image: ImageShape | undefined;
-  if (o.image !== undefined) {
-    const im = o.image as Partial<ImageShape> | null;
-    const ok =
-      typeof im === 'object' && im !== null &&
-      Number.isInteger(im.height) && Number.isInteger(im.width) &&
-      (im.order === 'row-major' || im.order === 'column-major') &&
-      (im.height as number) * (im.width as number) === layers[0];
-    if (!ok) fail(`"image" must be {height, width, order} with height×width = ${layers[0]} inputs and order row-major or column-major`);
-    image = im as ImageShape;
-  }
   return Network.fromThetas(thetas, {
     labels: o.labels as LabelConvention,
     activation: o.activation as Activation,
     output: o.output as OutputKind,
-    image,
+    image: o.image === undefined ? undefined : checkImage(o.image, layers[0], '"image"', fail),
     inputScale: checkScale(o.inputScale, fail),
   });
+}
+
+/**
+ * An image layout as a model file gives it ({height, width, order}), checked: `inputs` pixels in row-major or
+ * column-major order. `what` names the field in the error.
+ */
+export function checkImage(value: unknown, inputs: number, what: string, fail: (why: string) => never): ImageShape {
+  const im = value as Partial<ImageShape> | null;
+  const ok =
+    typeof im === 'object' && im !== null &&
+    Number.isInteger(im.height) && Number.isInteger(im.width) &&
+    (im.order === 'row-major' || im.order === 'column-major') &&
+    (im.height as number) * (im.width as number) === inputs;
+  if (!ok) return fail(`${what} must be {height, width, order} with height×width = ${inputs} inputs and order row-major or column-major`);
+  return { height: im.height as number, width: im.width as number, order: im.order as ImageShape['order'] };
 }
 
 function checkScale(v: unknown, fail: (why: string) => never): number | undefined {
@@ -124,13 +126,18 @@ function checkScale(v: unknown, fail: (why: string) => never): number | undefine
 /**
  * What a MAT model says beyond its weights, as numbers (the writer writes doubles; Octave and scipy show them as
  * scalars): nnlearn_activation 1 sigmoid, 2 tanh, 3 relu; nnlearn_output 1 sigmoid, 2 softmax; nnlearn_labels 1 for
- * the course's labels 1..K, 0 for zero-based. A file without them is the course's sigmoid network.
+ * the course's labels 1..K, 0 for zero-based; nnlearn_input_scale the divisor of raw inputs; nnlearn_image
+ * [height width order] with order 1 row-major, 2 column-major. A file without them is the course's sigmoid network.
  */
 const ACTIVATION_CODES: readonly Activation[] = ['sigmoid', 'tanh', 'relu'];
 const OUTPUT_CODES: readonly OutputKind[] = ['sigmoid', 'softmax'];
+const ORDER_CODES: readonly ImageShape['order'][] = ['row-major', 'column-major'];
 
-/** MAT-file bytes with Theta1 … ThetaL, the architecture codes, and any extra variables (a cost history, say). */
-export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}): Uint8Array {
+/**
+ * MAT-file bytes with Theta1 … ThetaL, the architecture codes, any extra variables (a cost history, say), and the
+ * record of the run as JSON text in `nnlearn_meta` (a char array: `json.loads(m['nnlearn_meta'][0])` in Python).
+ */
+export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>> = {}, meta?: Record<string, unknown>): Uint8Array {
   const thetas = net.thetas.map((t, l) => [`Theta${l + 1}`, t] as const);
   const scalar = (v: number) => new Matrix(1, 1, Float64Array.of(v));
   const codes = [
@@ -138,7 +145,22 @@ export function modelToMat(net: Network, extras: Readonly<Record<string, Matrix>
     ['nnlearn_output', scalar(OUTPUT_CODES.indexOf(net.output) + 1)],
     ['nnlearn_labels', scalar(net.labels === 'course' ? 1 : 0)],
   ] as const;
-  return writeMat([...thetas, ...codes, ...Object.entries(extras)]);
+  const scale = net.inputScale === undefined ? [] : [['nnlearn_input_scale', scalar(net.inputScale)] as const];
+  const im = net.image;
+  const image = im === undefined ? [] : [['nnlearn_image', Matrix.fromRows([[im.height, im.width, ORDER_CODES.indexOf(im.order) + 1]])] as const];
+  const record = meta === undefined ? [] : ([['nnlearn_meta', JSON.stringify(meta)]] as const);
+  return writeMat([...thetas, ...codes, ...scale, ...image, ...Object.entries(extras), ...record]);
+}
+
+/** The record of the run in a MAT model (`nnlearn_meta`), or undefined when it has none. */
+export function metaFromMat(mat: MatFile): Record<string, unknown> | undefined {
+  if (!mat.has('nnlearn_meta')) return undefined;
+  try {
+    const meta: unknown = JSON.parse(mat.text('nnlearn_meta'));
+    return typeof meta === 'object' && meta !== null && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
+  } catch (err) {
+    throw new FormatError(`${mat.source}: nnlearn_meta is not JSON (${(err as Error).message})`);
+  }
 }
 
 /**
@@ -160,9 +182,23 @@ export function networkFromMat(mat: MatFile, labels?: LabelConvention): Network 
   const a = code('nnlearn_activation', ACTIVATION_CODES.length);
   const o = code('nnlearn_output', OUTPUT_CODES.length);
   const lab = code('nnlearn_labels', 1);
+  const fail = (why: string): never => {
+    throw new FormatError(`${mat.source}: ${why}`);
+  };
+  const scale = mat.has('nnlearn_input_scale') ? checkScale(mat.matrix('nnlearn_input_scale').data[0], fail) : undefined;
   return Network.fromThetas(thetas, {
     labels: labels ?? (lab === 0 ? 'zero-based' : 'course'),
     activation: a === undefined || a === 0 ? 'sigmoid' : ACTIVATION_CODES[a - 1],
     output: o === undefined || o === 0 ? 'sigmoid' : OUTPUT_CODES[o - 1],
+    image: mat.has('nnlearn_image') ? matImage(mat.matrix('nnlearn_image'), thetas[0].cols - 1, fail) : undefined,
+    inputScale: scale,
   });
+}
+
+/** nnlearn_image: [height width order] with height×width the network's inputs. */
+function matImage(m: Matrix, inputs: number, fail: (why: string) => never): ImageShape {
+  const [height, width, order] = m.data;
+  const ok = m.data.length === 3 && Number.isInteger(height) && Number.isInteger(width) && height * width === inputs && (order === 1 || order === 2);
+  if (!ok) return fail(`nnlearn_image must be [height width order] with height×width = ${inputs} inputs and order 1 (row-major) or 2 (column-major)`);
+  return { height, width, order: ORDER_CODES[order - 1] };
 }

@@ -3,89 +3,27 @@
  * The course's functions (nnCostFunction, predict, fmincg, …) are the faithful front; this is the same code
  * behind one handle, for any depth.
  */
-import { DivergenceError, ValueError } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
-import { fmincgIterations } from '../optim/fmincg.js';
-import { lbfgsIterations } from '../optim/lbfgs.js';
-import { momentumIterations } from '../optim/momentum.js';
-import { adamIterations } from '../optim/adam.js';
-import { gradientDescentIterations } from '../optim/gradient-descent.js';
-import { runToEnd, type IterationInfo, type Iterations, type OptimizeResult, type OptimizerState } from '../optim/types.js';
+import { runToEnd } from '../optim/types.js';
 import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
-import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
-import type { Precision } from './fast/partition.js';
+import type { CostEvaluator } from './fast/evaluator.js';
+import { openEvaluator, openLocalEvaluator, resolveBackend, withBatches, type BackendChoice } from './fast/backend.js';
 import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
+import { OptionError, resolveTraining, type ResolvedTraining, type TrainOptions } from './train-options.js';
+import { trainingRun, type TrainingProblem, type TrainResult } from './training.js';
 
-export type OptimizerName = 'fmincg' | 'lbfgs' | 'gd' | 'momentum' | 'adam';
-export const OPTIMIZERS: readonly OptimizerName[] = ['fmincg', 'lbfgs', 'gd', 'momentum', 'adam'];
+export type { OptimizerName } from '../optim/registry.js';
+export { OPTIMIZERS } from '../optim/registry.js';
+export type { TrainOptions } from './train-options.js';
+export type { TrainResult, TrainState } from './training.js';
 
-export interface TrainOptions {
-  /** regularization λ; default 0 */
-  lambda?: number;
-  /** iterations: fmincg and L-BFGS line searches; gradient-descent steps, or epochs with mini-batches; default 50 */
-  maxIter?: number;
-  /** default 'fmincg' */
-  optimizer?: OptimizerName;
-  /** the step of gd (default 1), momentum (0.1) and Adam (0.001) */
-  learningRate?: number;
-  /** momentum's μ; default 0.9 */
-  momentum?: number;
-  /** examples per mini-batch for gd, momentum and Adam; default: full batch */
-  batchSize?: number;
-  /** seed of the mini-batch order; default 0 */
-  batchSeed?: number;
-  /**
-   * Held-out data for early stopping: after every iteration (epoch) its cost (without the penalty) is measured;
-   * training stops when it has not improved for `patience` iterations, and the best weights are kept.
-   */
-  validation?: { X: Matrix; y: ArrayLike<number>; patience?: number };
-  /** continue a stopped run from its state (TrainResult.state): it ends with the weights an unstopped run has */
-  resume?: TrainState;
-  /** progress after every iteration; return false to stop */
-  onIteration?: (info: IterationInfo) => void | boolean;
-  /** polled at every pause (every iteration, every mini-batch): true stops the run there with its state */
-  stopRequested?: () => boolean;
-  /**
-   * How to evaluate the cost: 'wasm' (the SIMD kernels in this thread, the default), 'reference' (plain
-   * TypeScript, bit for bit the course's numbers), or a prepared evaluator (e.g. a threaded one from
-   * createThreadedEvaluator, for this network's sizes and for this X and y).
-   */
-  backend?: BackendName | CostEvaluator;
-  /** with backend 'wasm': 'f64' (default) or 'f32' for the input layer's products */
-  precision?: Precision;
-}
-
-/**
- * Where a stopped training run was: the optimizer's state and the run's own (the divergence watch, early
- * stopping), so that resuming it ends bit for bit where an unstopped run does.
- */
-export interface TrainState {
-  optimizer: OptimizerName;
-  optimizerState: OptimizerState;
-  /** the first whole-set cost, which divergence is measured against (NaN before there is one) */
-  initialCost: number;
-  /** the last iteration's cost (NaN before the first) */
-  previousCost: number;
-  /** early stopping: the held-out cost after each iteration, and the best weights so far */
-  validation?: { history: number[]; bestCost: number; bestIteration: number; bestParams: Float64Array };
-}
-
-export interface TrainResult extends Omit<OptimizeResult, 'state'> {
-  /** stopped by the callback or by stopRequested: where it was, to resume from (a checkpoint) */
-  state?: TrainState;
-  /** the validation cost after each iteration (when validation data was given) */
-  validationHistory?: number[];
-  /** the iteration whose weights were kept (early stopping) */
-  bestIteration?: number;
-  /** accuracy on the training data after training, percent */
-  trainAccuracy: number;
-}
-
+/** What a network is besides its sizes and weights: labels, architecture, image layout, input scale. */
 export interface NetworkOptions {
   labels?: LabelConvention;
   /** hidden units: 'sigmoid' (the course's, default), 'tanh' or 'relu' */
@@ -101,6 +39,31 @@ export interface NetworkOptions {
   inputScale?: number;
 }
 
+/**
+ * Lets the event loop run (pending signals, I/O, a page's messages) without a timer's delay: setImmediate on Node;
+ * in browsers a message to itself, since setTimeout(0) is clamped to 4 ms after a few nestings (hundreds of
+ * pauses a second would spend most of the time waiting).
+ */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A network: its layer sizes, weights (unrolled, row-major Theta1, Theta2, …), label convention, hidden
+ * activation and output layer, with cost, outputs, predict and train. Any depth; the course's 400-25-10 sigmoid
+ * network is `Network.random([400, 25, 10])`.
+ */
 export class Network {
   readonly sizes: readonly number[];
   /** all weights, unrolled row-major; `thetas` are views into it */
@@ -162,6 +125,7 @@ export class Network {
     return { labels: this.labels, activation: this.activation, output: this.output, image: this.image, inputScale: this.inputScale };
   }
 
+  /** K, the number of output units. */
   get numLabels(): number {
     return this.sizes[this.sizes.length - 1];
   }
@@ -189,178 +153,82 @@ export class Network {
     return accuracy(this.predict(X), y);
   }
 
-  /** Trains in place from the current weights. */
+  /**
+   * Trains in place from the current weights, in this thread (the SIMD kernels by default). The options are
+   * checked and completed as the CLI's are (train-options.ts); `result.settings` holds the ones in force.
+   */
   train(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): TrainResult {
-    return runToEnd(this.trainSteps(X, y, options));
+    if (options.threads !== undefined && options.threads !== 1 && typeof options.backend !== 'object') {
+      throw new OptionError('threads', 'threads need trainAsync (train runs in this thread)');
+    }
+    const run = this.prepareRun(X, y, options);
+    const evaluator = run.given ?? openLocalEvaluator(this.sizes, X, run.targets, this.backendChoice(options), this.architecture);
+    try {
+      return runToEnd(trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options));
+    } finally {
+      if (run.given === undefined) evaluator.close();
+    }
   }
 
   /**
-   * As `train`, letting the event loop run at every pause (every iteration, every mini-batch): a Ctrl-C handler
-   * can set what `stopRequested` reads, a page can repaint.
+   * As `train`, on every core where threads are available (Node, after importing `nnlearn/node`; a page's worker
+   * that registered Web Workers), letting the event loop run at every pause (every iteration, every mini-batch):
+   * a Ctrl-C handler can set what `stopRequested` reads, a page can repaint.
    */
   async trainAsync(X: Matrix, y: ArrayLike<number>, options: TrainOptions = {}): Promise<TrainResult> {
-    const steps = this.trainSteps(X, y, options);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-      // setImmediate (Node) lets pending signals and I/O through without a timer's millisecond
-      await new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+    const run = this.prepareRun(X, y, options);
+    const evaluator =
+      run.given ??
+      (await openEvaluator(this.sizes, X, run.targets, this.backendChoice(options), {
+        architecture: this.architecture,
+        miniBatches: run.settings.batchSize !== undefined,
+      }));
+    try {
+      const steps = trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options);
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        await yieldToEventLoop();
+      }
+    } finally {
+      if (run.given === undefined) evaluator.close();
     }
   }
 
-  private *trainSteps(X: Matrix, y: ArrayLike<number>, options: TrainOptions): Generator<void, TrainResult, void> {
-    const lambda = options.lambda ?? 0;
-    if (!(lambda >= 0) || !Number.isFinite(lambda)) throw new ValueError(`lambda must be a number >= 0, got ${lambda}`);
+  /** An evaluator given by the caller, able to take the run's mini-batches (see withBatches); its own close stays the caller's. */
+  private batching(evaluator: CostEvaluator, run: { settings: ResolvedTraining; targets: Int32Array; problem: Omit<TrainingProblem, 'evaluator'> }): CostEvaluator {
+    if (run.settings.batchSize === undefined || evaluator.evaluateBatch !== undefined) return evaluator;
+    const wrapped = withBatches(evaluator, this.sizes, run.problem.X, run.targets, this.architecture);
+    return { ...wrapped, close: () => undefined };
+  }
+
+  /** The backend the options ask for, checked (the same refusals as the CLI's, named as the library's options). */
+  private backendChoice(options: TrainOptions): BackendChoice {
+    const backend = typeof options.backend === 'string' ? options.backend : undefined;
+    try {
+      return resolveBackend({ backend, threads: options.threads, precision: options.precision });
+    } catch (err) {
+      throw new OptionError('backend', (err as Error).message);
+    }
+  }
+
+  /** Checks the options and the data: the settings in force, the targets, and the problem (less its evaluator). */
+  private prepareRun(
+    X: Matrix,
+    y: ArrayLike<number>,
+    options: TrainOptions,
+  ): { settings: ResolvedTraining; targets: Int32Array; problem: Omit<TrainingProblem, 'evaluator'>; given: CostEvaluator | undefined } {
+    const settings = resolveTraining(options, X.rows);
     const targets = labelsToTargets(y, this.numLabels, this.labels);
     checkData(this.sizes, X, targets);
-    const given = typeof options.backend === 'object' ? options.backend : undefined;
-    const evaluator =
-      given ??
-      createEvaluator(this.sizes, X, targets, {
-        backend: (options.backend as BackendName | undefined) ?? 'wasm',
-        precision: options.precision,
-        architecture: this.architecture,
-      });
-    const grad = new Float64Array(this.params.length);
-    const arch = this.architecture;
-    // Mini-batches: by the evaluator where it can (wasm, reference), else by the reference on the batch's rows,
-    // gathered into buffers made once per size (a threaded evaluator).
-    const batchBuffers = new Map<number, { X: Matrix; t: Int32Array; ws: Workspace }>();
-    const onBatch = (theta: Float64Array, batch: Int32Array): CostResult => {
-      // The penalty stays λ/(2m)·ΣΘ² with the whole training set's m, so that a batch's cost and gradient estimate
-      // the full ones (the cost functions divide λ by the rows they are given).
-      const lambdaBatch = (lambda * batch.length) / X.rows;
-      if (evaluator.evaluateBatch !== undefined) return { cost: evaluator.evaluateBatch(theta, lambdaBatch, grad, batch), grad };
-      let b = batchBuffers.get(batch.length);
-      if (b === undefined) {
-        b = { X: new Matrix(batch.length, X.cols), t: new Int32Array(batch.length), ws: new Workspace(this.sizes, batch.length) };
-        batchBuffers.set(batch.length, b);
-      }
-      const n = X.cols;
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i];
-        b.X.data.set(X.data.subarray(r * n, (r + 1) * n), i * n);
-        b.t[i] = targets[r];
-      }
-      b.ws.invalidateInput(); // the buffer holds new rows
-      return costFunction(this.sizes, theta, b.X, b.t, lambdaBatch, { workspace: b.ws, grad, architecture: arch });
-    };
-    let initialCost = NaN; // the first whole-set cost (at the starting weights, for the full-batch optimizers)
-    const f = (theta: Float64Array, batch?: Int32Array): CostResult => {
-      if (batch !== undefined) return onBatch(theta, batch);
-      const cost = evaluator.evaluate(theta, lambda, grad);
-      if (Number.isNaN(initialCost)) initialCost = cost;
-      return { cost, grad };
-    };
-
-    // early stopping on held-out data
     const val = options.validation;
-    const valTargets = val === undefined ? undefined : labelsToTargets(val.y, this.numLabels, this.labels);
-    const resume = options.resume;
-    const optimizer = options.optimizer ?? 'fmincg';
-    if (resume !== undefined) {
-      if (resume.optimizer !== optimizer) throw new ValueError(`the state to resume is ${resume.optimizer}'s, not ${optimizer}'s`);
-      if ((resume.validation !== undefined) !== (val !== undefined)) {
-        throw new ValueError(`the state to resume is from a run ${resume.validation ? 'with' : 'without'} validation data; this one is ${val ? 'with' : 'without'}`);
-      }
-      if (resume.validation !== undefined && resume.validation.bestParams.length !== this.params.length) {
-        throw new ValueError(`the state to resume has ${resume.validation.bestParams.length} parameters, not ${this.params.length}`);
-      }
+    let validation: TrainingProblem['validation'];
+    if (val !== undefined) {
+      const valTargets = labelsToTargets(val.y, this.numLabels, this.labels);
+      checkData(this.sizes, val.X, valTargets);
+      validation = { X: val.X, targets: valTargets };
     }
-    const valHistory: number[] = [...(resume?.validation?.history ?? [])];
-    const best = {
-      cost: resume?.validation?.bestCost ?? Infinity,
-      iteration: resume?.validation?.bestIteration ?? 0,
-      params: Float64Array.from(resume?.validation?.bestParams ?? this.params),
-    };
-    const patience = val?.patience ?? 10;
-    let earlyStopped = false;
-    // Divergence: a cost that is not a number, or that climbs to ten times where training started, stops training
-    // before anything prints it (a learning rate far too large does this within a few steps).
-    if (resume !== undefined) initialCost = resume.initialCost;
-    let prevCost = resume?.previousCost ?? NaN;
-    const onIteration = (info: IterationInfo): void | boolean => {
-      const start = Number.isFinite(initialCost) ? initialCost : info.cost;
-      if (!Number.isFinite(info.cost) || (info.cost > 10 * start && !(info.cost <= prevCost))) {
-        const what = Number.isFinite(info.cost) ? `the cost rose to ${info.cost.toPrecision(4)} from ${start.toPrecision(4)}` : `the cost became ${info.cost}`;
-        const hint =
-          options.learningRate !== undefined
-            ? `try a smaller learning rate (e.g. ${options.learningRate / 10})`
-            : 'try a smaller learning rate or a larger λ';
-        throw new DivergenceError(info.iteration, `training diverged at iteration ${info.iteration}: ${what}; ${hint}`);
-      }
-      prevCost = info.cost;
-      const go = options.onIteration?.(info);
-      if (val !== undefined && valTargets !== undefined) {
-        const c = costFunction(this.sizes, info.theta, val.X, valTargets, 0, { gradient: false, architecture: arch }).cost;
-        valHistory.push(c);
-        if (c < best.cost) {
-          best.cost = c;
-          best.iteration = info.iteration;
-          best.params.set(info.theta);
-        } else if (info.iteration - best.iteration >= patience) {
-          earlyStopped = true;
-          return false;
-        }
-      }
-      return go;
-    };
-    const common = {
-      maxIter: options.maxIter ?? 50,
-      onIteration,
-      stopRequested: options.stopRequested,
-      resume: resume?.optimizerState,
-    };
-    const stochastic = { ...common, batchSize: options.batchSize, examples: X.rows, seed: options.batchSeed };
-    try {
-      let steps: Iterations;
-      switch (optimizer) {
-        case 'fmincg':
-          steps = fmincgIterations(f, this.params, common);
-          break;
-        case 'lbfgs':
-          steps = lbfgsIterations(f, this.params, common);
-          break;
-        case 'gd':
-          steps = gradientDescentIterations(f, this.params, { ...stochastic, learningRate: options.learningRate });
-          break;
-        case 'momentum':
-          steps = momentumIterations(f, this.params, { ...stochastic, learningRate: options.learningRate, momentum: options.momentum });
-          break;
-        case 'adam':
-          steps = adamIterations(f, this.params, { ...stochastic, learningRate: options.learningRate });
-          break;
-        default:
-          throw new ValueError(`unknown optimizer "${String(options.optimizer)}" (expected ${OPTIMIZERS.join(', ')})`);
-      }
-      const { state: optimizerState, ...run } = yield* steps;
-      let result: Omit<OptimizeResult, 'state'> = run;
-      const state: TrainState | undefined =
-        optimizerState === undefined || earlyStopped
-          ? undefined
-          : {
-              optimizer,
-              optimizerState,
-              initialCost,
-              previousCost: prevCost,
-              ...(val !== undefined
-                ? { validation: { history: [...valHistory], bestCost: best.cost, bestIteration: best.iteration, bestParams: Float64Array.from(best.params) } }
-                : {}),
-            };
-      if (val !== undefined && best.iteration > 0) {
-        // keep the weights that did best on the held-out data
-        result = { ...result, theta: best.params, stopReason: earlyStopped ? 'early-stopped' : result.stopReason };
-      }
-      this.params.set(result.theta);
-      // the backend that trained also predicts (the reference forward pass takes longer than many iterations)
-      return {
-        ...result,
-        ...(state !== undefined ? { state } : {}),
-        ...(val !== undefined ? { validationHistory: valHistory, bestIteration: best.iteration } : {}),
-        trainAccuracy: accuracy(evaluator.predictTargets(this.params), targets),
-      };
-    } finally {
-      if (given === undefined) evaluator.close();
-    }
+    const problem = { sizes: this.sizes, architecture: this.architecture, params: this.params, X, targets, validation };
+    return { settings, targets, problem, given: typeof options.backend === 'object' ? options.backend : undefined };
   }
 }

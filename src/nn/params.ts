@@ -10,6 +10,10 @@
 import { ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
+/**
+ * How Thetas are unrolled into one vector: `'row-major'` (the notebook's `ravel()`, nnlearn's) or
+ * `'column-major'` (Octave's `Theta1(:)`).
+ */
 export type UnrollOrder = 'row-major' | 'column-major';
 
 /** Validates layer sizes: at least two layers, positive integers. */

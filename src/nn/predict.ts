@@ -2,6 +2,7 @@
  * Prediction (ex3/ex4 `predict`): the label of the output unit with the largest activation.
  */
 import { Matrix } from '../linalg/matrix.js';
+import { ValueError } from '../errors.js';
 import { targetsToLabels, type LabelConvention } from '../data/labels.js';
 import { checkData, forward, Workspace } from './cost.js';
 import { sizesOfThetas } from './params.js';
@@ -23,11 +24,25 @@ export function predictTargets(thetas: readonly Matrix[], X: Matrix, arch: Archi
 }
 
 /**
- * The course's `predict(Theta1, Theta2, X)`, for any number of Thetas: the predicted label of each row of X,
- * in the given convention (course labels 1..K by default).
+ * The course's `predict(Theta1, Theta2, X)` (ex4 part 2.6; ex3's `predict.m`), for any number of Thetas: the
+ * predicted label of each row of X, in the course's labels 1..K (10 for the digit 0). Also
+ * `predict([Theta1, Theta2], X, labels)`, with a label convention.
+ * The accuracy step of ex4 section 2.6, "Learning parameters using fmincg" (see [the course map](../../docs/course.md)).
  */
-export function predict(thetas: readonly Matrix[], X: Matrix, labels: LabelConvention = 'course'): Int32Array {
-  return targetsToLabels(predictTargets(thetas, X), labels);
+export function predict(Theta1: Matrix, Theta2: Matrix, X: Matrix, ...more: Matrix[]): Int32Array;
+export function predict(thetas: readonly Matrix[], X: Matrix, labels?: LabelConvention): Int32Array;
+export function predict(first: Matrix | readonly Matrix[], ...rest: (Matrix | LabelConvention | undefined)[]): Int32Array {
+  if (Array.isArray(first)) {
+    const [X, labels] = rest as [Matrix, LabelConvention | undefined];
+    if (!(X instanceof Matrix)) throw new ValueError('predict(thetas, X): X must be a Matrix');
+    return targetsToLabels(predictTargets(first, X), labels ?? 'course');
+  }
+  const all = [first, ...rest];
+  if (all.length < 3 || !all.every((m) => m instanceof Matrix)) {
+    throw new ValueError('predict(Theta1, Theta2, …, X): give at least two Theta matrices and X, all Matrix objects');
+  }
+  const ms = all as Matrix[];
+  return targetsToLabels(predictTargets(ms.slice(0, -1), ms[ms.length - 1]), 'course');
 }
 
 /** Percentage of predictions equal to the labels. */

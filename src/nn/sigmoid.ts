@@ -21,7 +21,11 @@ export function sigmoidGradientScalar(z: number): number {
   return g * (1 - g);
 }
 
-/** The sigmoid of a number, of each element of an array, or of each element of a matrix. */
+/**
+ * The sigmoid of a number, of each element of an array, or of each element of a matrix.
+ * The course network's activation from ex4 section 1.3, "Feedforward and cost function", on (see
+ * [the course map](../../docs/course.md)).
+ */
 export function sigmoid(z: number): number;
 export function sigmoid(z: Matrix): Matrix;
 export function sigmoid(z: ArrayLike<number>): Float64Array;
@@ -29,7 +33,10 @@ export function sigmoid(z: number | Matrix | ArrayLike<number>): number | Matrix
   return elementwise(z, sigmoidScalar);
 }
 
-/** The gradient of the sigmoid at a number, at each element of an array, or of a matrix. */
+/**
+ * The gradient of the sigmoid at a number, at each element of an array, or of a matrix.
+ * Implements ex4 section 2.1, "Sigmoid gradient" (see [the course map](../../docs/course.md)).
+ */
 export function sigmoidGradient(z: number): number;
 export function sigmoidGradient(z: Matrix): Matrix;
 export function sigmoidGradient(z: ArrayLike<number>): Float64Array;

@@ -7,6 +7,7 @@ import { runToEnd, type Iterations, type Objective, type OptimizeResult } from '
 import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 import { ValueError } from '../errors.js';
 
+/** Adam's settings (Kingma and Ba, 2015), with their usual defaults. */
 export interface AdamOptions extends StochasticOptions {
   /** the step α; default 0.001 (the paper's) */
   learningRate?: number;
@@ -18,6 +19,7 @@ export interface AdamOptions extends StochasticOptions {
   epsilon?: number;
 }
 
+/** Minimizes f from x0 by Adam, on the full batch or on mini-batches. */
 export function adam(f: Objective, x0: Float64Array, options: AdamOptions = {}): OptimizeResult {
   return runToEnd(adamIterations(f, x0, options));
 }

@@ -32,6 +32,7 @@ const MAX = 20; // max 20 function evaluations per line search
 const RATIO = 100; // maximum allowed slope ratio
 const REALMIN = 2.2250738585072014e-308;
 
+/** fmincg's settings beyond the common ones. */
 export interface FmincgOptions extends OptimizeOptions {
   /** expected reduction of the first line search (the `red` of `length = [MaxIter red]`); default 1 */
   reduction?: number;
@@ -42,6 +43,10 @@ export function formatIteration(iteration: number, cost: number): string {
   return `Iteration ${String(iteration).padStart(4)} | Cost: ${formatExp(cost)}`;
 }
 
+/**
+ * Minimizes f from x0 by the course's fmincg (a faithful port of `fmincg.m`; `maxIter` counts line
+ * searches). Implements ex4 section 2.6, "Learning parameters using fmincg" (see [the course map](../../docs/course.md)).
+ */
 export function fmincg(f: Objective, x0: Float64Array, options: FmincgOptions = {}): OptimizeResult {
   return runToEnd(fmincgIterations(f, x0, options));
 }

@@ -6,11 +6,16 @@
 import { runToEnd, type Iterations, type Objective, type OptimizeResult } from './types.js';
 import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 
+/** Gradient descent's settings. */
 export interface GradientDescentOptions extends StochasticOptions {
   /** the step α; default 1 */
   learningRate?: number;
 }
 
+/**
+ * Minimizes f from x0 by plain gradient descent θ ← θ - α∇J (the Spanish lecture's and the Oslo exercise's),
+ * on the full batch or on mini-batches.
+ */
 export function gradientDescent(f: Objective, x0: Float64Array, options: GradientDescentOptions = {}): OptimizeResult {
   return runToEnd(gradientDescentIterations(f, x0, options));
 }

@@ -21,6 +21,7 @@ import {
   type OptimizerState,
 } from './types.js';
 
+/** L-BFGS's settings. */
 export interface LbfgsOptions extends OptimizeOptions {
   /** pairs kept; default 10 */
   memory?: number;
@@ -33,6 +34,7 @@ export interface LbfgsOptions extends OptimizeOptions {
 const C1 = 1e-4;
 const C2 = 0.9;
 
+/** Minimizes f from x0 by L-BFGS with a line search satisfying the strong Wolfe conditions. */
 export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): OptimizeResult {
   return runToEnd(lbfgsIterations(f, x0, options));
 }

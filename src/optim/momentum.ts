@@ -6,6 +6,7 @@ import { runToEnd, type Iterations, type Objective, type OptimizeResult } from '
 import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 import { ValueError } from '../errors.js';
 
+/** The momentum method's settings. */
 export interface MomentumOptions extends StochasticOptions {
   /** the step α; default 0.1 */
   learningRate?: number;
@@ -13,6 +14,7 @@ export interface MomentumOptions extends StochasticOptions {
   momentum?: number;
 }
 
+/** Minimizes f from x0 by gradient descent with momentum, on the full batch or on mini-batches. */
 export function momentum(f: Objective, x0: Float64Array, options: MomentumOptions = {}): OptimizeResult {
   return runToEnd(momentumIterations(f, x0, options));
 }

@@ -19,6 +19,7 @@ export interface IterationInfo {
   theta: Float64Array;
 }
 
+/** Settings every optimizer takes. */
 export interface OptimizeOptions {
   /**
    * iteration limit: fmincg and L-BFGS count line searches (the course's MaxIter); the first-order methods count
@@ -99,6 +100,7 @@ export function resumedNumber(state: OptimizerState, name: string): number {
   return v;
 }
 
+/** What every optimizer returns. */
 export interface OptimizeResult {
   /** stopped by the callback or by stopRequested: where it was, to resume from */
   state?: OptimizerState;
@@ -114,6 +116,7 @@ export interface OptimizeResult {
   stopReason: 'max-iter' | 'line-search-failed' | 'stopped' | 'converged' | 'early-stopped';
 }
 
+/** An optimizer: minimizes f from x0. */
 export type Optimizer<O extends OptimizeOptions = OptimizeOptions> = (
   f: Objective,
   x0: Float64Array,

@@ -15,6 +15,7 @@ const config = {
   title: { fontSize: 15, anchor: 'start' as const },
 };
 
+/** One cost curve of {@link costChart}. */
 export interface CostSeries {
   /** the legend's name for this curve */
   name: string;
@@ -31,7 +32,13 @@ export interface CostSeries {
  */
 export function costChart(
   series: readonly CostSeries[],
-  options: { title: string; subtitle?: string; seriesTitle?: string },
+  options: {
+    title: string;
+    subtitle?: string;
+    seriesTitle?: string;
+    /** a dashed vertical line at an iteration, labelled (the weights early stopping kept) */
+    marker?: { iteration: number; label: string };
+  },
 ): TopLevelSpec {
   const values: { iteration: number; cost: number; series: string }[] = [];
   let positive = true;
@@ -43,24 +50,38 @@ export function costChart(
       values.push({ iteration: i + (s.first ?? 1), cost, series: s.name });
     }
   }
-  return {
+  const line = {
+    data: { values },
+    mark: { type: 'line' as const, strokeWidth: 2, clip: true },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: { tickMinStep: 1 } },
+      y: { field: 'cost', type: 'quantitative' as const, title: 'cost J(Θ)', scale: positive ? { type: 'log' as const } : { zero: false } },
+      ...(series.length > 1
+        ? { color: { field: 'series', type: 'nominal' as const, title: options.seriesTitle ?? 'series', sort: series.map((s) => s.name) } }
+        : {}),
+    },
+  };
+  const head = {
     $schema: SCHEMA,
     title: { text: options.title, ...(options.subtitle ? { subtitle: options.subtitle } : {}) },
     width: 520,
     height: 320,
     config,
-    data: { values },
-    mark: { type: 'line', strokeWidth: 2, clip: true },
-    encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1 } },
-      y: { field: 'cost', type: 'quantitative', title: 'cost J(Θ)', scale: positive ? { type: 'log' } : { zero: false } },
-      ...(series.length > 1
-        ? { color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'series', sort: series.map((s) => s.name) } }
-        : {}),
-    },
+  };
+  const m = options.marker;
+  if (m === undefined) return { ...head, ...line };
+  const at = { data: { values: [{ iteration: m.iteration, label: m.label }] }, encoding: { x: { field: 'iteration', type: 'quantitative' as const } } };
+  return {
+    ...head,
+    layer: [
+      line,
+      { ...at, mark: { type: 'rule' as const, strokeDash: [4, 4], color: '#555' } },
+      { ...at, mark: { type: 'text' as const, align: 'left' as const, dx: 4, y: 8, color: '#333' }, encoding: { ...at.encoding, text: { field: 'label' } } },
+    ],
   };
 }
 
+/** One (λ, MaxIter) of a sweep: the accuracies and costs on the training and held-out sets. */
 export interface SweepRow {
   lambda: number;
   maxIter: number;
@@ -75,6 +96,7 @@ export interface SweepRow {
  * training set solid and the held-out set dashed; on the right, the gap between them. Where the gap widens as
  * training goes on, the network overfits (ex4 part 3.1: "close to 100% accuracy on the training set but does
  * not as well on new examples").
+ * Draws ex4 section 3.1, "Optional (ungraded) exercise" (see [the course map](../../docs/course.md)).
  */
 export function sweepChart(rows: readonly SweepRow[], options: { title: string; subtitle?: string }): TopLevelSpec {
   const name = (l: number) => `λ = ${l}`;

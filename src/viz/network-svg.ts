@@ -13,6 +13,7 @@ const MAX_DRAWN = 10;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** An SVG drawing of a network of these layer sizes, with its bias units and each Θ(l)'s shape. */
 export function networkSvg(sizes: readonly number[], options: { activation?: Activation; output?: OutputKind } = {}): string {
   const L = sizes.length;
   const colGap = 170;

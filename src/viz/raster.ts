@@ -17,6 +17,7 @@ export interface Raster {
  * The course's `displayData(X)`: the rows of X as images in a grid with 1 pixel of padding, background -1,
  * each image divided by its largest absolute value; rows = floor(√m), columns = ceil(m / rows).
  * `image` says how a row is unrolled (column-major for the course's `.mat` files, row-major for MNIST).
+ * Implements ex4 section 1.1, "Visualizing the data" (see [the course map](../../docs/course.md)).
  */
 export function displayData(X: Matrix, image: ImageShape): Raster {
   const m = X.rows;
@@ -78,6 +79,7 @@ export function magnify(r: Raster, scale: number): Raster {
 /**
  * The notebook's "visualizing the hidden layer": each row of Theta1 without its bias column, drawn as an image
  * of the input (displayData(Theta1(:, 2:end))).
+ * Implements ex4 section 3, "Visualizing the hidden layer" (see [the course map](../../docs/course.md)).
  */
 export function hiddenUnitsRaster(Theta1: Matrix, image: ImageShape): Raster {
   const n = Theta1.cols - 1;

@@ -109,8 +109,13 @@ describe('nnlearn train', () => {
     const c = await runCli([...fromInit, init]);
     assert.equal(c.code, 0, c.stderr);
     assert.deepEqual((JSON.parse(c.stdout) as { layers: number[] }).layers, [4, 3, 3]);
-    const bad = await runCli([...fromInit, join(tmp, 'model.json')]);
+    // any model file nnlearn reads sets the sizes: here the JSON model the first test saved (4-5-3)
+    const fromModel = await runCli([...fromInit, join(tmp, 'model.json')]);
+    assert.equal(fromModel.code, 0, fromModel.stderr);
+    assert.deepEqual((JSON.parse(fromModel.stdout) as { layers: number[] }).layers, [4, 5, 3]);
+    const bad = await runCli([...fromInit, file]);
     assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /no Theta1 variable/);
     const both = await runCli([...args, '--init', init]);
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--init .* cannot be used with option '--hidden/);
@@ -133,7 +138,7 @@ describe('nnlearn train', () => {
       [['train', '--data', file, '--lambda', 'abc'], /--lambda: "abc" is not a number/],
       [['train', '--data', file, '--max-iter', '0'], /--max-iter: must be at least 1/],
       [['train', '--data', file, '--hidden', '25,,3'], /--hidden/],
-      [['train', '--data', file, '--out', 'x.txt'], /must end in \.json or \.mat/],
+      [['train', '--data', file, '--out', 'x.txt'], /must end in \.json, \.mat or \.onnx/],
       [['train', '--bogus'], /unknown option '--bogus'/],
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['train', '--data', file, '--holdout', '0.2', '--test', file], /--holdout .* cannot be used with option '--test/],

@@ -273,10 +273,10 @@ describe('interruption', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after this step to save a checkpoint \(Ctrl-C again quits at once\)/);
-    assert.ok(existsSync(join(cwd, 'checkpoint.json')));
+    assert.ok(existsSync(join(cwd, 'resumed.checkpoint.json')), 'the checkpoint is named after the model');
     assert.equal(existsSync(join(cwd, 'resumed.json')), false, 'no model from the interrupted run');
 
-    const resumed = spawnSync('node', [bin, 'train', '--resume', 'checkpoint.json', '--quiet'], { cwd, encoding: 'utf8' });
+    const resumed = spawnSync('node', [bin, 'train', '--resume', 'resumed.checkpoint.json', '--quiet'], { cwd, encoding: 'utf8' });
     assert.equal(resumed.status, 0, resumed.stderr);
     const a = JSON.parse(readFileSync(join(cwd, 'straight.json'), 'utf8')) as { thetas: number[][][]; meta: { costHistory: number[] } };
     const b = JSON.parse(readFileSync(join(cwd, 'resumed.json'), 'utf8')) as { thetas: number[][][]; meta: { costHistory: number[] } };
@@ -287,7 +287,7 @@ describe('interruption', () => {
 
   test('Ctrl-C during training saves a checkpoint, and --resume ends with the weights of an uninterrupted run', { skip, timeout: 120_000 }, async () => {
     const stderr = await interruptAndResume(['train', '--max-iter', '40', '--hidden', '25'], 10);
-    assert.match(stderr, /interrupted at iteration (1[0-9]); saved .*checkpoint\.json; go on with: nnlearn train --resume/);
+    assert.match(stderr, /interrupted at iteration (1[0-9]); saved .*resumed\.checkpoint\.json; go on with: nnlearn train --resume/);
   });
 
   test('Ctrl-C stops Adam on mini-batches within a batch, with early stopping, and --resume ends as an uninterrupted run', { skip, timeout: 120_000 }, async () => {

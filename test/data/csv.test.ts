@@ -1,13 +1,13 @@
 /**
  * CSV data sets (label, then features): parsing, the header, pixel scaling, and errors that name line and column.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { parseCsv, scalePixels } from '../../src/data/csv.js';
+import { CsvParser, parseCsv, parseCsvTable, scalePixels, splitLabels } from '../../src/data/csv.js';
 import { FormatError } from '../../src/errors.js';
 import { loadDataset } from '../../src/cli/data.js';
 import { Matrix } from '../../src/linalg/matrix.js';
@@ -33,7 +33,7 @@ test('a CSV with a header reads as labels and a feature matrix', () => {
 test('bad CSV lines are FormatErrors that name the line and the column', () => {
   assert.throws(() => parseCsv('1,2,3\n4,5\n', 'd.csv'), /d\.csv: line 2 has 2 fields, but line 1 has 3/);
   assert.throws(() => parseCsv('1,2,3\n4,5,x\n', 'd.csv'), /line 2, column 3: "x" is not a finite number/);
-  assert.throws(() => parseCsv('1.5,2\n', 'd.csv'), /the label 1.5 is not a whole number/);
+  assert.throws(() => parseCsv('1.5,2\n', 'd.csv'), /column 1 does not look like labels \(it holds 1\.5 on data row 1/);
   assert.throws(() => parseCsv('\n\n', 'd.csv'), /empty/);
   assert.throws(() => parseCsv('a,b\n', 'd.csv'), /a header but no data/);
   assert.throws(() => parseCsv('1,NaN\n'), FormatError);
@@ -61,4 +61,94 @@ test('--data accepts a .csv: zero-based labels when a 0 appears, pixels scaled, 
   assert.deepEqual(data.image, { height: 2, width: 2, order: 'row-major' });
   assert.equal(data.X.get(0, 1), 1);
   assert.ok(data.X instanceof Matrix);
+});
+
+test('a header is a line that is not numbers; a first line with an empty field is data with a value missing', () => {
+  assert.equal(parseCsvTable('label,p1\n1,2\n').header?.join('|'), 'label|p1');
+  assert.equal(parseCsvTable('"label","p 1"\n1,2\n').header?.join('|'), 'label|p 1');
+  assert.equal(parseCsvTable('1,2\n3,4\n').header, undefined);
+  // once read as a header, silently dropping one example
+  assert.throws(() => parseCsvTable('1,,3\n4,5,6\n', 'g.csv'), /g\.csv: line 1, column 2: the field is empty/);
+});
+
+test('CR, CRLF and LF line endings, mixed, quoted fields with "" and separators inside, and a byte-order mark', () => {
+  const want = { rows: 3, cols: 3, values: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
+  for (const text of ['1,2,3\r4,5,6\r7,8,9', '1,2,3\r\n4,5,6\r\n7,8,9\r\n', '1,2,3\n4,5,6\r7,8,9\r\n\n', '\ufeff1,2,3\n4,5,6\n7,8,9']) {
+    const t = parseCsvTable(text);
+    assert.deepEqual({ rows: t.rows, cols: t.cols, values: Array.from(t.values) }, want, JSON.stringify(text));
+  }
+  const q = parseCsvTable('"a,b","say ""hi""",c\r\n"1",2,"3"\r\n');
+  assert.deepEqual(q.header, ['a,b', 'say "hi"', 'c']);
+  assert.deepEqual(Array.from(q.values), [1, 2, 3]);
+  assert.equal(parseCsvTable('x;y\n1;2\n').cols, 2, 'semicolons');
+  assert.equal(parseCsvTable('x\ty\n1\t2\n').cols, 2, 'tabs');
+  assert.throws(() => parseCsvTable('a,b\n"1,2\n'), /a quoted field opened on line 2 never closes/);
+});
+
+test('the same table whatever pieces the text arrives in (a stream cut anywhere: in a field, a quote, a CRLF)', () => {
+  const field = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.array(field, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom('\n', '\r\n', '\r'),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (cols, rows, eol, quote, cuts) => {
+        const q = (f: string) => (quote ? `"${f}"` : f);
+        const text = ['a,b,c,d'.split(',').slice(0, cols).map(q).join(','), ...rows.map((r) => r.slice(0, cols).map(q).join(','))].join(eol) + eol;
+        const whole = parseCsvTable(text);
+        const p = new CsvParser();
+        let at = 0;
+        for (const c of [...cuts.map((k) => k % (text.length + 1))].sort((a, b) => a - b)) {
+          p.push(text.slice(at, c));
+          at = c;
+        }
+        p.push(text.slice(at));
+        const pieces = p.end();
+        assert.deepEqual(pieces, whole);
+        assert.equal(whole.rows, rows.length);
+        assert.deepEqual(Array.from(whole.values), rows.flatMap((r) => r.slice(0, cols).map(Number)));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+describe('the label column', () => {
+  // 6 examples of 3 "pixels" (0..255) and a label 0..2
+  const rows = [
+    [0, 255, 3, 0],
+    [0, 128, 40, 1],
+    [0, 17, 255, 2],
+    [0, 0, 9, 0],
+    [0, 200, 77, 1],
+    [0, 31, 100, 2],
+  ];
+  const labelLast = rows.map((r) => r.join(',')).join('\n');
+  const labelFirst = rows.map((r) => [r[3], ...r.slice(0, 3)].join(',')).join('\n');
+
+  test('a label-last file read label-first is an error that names --label-column last, never a silent 8%', () => {
+    assert.throws(() => splitLabels(parseCsvTable(labelLast, 'l.csv'), 'auto', 'l.csv'), /l\.csv: column 1 does not look like labels \(it has the single value 0 in all 6 rows\); the last column does: use --label-column last/);
+    const { X, y } = splitLabels(parseCsvTable(labelLast), 'last', 'l.csv');
+    assert.deepEqual(Array.from(y ?? []), [0, 1, 2, 0, 1, 2]);
+    assert.deepEqual(X.toRows(), rows.map((r) => r.slice(0, 3)));
+    const first = splitLabels(parseCsvTable(labelFirst), 'auto', 'f.csv');
+    assert.deepEqual(Array.from(first.y ?? []), [0, 1, 2, 0, 1, 2]);
+    assert.deepEqual(first.X.toRows(), rows.map((r) => r.slice(0, 3)));
+  });
+
+  test('a header’s "label" column is the labels wherever it stands; a number chooses a column; none reads features only', () => {
+    const t = parseCsvTable(`p1,p2,Label,p3\n${rows.map((r) => [r[0], r[1], r[3], r[2]].join(',')).join('\n')}`);
+    assert.deepEqual(Array.from(splitLabels(t, 'auto', 'h.csv').y ?? []), [0, 1, 2, 0, 1, 2]);
+    assert.deepEqual(Array.from(splitLabels(parseCsvTable(labelLast), 3, 'n.csv').y ?? []), [0, 1, 2, 0, 1, 2]);
+    assert.equal(splitLabels(parseCsvTable(labelLast), 'none', 'n.csv').y, undefined);
+    assert.equal(splitLabels(parseCsvTable(labelLast), 'auto', 'n.csv', { features: 4 }).y, undefined, 'as many columns as inputs: no labels');
+  });
+
+  test('a chosen column that cannot be labels is an error naming one that can', () => {
+    const t = parseCsvTable('0.5,1\n0.25,2\n0.75,1\n');
+    assert.throws(() => splitLabels(t, 'first', 'c.csv'), /column 1 does not look like labels \(it holds 0\.5 on data row 1.*\); the last column does: use --label-column last/);
+    assert.throws(() => splitLabels(parseCsvTable('0.5,0.1\n0.25,0.2\n'), 'auto', 'c.csv'), /give the label column with --label-column N, or --label-column none/);
+  });
 });

@@ -17,7 +17,7 @@ import { predictTargets } from '../../src/nn/predict.js';
 import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator, startNodeWorkers } from '../../src/nn/fast/threads-node.js';
-import type { CostEvaluator } from '../../src/nn/fast/evaluator.js';
+import type { BatchEvaluator } from '../../src/nn/fast/evaluator.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
 import { labelsToTargets } from '../../src/data/labels.js';
@@ -327,7 +327,7 @@ describe('cost evaluators', () => {
           for (const chunk of [undefined, 4]) {
             const architecture = ARCHS[(threads + sizes.length + (chunk ?? 0)) % ARCHS.length];
             const options = { precision, architecture, chunk, minBatchWork: 0 };
-            const make = (): Promise<CostEvaluator> | CostEvaluator => (threads === 1 ? createEvaluator(sizes, X, t, options) : createThreadedEvaluator(sizes, X, t, threads, options, pool));
+            const make = (): Promise<BatchEvaluator> | BatchEvaluator => (threads === 1 ? createEvaluator(sizes, X, t, options) : createThreadedEvaluator(sizes, X, t, threads, options, pool));
             const ev = await make();
             const where = `${threads} threads, ${precision}, chunk ${chunk}, sizes ${sizes}, ${architecture.activation}/${architecture.output}`;
             const results: number[][] = [];
@@ -356,6 +356,27 @@ describe('cost evaluators', () => {
           }
         }
       }
+    }
+  });
+
+  test('one thread needs no shared memory (a page that is not cross-origin isolated has no SharedArrayBuffer)', () => {
+    const rng = new Random(6);
+    const X = randomMatrix(rng, 30, 8, 0.5);
+    const t = Int32Array.from({ length: 30 }, (_, i) => i % 3);
+    const params = new Float64Array(paramCount([8, 4, 3])).map(() => rng.random() - 0.5);
+    const ref = costFunction([8, 4, 3], params, X, t, 0.2);
+    const g = globalThis as { SharedArrayBuffer?: SharedArrayBufferConstructor };
+    const saved = g.SharedArrayBuffer;
+    delete g.SharedArrayBuffer;
+    try {
+      const ev = createEvaluator([8, 4, 3], X, t);
+      const grad = new Float64Array(params.length);
+      assert.ok(relDiff(ev.evaluate(params, 0.2, grad), ref.cost) <= 1e-10);
+      assert.ok(relNormDiff(grad, ref.grad) <= 1e-10);
+      ev.evaluateBatch(params, 0.2, grad, Int32Array.from([1, 5, 7]));
+      ev.close();
+    } finally {
+      g.SharedArrayBuffer = saved;
     }
   });
 

@@ -1,19 +1,20 @@
 /**
- * "See inside": the data grid (the course's displayData), the confusion matrix of the test digits with the
- * digits the network gets wrong, the gradient check of the course's debug network, and the lecture's
- * computational graphs with their values and gradients. All drawn by the library's own code.
+ * "See inside": the data grid (the course's displayData, ex4 1.1), the confusion matrix of the held-out digits
+ * with the digits the network gets wrong, the gradient check of the course's debug network (ex4 2.4), and the
+ * lecture's computational graphs with their values and gradients. All drawn by the library's own code; loaded
+ * when the panel comes near the screen, with the digits it needs.
  */
 import { Matrix } from '../../src/linalg/matrix.js';
 import { displayData, toGreyBytes, type Raster } from '../../src/viz/raster.js';
 import { confusionMatrix } from '../../src/nn/confusion.js';
-import { predictTargets } from '../../src/nn/predict.js';
 import { checkNNGradients } from '../../src/nn/gradcheck.js';
 import { formatExp } from '../../src/format.js';
 import { graphExample } from '../../src/graph/examples.js';
 import { parseAssignments, parseGraph } from '../../src/graph/parse.js';
 import { graphSvg } from '../../src/graph/render.js';
 import type { Network } from '../../src/nn/network.js';
-import { parseDigits, type DigitSets } from './digits.js';
+import { pageDigits, type DigitSet } from './digits.js';
+import type { PageWorker } from './worker-client.js';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 const IMAGE = { height: 28, width: 28, order: 'row-major' as const };
@@ -24,49 +25,45 @@ function paint(canvas: HTMLCanvasElement, raster: Raster): void {
   const ctx = canvas.getContext('2d')!;
   const img = ctx.createImageData(raster.width, raster.height);
   const grey = toGreyBytes(raster);
-  for (let i = 0; i < grey.length; i++) img.data.set([grey[i], grey[i], grey[i], 255], 4 * i);
+  for (let i = 0; i < grey.length; i++) {
+    img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = grey[i];
+    img.data[4 * i + 3] = 255;
+  }
   ctx.putImageData(img, 0, 0);
 }
 
-function rows(X: Matrix, idx: number[]): Matrix {
-  const out = new Matrix(idx.length, X.cols);
-  idx.forEach((r, i) => out.data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
+function rows(set: DigitSet, idx: number[]): Matrix {
+  const out = new Matrix(idx.length, 784);
+  idx.forEach((r, i) => {
+    for (let k = 0; k < 784; k++) out.data[i * 784 + k] = set.pixels[r * 784 + k] / 255;
+  });
   return out;
 }
 
-export function setUpInside(): { show: (net: Network) => void } {
-  let digits: DigitSets | undefined;
-  let waiting: Network | undefined;
-  const load = fetch(new URL('./digits.bin', document.baseURI).href)
-    .then((r) => r.arrayBuffer())
-    .then((buf) => {
-      digits = parseDigits(buf);
-      paint($<HTMLCanvasElement>('#data-grid'), displayData(rows(digits.train.X, Array.from({ length: 100 }, (_, i) => i)), IMAGE));
-      if (waiting !== undefined) show(waiting);
-    })
-    .catch(() => undefined);
-  void load;
+export function setUpInside(worker: PageWorker): { show: (net: Network) => void } {
+  const caption = $<HTMLElement>('#misclassified-caption');
+  const table = $<HTMLTableElement>('#confusion');
+  void pageDigits().then((d) => paint($<HTMLCanvasElement>('#data-grid'), displayData(rows(d.train, Array.from({ length: 100 }, (_, i) => i)), IMAGE)));
+  let current: Network | undefined;
 
-  function show(net: Network): void {
-    if (digits === undefined || net.sizes[0] !== 784) {
-      waiting = net;
-      return;
-    }
-    const { X, y } = digits.test;
-    const predicted = predictTargets(net.thetas, X, net.architecture);
-    const counts = confusionMatrix(y, predicted, 10);
-    const table = $<HTMLTableElement>('#confusion');
-    const head = `<tr><th></th>${counts.map((_, k) => `<th scope="col">${k}</th>`).join('')}</tr>`;
+  async function show(net: Network): Promise<void> {
+    current = net;
+    caption.textContent = 'measuring the held-out digits…';
+    const [d, e] = await Promise.all([pageDigits(), worker.evaluate(net)]);
+    if (current !== net) return;
+    const y = d.test.labels;
+    const predicted = e.testPredicted;
+    const counts = confusionMatrix(Int32Array.from(y), predicted, 10);
+    const head = `<caption class="sr-only">held-out digits: rows are the true digit, columns what the network read</caption><tr><th scope="col">true ╲ read</th>${counts.map((_, k) => `<th scope="col">${k}</th>`).join('')}</tr>`;
     table.innerHTML =
-      head + counts.map((row, t) => `<tr><th scope="row">${t}</th>${row.map((c, p) => `<td class="${p === t ? 'diag' : ''}">${c}</td>`).join('')}</tr>`).join('');
+      head + counts.map((row, t) => `<tr><th scope="row">${t}</th>${row.map((c, p) => `<td class="${p === t ? 'diag' : c > 0 ? 'off' : ''}">${c}</td>`).join('')}</tr>`).join('');
     const wrong: number[] = [];
     for (let i = 0; i < y.length && wrong.length < 36; i++) if (predicted[i] !== y[i]) wrong.push(i);
-    const caption = $<HTMLElement>('#misclassified-caption');
     if (wrong.length > 0) {
-      paint($<HTMLCanvasElement>('#misclassified'), displayData(rows(X, wrong), IMAGE));
-      caption.textContent = `misclassified test digits (first ${wrong.length}), read as: ${wrong.map((i) => predicted[i]).join(' ')}`;
+      paint($<HTMLCanvasElement>('#misclassified'), displayData(rows(d.test, wrong), IMAGE));
+      caption.textContent = `held-out digits the network gets wrong (the first ${wrong.length}), read as: ${wrong.map((i) => predicted[i]).join(' ')}`;
     } else {
-      caption.textContent = 'no test digit is misclassified';
+      caption.textContent = 'no held-out digit is misclassified';
     }
   }
 
@@ -88,5 +85,9 @@ export function setUpInside(): { show: (net: Network) => void } {
   };
   select.addEventListener('change', drawGraph);
   drawGraph();
-  return { show };
+  return {
+    show: (net) => {
+      void show(net).catch((err: unknown) => (caption.textContent = `could not measure: ${String(err)}`));
+    },
+  };
 }

@@ -1,92 +1,174 @@
 /**
- * Training in a Web Worker, so that the page never freezes: the fast backend (WebAssembly) in this worker. The
- * page posts {start}; the worker posts progress after every iteration (cost, and the first layer's weights every
- * few iterations for the pictures) and the result. Stopping: the page sets a flag in shared memory, which the
- * worker reads between iterations (it is busy in a synchronous loop and reads no messages meanwhile).
+ * The page's worker: trains networks and measures them on the page's digits, so that the page's own thread only
+ * draws. It runs from any static host:
+ *   - Stop is a message. The training loop pauses after every iteration and every mini-batch (Network.trainAsync)
+ *     and lets this worker's messages in there, so no shared memory is needed for it.
+ *   - Where the page is cross-origin isolated (shared memory allowed), the cost is evaluated on several threads
+ *     (the threaded evaluator of src/nn/fast/threads-web.ts); elsewhere on this one, with the WebAssembly kernels.
+ * After every iteration it reports the cost, the accuracy on the training and the held-out digits, and the
+ * gradient's size in each layer; the first layer's weights a few times a second, for the hidden-unit pictures.
  */
-import { Network, type OptimizerName } from '../../src/nn/network.js';
-import { modelFromJson, modelToJson } from '../../src/nn/model.js';
-import type { Activation, OutputKind } from '../../src/nn/activations.js';
-import { parseDigits, type DigitSets } from './digits.js';
+import { Network } from '../../src/nn/network.js';
+import type { TrainState } from '../../src/nn/network.js';
+import { createEvaluator, type CostEvaluator } from '../../src/nn/fast/evaluator.js';
+import { createWebThreadedEvaluator, defaultWebThreads, webThreadsAvailable } from '../../src/nn/fast/threads-web.js';
+import { GradientSizes } from '../../src/nn/gradient-sizes.js';
+import { labelsToTargets } from '../../src/data/labels.js';
+import { accuracy } from '../../src/nn/predict.js';
+import type { ImageShape } from '../../src/data/dataset.js';
+import type { Matrix } from '../../src/linalg/matrix.js';
+import { digitsMatrix, gunzipIfNeeded, parseDigits, type PageDigits } from './digits.js';
+import { DEFAULT_RATES, isFirstOrder, layerSizes, type Settings } from './settings.js';
+import type { ModelSpec, PageMessage, WorkerMessage } from './protocol.js';
+import threadWorkerUrl from '../../src/nn/fast/worker-web.ts?worker&url';
 
-export interface StartMessage {
-  type: 'start';
-  hidden: number;
-  activation: Activation;
-  output: OutputKind;
-  lambda: number;
-  optimizer: OptimizerName;
-  iterations: number;
-  /** resume from this model (JSON) instead of random weights */
-  resume?: string;
-  /** shared flag: 1 = stop */
-  stop: SharedArrayBuffer;
-  /** where the digits are (the page knows its own address) */
-  digitsUrl: string;
+const post = (m: WorkerMessage, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
+
+let digits: PageDigits | undefined;
+let stopRequested = false;
+let busy = false;
+/** the page's digits in each input layout asked for (28×28 row-major, the course's 20×20 by columns, …) */
+const layouts = new Map<string, { train: Matrix; test: Matrix }>();
+
+function dataFor(image: ImageShape): { train: Matrix; test: Matrix } {
+  const key = `${image.height}x${image.width}:${image.order}`;
+  let d = layouts.get(key);
+  if (d === undefined) {
+    if (digits === undefined) throw new Error('the digits have not arrived');
+    d = { train: digitsMatrix(digits.train, image), test: digitsMatrix(digits.test, image) };
+    layouts.set(key, d);
+  }
+  return d;
 }
 
-export type WorkerMessage =
-  | { type: 'progress'; iteration: number; cost: number; theta1?: Float64Array }
-  | { type: 'done'; model: string; trainAccuracy: number; testAccuracy: number; iterations: number; stopped: boolean; costHistory: number[] }
-  | { type: 'error'; message: string };
-
-let digits: Promise<DigitSets> | undefined;
-
-function loadDigits(url: string): Promise<DigitSets> {
-  digits ??= fetch(url)
-    .then((r) => {
-      if (!r.ok) throw new Error(`digits.bin: ${r.status}`);
-      return r.arrayBuffer();
-    })
-    .then(parseDigits);
-  return digits;
-}
-
-self.addEventListener('message', (e: MessageEvent<StartMessage>) => {
-  const msg = e.data;
-  if (msg.type !== 'start') return;
-  void run(msg).catch((err: unknown) => self.postMessage({ type: 'error', message: String(err) } satisfies WorkerMessage));
+self.addEventListener('message', (e: MessageEvent<PageMessage>) => {
+  const m = e.data;
+  if (m.type === 'stop') {
+    stopRequested = true;
+    return;
+  }
+  if (busy) {
+    post({ type: 'error', message: 'the worker is busy: stop the run first' });
+    return;
+  }
+  busy = true;
+  const job = m.type === 'digits' ? receiveDigits(m.bytes) : m.type === 'train' ? train(m) : evaluate(m.model);
+  job
+    .catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+    .finally(() => {
+      busy = false;
+    });
 });
 
-async function run(msg: StartMessage): Promise<void> {
-  const { train, test } = await loadDigits(msg.digitsUrl);
-  const stop = new Int32Array(msg.stop);
-  const net =
-    msg.resume !== undefined
-      ? modelFromJson(msg.resume, 'the model')
-      : Network.random([784, msg.hidden, 10], {
-          activation: msg.activation,
-          output: msg.output,
-          labels: 'zero-based',
-          image: { height: 28, width: 28, order: 'row-major' },
-          seed: 0,
-        });
-  const n1 = net.sizes[1] * 785;
-  const stochastic = msg.optimizer === 'adam' || msg.optimizer === 'momentum';
-  const result = net.train(train.X, train.y, {
-    lambda: msg.lambda,
-    maxIter: msg.iterations,
-    optimizer: msg.optimizer,
-    ...(stochastic ? { batchSize: 64, learningRate: msg.optimizer === 'adam' ? 0.002 : 0.05 } : {}),
-    onIteration: ({ iteration, cost, theta }) => {
-      const every = Math.max(1, Math.floor(msg.iterations / 20));
-      self.postMessage({
-        type: 'progress',
-        iteration,
-        cost,
-        ...(iteration % every === 0 || iteration === 1 ? { theta1: theta.slice(0, n1) } : {}),
-      } satisfies WorkerMessage);
-    },
-    // polled after every iteration and every mini-batch, so Stop takes effect within one batch
-    stopRequested: () => Atomics.load(stop, 0) !== 0,
+async function receiveDigits(bytes: ArrayBuffer): Promise<void> {
+  digits ??= parseDigits(await gunzipIfNeeded(bytes));
+  post({ type: 'digits-ready', train: digits.train.count, test: digits.test.count });
+}
+
+function networkOf(spec: ModelSpec): Network {
+  return new Network(spec.sizes, Float64Array.from(spec.params), {
+    activation: spec.activation,
+    output: spec.output,
+    labels: spec.labels,
+    image: spec.image,
   });
-  self.postMessage({
-    type: 'done',
-    model: JSON.stringify(modelToJson(net, { data: 'the page’s digits', costHistory: result.costHistory })),
-    trainAccuracy: result.trainAccuracy,
-    testAccuracy: net.accuracy(test.X, test.y),
-    iterations: result.iterations,
-    stopped: result.stopReason === 'stopped',
-    costHistory: result.costHistory,
-  } satisfies WorkerMessage);
+}
+
+/** Accuracies of a model on the page's digits (in its input layout), and its answer for every test digit. */
+async function evaluate(spec: ModelSpec): Promise<void> {
+  const net = networkOf(spec);
+  const { train, test } = dataFor(spec.image);
+  const ty = labelsOf(digits!.train.labels, spec.labels);
+  const sy = labelsOf(digits!.test.labels, spec.labels);
+  const trainPredicted = net.predict(train);
+  const testPredicted = net.predict(test);
+  post({
+    type: 'evaluated',
+    trainAccuracy: accuracy(trainPredicted, ty),
+    testAccuracy: accuracy(testPredicted, sy),
+    testPredicted: Int32Array.from(testPredicted, (label) => (spec.labels === 'course' ? label % 10 : label)),
+  });
+}
+
+/** Digit labels 0..9 in a network's convention (the course's: 1..10, 10 for the digit 0). */
+function labelsOf(digitsLabels: Uint8Array, convention: 'course' | 'zero-based'): Int32Array {
+  return Int32Array.from(digitsLabels, (d) => (convention === 'course' && d === 0 ? 10 : d));
+}
+
+async function makeEvaluator(net: Network, X: Matrix, targets: Int32Array, firstOrder: boolean, batch: number): Promise<CostEvaluator> {
+  const architecture = net.architecture;
+  if (webThreadsAvailable() && defaultWebThreads() > 1) {
+    const threaded = await createWebThreadedEvaluator(net.sizes, X, targets, threadWorkerUrl, defaultWebThreads(), { architecture });
+    // mini-batches need the evaluator's own batch evaluation; without it one thread does them faster
+    if (!(firstOrder && batch > 0) || (threaded as CostEvaluator).evaluateBatch !== undefined) return threaded;
+    threaded.close();
+  }
+  return createEvaluator(net.sizes, X, targets, { backend: 'wasm', architecture });
+}
+
+async function train(m: Extract<PageMessage, { type: 'train' }>): Promise<void> {
+  if (digits === undefined) throw new Error('the digits have not arrived');
+  const s: Settings = m.settings;
+  stopRequested = false;
+  const net =
+    m.from !== undefined
+      ? networkOf(m.from.model)
+      : Network.random(layerSizes(s), { activation: s.activation, output: s.output, labels: 'zero-based', image: { height: 28, width: 28, order: 'row-major' }, seed: m.seed });
+  const image = net.image ?? { height: 28, width: 28, order: 'row-major' };
+  const { train: X, test: Xt } = dataFor(image);
+  const targets = labelsToTargets(labelsOf(digits.train.labels, net.labels), net.numLabels, net.labels);
+  const testTargets = labelsToTargets(labelsOf(digits.test.labels, net.labels), net.numLabels, net.labels);
+  const firstOrder = isFirstOrder(s.optimizer);
+  const inner = await makeEvaluator(net, X, targets, firstOrder, s.batch);
+  const testEval = createEvaluator(net.sizes, Xt, testTargets, { backend: 'wasm', architecture: net.architecture });
+  const sizes = new GradientSizes(net.sizes, inner);
+  post({ type: 'started', threads: inner.threads, backend: inner.backend });
+  const n1 = net.sizes[1] * (net.sizes[0] + 1);
+  let lastPicture = 0;
+  try {
+    const result = await net.trainAsync(X, labelsOf(digits.train.labels, net.labels), {
+      lambda: s.lambda,
+      maxIter: s.iterations,
+      optimizer: s.optimizer,
+      ...(firstOrder ? { learningRate: s.rate ?? DEFAULT_RATES[s.optimizer], batchSize: s.batch > 0 ? s.batch : ('full' as const), batchSeed: m.seed } : {}),
+      ...(m.from?.state !== undefined ? { resume: m.from.state } : {}),
+      backend: sizes.evaluator,
+      onIteration: ({ iteration, cost, theta }) => {
+        const now = performance.now();
+        const picture = now - lastPicture > 400 || iteration === 1 || iteration === s.iterations;
+        if (picture) lastPicture = now;
+        const theta1 = picture ? theta.slice(0, n1) : undefined;
+        post(
+          {
+            type: 'progress',
+            iteration,
+            cost,
+            trainAccuracy: accuracy(inner.predictTargets(theta), targets),
+            testAccuracy: accuracy(testEval.predictTargets(theta), testTargets),
+            gradientRms: Array.from(sizes.take() ?? []),
+            ...(theta1 !== undefined ? { theta1 } : {}),
+          },
+          theta1 !== undefined ? [theta1.buffer] : [],
+        );
+      },
+      stopRequested: () => stopRequested,
+    });
+    const params = Float64Array.from(net.params);
+    post(
+      {
+        type: 'done',
+        params,
+        iterations: result.iterations,
+        stopped: result.stopReason === 'stopped',
+        stopReason: result.stopReason,
+        ...(result.state !== undefined ? { state: result.state as TrainState } : {}),
+        trainAccuracy: result.trainAccuracy,
+        testAccuracy: accuracy(testEval.predictTargets(net.params), testTargets),
+      },
+      [params.buffer],
+    );
+  } finally {
+    inner.close();
+    testEval.close();
+  }
 }

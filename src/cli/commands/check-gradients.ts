@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { formatExp } from '../../format.js';
 import { checkNNGradients } from '../../nn/gradcheck.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { parseChoice, parseNumber, parseNumberList } from '../options.js';
 
 /** NumPy's way of printing a float64 array element in scientific notation (sign column, 8 digits). */

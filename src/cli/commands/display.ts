@@ -4,8 +4,8 @@ import { selectRows } from '../../data/dataset.js';
 import { Random } from '../../random.js';
 import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveRaster } from '../../viz/save.js';
-import { jsonOption, type Io } from '../main.js';
-import { DATA_HELP, loadDataset, loadModel } from '../data.js';
+import { jsonOption, type Io } from '../io.js';
+import { DATA_HELP, loadDataset, loadModel, MODEL_HELP } from '../data.js';
 import { parseChoice, parseNumber } from '../options.js';
 import type { ImageShape } from '../../data/dataset.js';
 import { checkOutputFile } from '../output.js';
@@ -80,7 +80,7 @@ export function registerHidden(program: Command, io: Io): void {
   program
     .command('hidden')
     .description("draw the hidden units: each row of Theta1 without its bias as an image (ex4 part 3)")
-    .option('--model <file>', 'a model: nnlearn JSON, or a MAT-file with Theta1, …')
+    .option('--model <file>', MODEL_HELP)
     .option('--weights <file.mat>', 'the same as --model, for the course’s ex4weights.mat')
     .addOption(orderOption())
     .option('--scale <k>', 'magnify each pixel k times', '1')

@@ -10,7 +10,7 @@ import { Random } from '../../random.js';
 import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveRaster } from '../../viz/save.js';
 import * as E from '../expected.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { loadDataset, loadWeights } from '../data.js';
 import { parseNumber } from '../options.js';
 import { checkOutputFolder, ensureFolder, newRunFolder } from '../output.js';

@@ -9,7 +9,7 @@ import { graphDot, graphSvg, nodeTitle } from '../../graph/render.js';
 import { nnCostFunction } from '../../nn/cost.js';
 import { debugInitializeWeights } from '../../nn/init.js';
 import { unrollParams } from '../../nn/params.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { parseNumber } from '../options.js';
 import { checkOutputFile } from '../output.js';
 

@@ -4,7 +4,7 @@ import { Network } from '../../nn/network.js';
 import { DivergenceError } from '../../errors.js';
 import { costChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP, loadDataset } from '../data.js';
 import { MAX_UNITS, parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
@@ -64,6 +64,7 @@ export function registerLearningRates(program: Command, io: Io): void {
           try {
             const r = net.train(data.X, data.y, {
               optimizer: 'gd',
+              batchSize: 'full', // the Oslo exercise's gradient descent: every step on the whole set
               learningRate: rate,
               lambda,
               maxIter: iterations,

@@ -1,22 +1,32 @@
+/**
+ * `nnlearn predict`: a model's predictions for a data set. With labels: the accuracy, the confusion matrix and
+ * each class's precision, recall and F1. Without (an IDX images file alone, a CSV of features, a MAT-file with X
+ * only): the predictions. Either way `--out p.csv` writes one row per example (its row, the predicted label, the
+ * output of every class), `--out cm.png|svg` draws the confusion matrix, and --json prints all of it.
+ */
 import { Command, Option } from 'commander';
-import { ValueError } from '../../errors.js';
-import { labelsToTargets } from '../../data/labels.js';
+import { UsageError } from '../../errors.js';
 import { checkData } from '../../nn/cost.js';
-import { confusionMatrix } from '../../nn/confusion.js';
-import { accuracy, predictTargets } from '../../nn/predict.js';
+import { classMetrics, confusionMatrix, type ClassMetrics } from '../../nn/confusion.js';
+import { accuracy } from '../../nn/predict.js';
+import type { Network } from '../../nn/network.js';
+import type { Dataset, Inputs } from '../../data/dataset.js';
+import { writeFileAtomic } from '../../data/files.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
-import { jsonOption, type Io } from '../main.js';
-import { DATA_HELP, loadDataset, loadModel } from '../data.js';
+import { jsonOption, type Io } from '../io.js';
+import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel } from '../data.js';
 import { parseChoice } from '../options.js';
 import { checkOutputFile } from '../output.js';
+import { extname } from 'node:path';
 
 interface PredictFlags {
   model: string;
   data: string;
   labels: string;
   labelsFile?: string;
-  out?: string;
+  labelColumn?: string;
+  out: string[];
   json?: boolean;
 }
 
@@ -29,59 +39,133 @@ export function formatConfusion(counts: readonly (readonly number[])[], names: r
   return `${lines.join('\n')}\n`;
 }
 
+/** Per-class precision, recall and F1 as a text table, with their unweighted (macro) averages. */
+export function formatClassMetrics(metrics: readonly ClassMetrics[], names: readonly string[]): string {
+  const f = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(4)).padStart(10);
+  const lines = [`${'label'.padStart(9)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'F1'.padStart(10)}${'examples'.padStart(10)}`];
+  for (const m of metrics) lines.push(`${names[m.unit].padStart(9)}${f(m.precision)}${f(m.recall)}${f(m.f1)}${String(m.support).padStart(10)}`);
+  const mean = (k: 'precision' | 'recall' | 'f1') => {
+    const v = metrics.map((m) => m[k]).filter((x) => !Number.isNaN(x));
+    return v.length === 0 ? NaN : v.reduce((a, b) => a + b, 0) / v.length;
+  };
+  lines.push(`${'average'.padStart(9)}${f(mean('precision'))}${f(mean('recall'))}${f(mean('f1'))}${String(metrics.reduce((s, m) => s + m.support, 0)).padStart(10)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The predictions as CSV: a header, then per example its row (1-based), the predicted label and every class's output. */
+export function predictionsCsv(labels: readonly number[], outputs: Float64Array, K: number, names: readonly string[]): string {
+  const parts = [`row,label,${names.map((n) => `p${n}`).join(',')}\n`];
+  for (let i = 0; i < labels.length; i++) {
+    let line = `${i + 1},${labels[i]}`;
+    for (let k = 0; k < K; k++) line += `,${outputs[i * K + k]}`;
+    parts.push(`${line}\n`);
+  }
+  return parts.join('');
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function registerPredict(program: Command, io: Io): void {
   program
     .command('predict')
-    .description('predict the labels of a data set with a trained model: accuracy and confusion matrix')
-    .requiredOption('--model <file>', 'a model: nnlearn JSON, or a MAT-file with Theta1, Theta2, …')
-    .requiredOption('--data <file>', `the data to predict: ${DATA_HELP}`)
+    .description('predict the labels of a data set with a trained model; with labels, the accuracy, confusion matrix and per-class precision, recall and F1')
+    .requiredOption('--model <file>', MODEL_HELP)
+    .requiredOption('--data <file>', `the data to predict: ${DATA_HELP}; labels are optional`)
     .addOption(
-      new Option('--labels <convention>', 'label convention of a .mat model (a JSON model records its own)')
+      new Option('--labels <convention>', 'label convention of a model that records none (the course’s ex4weights.mat; nnlearn’s files record theirs)')
         .choices(['auto', 'course', 'zero-based'])
         .default('auto'),
     )
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
-    .option('--out <file>', 'draw the confusion matrix: .png or .svg')
+    .option('--label-column <c>', 'a CSV file’s label column: first, last, a number, none (default: none when the file has as many columns as the model has inputs, else a header’s "label" column or the first)')
+    .option('--out <file>', 'write the predictions (.csv: row, label, each class’s output) or draw the confusion matrix (.png, .svg); may be repeated', collect, [])
     .addOption(jsonOption())
     .action(async (opts: PredictFlags) => {
       const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
-      if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.png', '.svg']);
+      const labelColumn = opts.labelColumn === undefined ? undefined : parseLabelColumn(opts.labelColumn);
+      for (const out of opts.out) checkOutputFile('--out', out, ['.csv', '.png', '.svg']);
       const net = loadModel(opts.model, labels);
-      const data = loadDataset(opts.data, { numLabels: net.numLabels, labels: net.labels, labelsFile: opts.labelsFile });
-      checkData(net.sizes, data.X, data.y); // shapes first: "the data has 784 columns but the network expects 400 inputs"
-      let targets: Int32Array;
-      try {
-        targets = labelsToTargets(data.y, net.numLabels, net.labels);
-      } catch (err) {
-        throw new ValueError(`${data.source} does not fit ${opts.model}: ${(err as Error).message}`);
-      }
-      const predicted = predictTargets(net.thetas, data.X, net.architecture);
-      const acc = accuracy(predicted, targets);
+      const data = loadInputs(opts.data, { numLabels: net.numLabels, labelsFile: opts.labelsFile, labelColumn, features: net.sizes[0] });
+      checkData(net.sizes, data.X, { length: data.X.rows }); // shapes first: "the data has 784 columns but the network expects 400 inputs"
+      const pictures = opts.out.filter((o) => extname(o).toLowerCase() !== '.csv');
+      if (data.y === undefined && pictures.length > 0) throw new UsageError(`--out ${pictures[0]}: a confusion matrix needs labels, and ${data.source} has none`);
+      const outputs = net.outputs(data.X);
       const K = net.numLabels;
-      const counts = confusionMatrix(targets, predicted, K);
+      const predicted = argmaxRows(outputs.data, K);
       const names = Array.from({ length: K }, (_, k) => String(net.labels === 'course' ? k + 1 : k));
-      if (opts.out !== undefined) {
-        await saveChart(
-          confusionChart(counts, names, { title: `Confusion matrix: ${acc.toFixed(2)}% of ${data.X.rows} correct` }),
-          opts.out,
-        );
+      const predictedLabels = Array.from(predicted, (t) => Number(names[t]));
+      const written: string[] = [];
+      for (const out of opts.out.filter((o) => extname(o).toLowerCase() === '.csv')) {
+        writeFileAtomic(out, predictionsCsv(predictedLabels, outputs.data, K, names));
+        written.push(out);
+      }
+      const scored = data.y === undefined ? undefined : score(data as Dataset, net, opts.model, predicted, io);
+      if (scored !== undefined) {
+        for (const out of pictures) {
+          await saveChart(confusionChart(scored.counts, names, { title: `Confusion matrix: ${scored.accuracy.toFixed(2)}% of ${data.X.rows} correct` }), out);
+          written.push(out);
+        }
       }
       if (opts.json) {
-        io.out(
-          `${JSON.stringify({
-            accuracy: acc,
-            examples: data.X.rows,
-            correct: counts.reduce((s, row, k) => s + row[k], 0),
-            labels: names.map(Number),
-            confusion: counts,
-            ...(opts.out !== undefined ? { picture: opts.out } : {}),
-          })}\n`,
-        );
+        io.out(`${JSON.stringify(predictJson(data, predictedLabels, outputs.data, K, names, scored, written))}\n`);
         return;
       }
-      io.out(`Accuracy: ${acc.toFixed(2)}% (${data.X.rows} examples of ${data.source})\n\n`);
+      if (scored === undefined) {
+        if (written.length === 0) {
+          io.out(predictionsCsv(predictedLabels, outputs.data, K, names)); // no labels and no file: the predictions are the output
+          return;
+        }
+        io.out(`Predicted ${data.X.rows} examples of ${data.source} (no labels to score them against)\n`);
+        io.out(`Wrote ${written.join(', ')}\n`);
+        return;
+      }
+      io.out(`Accuracy: ${scored.accuracy.toFixed(2)}% (${data.X.rows} examples of ${data.source})\n\n`);
       io.out('Confusion matrix (rows: true label, columns: predicted label)\n');
-      io.out(formatConfusion(counts, names));
-      if (opts.out !== undefined) io.out(`\nWrote ${opts.out}\n`);
+      io.out(formatConfusion(scored.counts, names));
+      io.out('\nPer class\n');
+      io.out(formatClassMetrics(scored.metrics, names));
+      if (written.length > 0) io.out(`\nWrote ${written.join(', ')}\n`);
     });
+}
+
+/** The index of the largest of each row's K values (ties to the first, as MATLAB's max). */
+function argmaxRows(v: Float64Array, K: number): Int32Array {
+  const m = v.length / K;
+  const p = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (v[i * K + k] > v[i * K + best]) best = k;
+    p[i] = best;
+  }
+  return p;
+}
+
+interface Scored {
+  accuracy: number;
+  counts: number[][];
+  metrics: ClassMetrics[];
+}
+
+function score(data: Dataset, net: Network, model: string, predicted: Int32Array, io: Io): Scored {
+  const targets = targetsForModel(data, net, model, (text) => io.err(`nnlearn: ${text}\n`));
+  const counts = confusionMatrix(targets, predicted, net.numLabels);
+  return { accuracy: accuracy(predicted, targets), counts, metrics: classMetrics(counts) };
+}
+
+function predictJson(data: Inputs, labels: number[], outputs: Float64Array, K: number, names: string[], scored: Scored | undefined, written: string[]) {
+  const nan = (v: number) => (Number.isNaN(v) ? null : v);
+  return {
+    examples: data.X.rows,
+    labels: names.map(Number),
+    ...(scored !== undefined
+      ? {
+          accuracy: scored.accuracy,
+          correct: scored.counts.reduce((s, row, k) => s + row[k], 0),
+          confusion: scored.counts,
+          perClass: scored.metrics.map((m) => ({ label: Number(names[m.unit]), precision: nan(m.precision), recall: nan(m.recall), f1: nan(m.f1), examples: m.support })),
+        }
+      : {}),
+    predictions: labels.map((label, i) => ({ row: i + 1, label, outputs: Array.from(outputs.subarray(i * K, (i + 1) * K)) })),
+    ...(written.length > 0 ? { files: written } : {}),
+  };
 }

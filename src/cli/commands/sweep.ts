@@ -6,7 +6,7 @@ import { costFunction } from '../../nn/cost.js';
 import { Network } from '../../nn/network.js';
 import { sweepChart, type SweepRow } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
-import { jsonOption, type Io } from '../main.js';
+import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP, loadTrainTest } from '../data.js';
 import { MAX_UNITS, parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';

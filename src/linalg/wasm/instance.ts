@@ -6,7 +6,7 @@
  * shared (a SharedArrayBuffer underneath) by the instances of several threads, which then read the same data and
  * weights and each other's partial sums without copying them.
  */
-import { NnlearnError } from '../../errors.js';
+import { checkMemory, formatBytes, MemoryError } from '../../memory.js';
 import { SHARED_MAX_PAGES, WASM_BUILDS } from './module.generated.js';
 import type { WasmExports } from './kernels.generated.js';
 
@@ -121,27 +121,40 @@ export class Arena {
   readonly memory: WebAssembly.Memory;
   private top: number;
   private readonly maxBytes: number;
+  private readonly shared: boolean;
 
   constructor(memory: WebAssembly.Memory, heapBase: number, shared: boolean) {
     this.memory = memory;
+    this.shared = shared;
     this.top = align(heapBase >>> 0);
     // offsets are passed to the kernels as 32-bit numbers
     this.maxBytes = shared ? SHARED_MAX_PAGES * PAGE : 2 ** 32 - PAGE;
   }
 
-  /** Reserves `bytes` (zero-filled) and returns the byte offset. */
+  /**
+   * Reserves `bytes` (zero-filled) and returns the byte offset. Offsets are computed in float64 (2^31 bytes is a
+   * plausible request); a layout past what the memory can address (4 GiB private, 2 GiB shared), or past the
+   * memory budget (../../memory.ts), is refused before the memory grows.
+   */
   alloc(bytes: number): number {
     const at = this.top;
     const top = align(at + bytes);
     if (!(top <= this.maxBytes)) {
-      throw new NnlearnError(
-        `the fast backend needs more than ${(this.maxBytes / 2 ** 30).toFixed(0)} GiB of WebAssembly memory for this data and network ` +
-          '(use fewer examples, fewer threads, --precision f32, or --backend reference)',
+      throw new MemoryError(
+        `the fast backend needs more than ${formatBytes(this.maxBytes)} of WebAssembly memory (what ${this.shared ? 'a memory shared by threads' : 'one instance'} can address) for this network and data; ` +
+          'use fewer examples, fewer hidden units, --precision f32, or --backend reference',
       );
     }
+    const need = top - this.memory.buffer.byteLength;
+    if (need > 0) {
+      checkMemory('the fast backend’s WebAssembly memory', need, 'fewer hidden units, mini-batches, or a larger --max-memory if the machine has the memory');
+      try {
+        this.memory.grow(Math.ceil(need / PAGE));
+      } catch (err) {
+        throw new MemoryError(`the fast backend’s WebAssembly memory could not grow to ${formatBytes(top)} (${(err as Error).message})`);
+      }
+    }
     this.top = top;
-    const need = this.top - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / PAGE));
     return at;
   }
 
@@ -163,6 +176,7 @@ export class Arena {
   }
 }
 
+/** The next multiple of 16, in float64 (no 32-bit wrap). */
 function align(n: number): number {
   return Math.ceil(n / 16) * 16;
 }

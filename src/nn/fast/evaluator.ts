@@ -14,6 +14,7 @@ import { FastEvaluator } from './threaded.js';
 import type { Precision } from './plan.js';
 
 export type { Precision } from './plan.js';
+/** The backends that evaluate the cost: the float64 reference, or the WebAssembly SIMD kernels. */
 export type BackendName = 'reference' | 'wasm';
 
 export interface EvaluatorOptions {
@@ -27,6 +28,7 @@ export interface EvaluatorOptions {
   architecture?: Architecture;
 }
 
+/** Evaluates one network's cost and gradient on fixed data, on some backend (see createEvaluator). */
 export interface CostEvaluator {
   readonly backend: string;
   readonly threads: number;
@@ -35,14 +37,18 @@ export interface CostEvaluator {
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number;
   /**
    * J on the examples `rows` only (a mini-batch), with the penalty λ/(2b)·ΣΘ² for its b rows (pass λ·b/m to keep
-   * the whole set's penalty), and ∂J/∂Θ into `grad`.
+   * the whole set's penalty), and ∂J/∂Θ into `grad`. Every backend here has it (the reference, the kernels on one
+   * thread or several, dense data too); it is optional for evaluators made elsewhere.
    */
-  evaluateBatch(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number;
+  evaluateBatch?(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number;
   /** the predicted output unit of every example (argmax of the outputs) for `params` */
   predictTargets(params: Float64Array): Int32Array;
   /** releases threads and memory */
   close(): void;
 }
+
+/** An evaluator that takes mini-batches (every one that createEvaluator and the threaded evaluator make). */
+export type BatchEvaluator = CostEvaluator & Required<Pick<CostEvaluator, 'evaluateBatch'>>;
 
 /** Whether the wasm kernels run this architecture (all of them: sigmoid, tanh, ReLU; sigmoid or softmax output). */
 export function wasmSupports(arch: Architecture): boolean {
@@ -60,7 +66,8 @@ class ReferenceEvaluator implements CostEvaluator {
   readonly backend = 'reference';
   readonly threads = 1;
   readonly precision = 'f64';
-  private readonly ws: Workspace;
+  // made on first use: an evaluator that only takes mini-batches never needs the whole set's buffers
+  private ws: Workspace | undefined;
   private readonly scratch: Float64Array;
   private readonly batchBuffers = new Map<number, BatchBuffers>();
 
@@ -70,11 +77,11 @@ class ReferenceEvaluator implements CostEvaluator {
     private readonly targets: Int32Array,
     private readonly arch: Architecture = COURSE_ARCHITECTURE,
   ) {
-    this.ws = new Workspace(sizes, X.rows);
     this.scratch = new Float64Array(paramCount(sizes));
   }
 
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
+    this.ws ??= new Workspace(this.sizes, this.X.rows);
     return costFunction(this.sizes, params, this.X, this.targets, lambda, {
       workspace: this.ws,
       grad: grad ?? this.scratch,
@@ -113,7 +120,7 @@ export function createEvaluator(
   X: Matrix,
   targets: Int32Array,
   options: EvaluatorOptions = {},
-): CostEvaluator {
+): BatchEvaluator {
   const arch = options.architecture ?? COURSE_ARCHITECTURE;
   if ((options.backend ?? 'wasm') === 'reference' || !wasmSupports(arch)) return new ReferenceEvaluator(sizes, X, targets, arch);
   return new FastEvaluator(sizes, X, targets, 1, { precision: options.precision, sparse: options.sparse, architecture: arch });

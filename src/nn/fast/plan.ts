@@ -19,6 +19,7 @@ import type { Arena } from '../../linalg/wasm/instance.js';
 import { paramCount } from '../params.js';
 import type { Activation, Architecture } from '../activations.js';
 
+/** The arithmetic of the wasm backend's first layer: float64 (as the reference) or float32 (twice the SIMD lanes). */
 export type Precision = 'f64' | 'f32';
 
 /**

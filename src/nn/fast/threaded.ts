@@ -89,9 +89,11 @@ export const SPIN = 4_000;
 
 /** A worker thread as the evaluator needs it, on any platform. */
 export interface ThreadHandle {
+  /** sends the worker a message (its start-up input) */
   postMessage(message: unknown): void;
   /** listens for the thread's failure; returns what stops listening */
   onError(listener: (err: Error) => void): () => void;
+  /** stops the worker */
   terminate(): void;
 }
 
@@ -272,7 +274,9 @@ export class FastEvaluator implements CostEvaluator {
       squares: this.plan.thread.map((tp) => new Float64Array(buf, tp.squares, sizes.length - 1)),
     };
     this.local = new WasmPartition(this.plan, 0, module, this.memory);
-    this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
+    // shared with the workers; one thread alone needs no shared memory (a page that is not cross-origin isolated has none)
+    const slots = (CONTROL.finished + Math.max(1, T - 1)) * 4;
+    this.control = new Int32Array(T > 1 ? new SharedArrayBuffer(slots) : new ArrayBuffer(slots));
     if (T === 1) {
       pool?.close();
       return;

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Matrix } from '../../linalg/matrix.js';
 import { FastEvaluator, WorkerPool, type FastOptions, type ThreadHandle } from './threaded.js';
+import type { ThreadPlatform } from './backend.js';
 
 /** The default number of threads: the machine's cores. */
 export function defaultThreads(): number {
@@ -51,3 +52,6 @@ export function createThreadedEvaluator(
 ): Promise<FastEvaluator> {
   return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }
+
+/** Node's threads for the backend module (./backend.ts): registered by `nnlearn/node` and by the CLI. */
+export const nodeThreadPlatform: ThreadPlatform = { cores: defaultThreads, spawn: spawnNodeWorker };

@@ -1,0 +1,51 @@
+/**
+ * Where commands write: stdout for results (JSON with --json), stderr for progress and diagnostics. Injectable,
+ * so that tests capture both; shared by every command (which import this, never the program that imports them).
+ */
+import { Option } from 'commander';
+
+/** Where a command writes. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** whether stderr is a terminal (progress is drawn in place then) */
+  errIsTTY: boolean;
+  /** the stream behind `err`, for the progress bar (which draws in place on a terminal) */
+  errStream?: NodeJS.WriteStream;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  errIsTTY: Boolean(process.stderr.isTTY),
+  errStream: process.stderr,
+};
+
+/**
+ * A reader that closes the pipe early (`nnlearn predict … | head -1`) is normal use, not an error: the process
+ * ends quietly with exit code 0 when stdout's reader has gone, and stops writing progress when stderr's has.
+ * Node reports a closed pipe as an 'error' event on the stream, which would otherwise crash with a stack trace.
+ */
+export function endQuietlyOnClosedPipes(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+    throw err;
+  });
+  process.stderr.on('error', () => {
+    // nowhere left to report it: progress and diagnostics are dropped, the work goes on
+  });
+}
+
+/** A shared `--json` option. */
+export function jsonOption(): Option {
+  return new Option('--json', 'print the result as JSON on stdout');
+}
+
+/**
+ * A message as one printable line: control characters (a newline or a NUL in a file name, an escape sequence in
+ * a corrupt file's text) are shown escaped, so that the message cannot break the terminal or the one-line promise.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}

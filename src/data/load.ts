@@ -1,0 +1,339 @@
+/**
+ * Loading data sets, models and weights from files (Node): the shipped digits by name, MAT-files, MNIST's IDX files
+ * (raw or gzipped, the labels found beside the images), CSV files. The format is recognised from the content. The
+ * CLI's commands load through here, and `nnlearn/node` exports it to the library's users.
+ */
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
+import { Matrix } from '../linalg/matrix.js';
+import { detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
+import { checkReadable, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
+import { MatFile } from './mat.js';
+import { splitDataset, squareImage, type Dataset, type FileIdentity, type Inputs } from './dataset.js';
+import { idxImages, idxLabels, parseIdx } from './idx.js';
+import { CsvParser, scalePixels, splitLabels, type LabelColumn } from './csv.js';
+
+export type { LabelColumn } from './csv.js';
+import { shippedDigits } from './shipped-digits.js';
+import { memoryAvailable } from '../memory.js';
+import { readModelFile } from '../nn/formats/files.js';
+import { Network } from '../nn/network.js';
+
+/** How to read a data set: the classes and label convention when known, a CSV's label column, an IDX labels file. */
+export interface LoadOptions {
+  /** K, when known (from a model or weights); otherwise what the labels imply */
+  numLabels?: number;
+  labels?: LabelConvention | 'auto';
+  /** an IDX labels file, when it is not beside the images under the usual name */
+  labelsFile?: string;
+  /** a CSV file's label column (default 'auto': see splitLabels) */
+  labelColumn?: LabelColumn;
+  /** the number of inputs expected (a model's): a CSV with exactly that many columns has no labels */
+  features?: number;
+}
+
+/**
+ * A labelled data set from what the user typed: the shipped digits by name, a `.mat` file, an IDX images file or
+ * a CSV. The format is recognised from the content, not only the name. Data without labels is an error, naming
+ * what was looked for.
+ */
+export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
+  const d = loadInputs(spec, options);
+  if (d.y === undefined || d.labels === undefined || d.numLabels === undefined) {
+    throw new NnlearnError(`${spec}: no labels (features only); this needs labelled data`);
+  }
+  return d as Dataset;
+}
+
+/**
+ * Data to predict: as loadDataset, but features alone are read too (an IDX images file with no labels file, a
+ * MAT-file with X and no y, a CSV with as many columns as `features`).
+ */
+export function loadInputs(spec: string, options: LoadOptions = {}): Inputs {
+  const shipped = shippedDigits(spec);
+  const noLabelsFile = () => {
+    if (options.labelsFile !== undefined) throw new UsageError(`--labels-file: ${spec} is not an IDX images file; its labels are in it`);
+  };
+  // Whether its 10 classes fit a given network is for the caller to check, after the shapes.
+  if (shipped !== undefined) {
+    noLabelsFile();
+    // K from a model or --num-labels: whether the digits' labels fit it is checked where they are used
+    return options.numLabels === undefined ? shipped : { ...shipped, numLabels: options.numLabels };
+  }
+  if (!existsSync(spec)) {
+    throw new NnlearnError(`${spec}: no such file (give a .mat, IDX or CSV file, or "digits" for the shipped digits)`);
+  }
+  const ext = extname(spec).toLowerCase();
+  if (ext === '.csv' || ext === '.txt') {
+    noLabelsFile();
+    return loadCsvData(spec, options);
+  }
+  const bytes = readBytes(spec, {
+    // known by its first bytes, before the rest is read (a device or a pipe of something else is refused at once)
+    accept: (head) => {
+      if (dataFormat(head) === undefined && ext !== '.mat') throw new FormatError(`${spec}: not a MAT-file, an IDX file or a CSV file (.csv)`);
+    },
+  });
+  const file = identify(spec, bytes);
+  if (dataFormat(bytes) === 'idx') return { ...loadIdxData(spec, bytes, options), file };
+  noLabelsFile();
+  return { ...matData(new MatFile(bytes, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto', options.features !== undefined), file };
+}
+
+/** A data file's format by its first bytes: IDX (raw, or gzipped: MNIST's .gz files), a MAT-file, or undefined. */
+function dataFormat(head: Uint8Array): 'idx' | 'mat' | undefined {
+  if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return 'idx';
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'idx';
+  if (head.length >= 128 && (String.fromCharCode(...head.subarray(0, 6)) === 'MATLAB' || (head[126] === 0x49 && head[127] === 0x4d) || (head[126] === 0x4d && head[127] === 0x49))) return 'mat';
+  return undefined;
+}
+
+/** A file's identity from its bytes. */
+function identify(path: string, bytes: Uint8Array): FileIdentity {
+  return { path: resolve(path), bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Reads a CSV file in pieces (it never becomes one string), hashing it on the way. */
+function loadCsvData(path: string, options: LoadOptions): Inputs {
+  // two copies at most of what the budget leaves (the numbers as read, then the features): 16 bytes a number
+  const parser = new CsvParser(path, { maxValues: Math.floor(memoryAvailable() / 16) });
+  const hash = createHash('sha256');
+  let bytes = 0;
+  forEachChunk(path, (chunk, decoder) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    parser.push(decoder.decode(chunk, { stream: true }));
+  });
+  const table = parser.end();
+  const { X, y } = splitLabels(table, options.labelColumn ?? 'auto', path, { features: options.features });
+  const scale = scalePixels(X); // raw 8-bit pixels to [0, 1], as the IDX files and the shipped digits
+  const file = { path: resolve(path), bytes, sha256: hash.digest('hex') };
+  const base = { X, source: path, image: squareImage(X.cols, 'row-major'), scale, file };
+  if (y === undefined) return base;
+  const max = maxLabel(y);
+  let min = Infinity;
+  for (const v of y) min = Math.min(min, v);
+  const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : min === 0 ? 'zero-based' : 'course';
+  const numLabels = options.numLabels ?? Math.max(2, conv === 'course' ? max : max + 1);
+  return { ...base, y, labels: conv, numLabels };
+}
+
+/** Calls `use` with each piece of a file, in order, and a UTF-8 decoder to stream it through. */
+function forEachChunk(path: string, use: (chunk: Uint8Array, decoder: TextDecoder) => void): void {
+  checkReadable(path); // one-line errors for a missing file or a folder
+  const decoder = new TextDecoder();
+  const fd = openSync(path, 'r');
+  try {
+    const buf = new Uint8Array(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      use(buf.subarray(0, n), decoder);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
+export function idxLabelsPath(imagesPath: string): string | undefined {
+  const name = basename(imagesPath);
+  const candidates = [name.replace('images-idx3', 'labels-idx1'), name.replace('images.idx3', 'labels.idx1'), name.replace('images', 'labels')];
+  for (const c of candidates) {
+    if (c === name) continue;
+    for (const variant of [c, c.replace(/\.gz$/, ''), `${c}.gz`]) {
+      const p = join(dirname(imagesPath), variant);
+      if (existsSync(p)) return p;
+    }
+  }
+  return undefined;
+}
+
+function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inputs {
+  const idx = parseIdx(bytes, path, { gunzip: nativeGunzip });
+  const { X, height, width } = idxImages(idx, path);
+  const idxScale = idx.type === 0x08 ? 255 : 1;
+  checkFinite(X, path); // float IDX files can hold NaN
+  const image = { height, width, order: 'row-major' as const };
+  const labelsPath = options.labelsFile ?? idxLabelsPath(path);
+  if (labelsPath === undefined) {
+    // features alone: loadDataset says what labels file it looked for
+    if (options.features !== undefined) return { X, source: path, image, scale: idxScale };
+    throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
+  }
+  const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);
+  if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
+  const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
+  const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + maxLabel(y));
+  return { X, y, labels: conv, numLabels, source: path, image, scale: idxScale };
+}
+
+/**
+ * A network from a model file in any format nnlearn reads (src/nn/formats), recognised by its content. A label
+ * convention given must be the file's when it records one; a file that records none (the course's
+ * ex4weights.mat: course labels; a foreign ONNX or TF.js model: zero-based) takes it.
+ */
+export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto'): Network {
+  return checkedWeights(readModelFile(path, { labels }).network, path);
+}
+
+/** Checks that every label of `data` is one of K classes in `convention`; the error names the first that is not. */
+export function checkLabelsFit(data: Dataset, K: number, convention: LabelConvention, what: string): void {
+  const lo = convention === 'course' ? 1 : 0;
+  for (let i = 0; i < data.y.length; i++) {
+    const v = data.y[i];
+    if (v < lo || v > lo + K - 1) {
+      throw new ValueError(`${data.source}: label ${v} (example ${i + 1}) is not one of ${what} (${convention} labels ${lo}..${lo + K - 1})`);
+    }
+  }
+}
+
+/**
+ * The data's labels as the output units of a network: directly when both use the same convention; for the
+ * digits across conventions (the course's 10 is the digit 0, the notebook's 0: digitTargets), saying so on
+ * `note`; otherwise an error that names the way out. Never a silent misreading (a network trained on labels
+ * 1..10 scoring labels 0..9 as if they were its own got 10% and a cost of 10.44 with no word).
+ */
+export function targetsForModel(data: Dataset, net: Network, model: string, note: (text: string) => void): Int32Array {
+  const K = net.numLabels;
+  const range = (c: LabelConvention) => (c === 'course' ? `1..${K}` : `0..${K - 1}`);
+  if (data.labels === net.labels) {
+    try {
+      return labelsToTargets(data.y, K, net.labels);
+    } catch (err) {
+      throw new ValueError(`${data.source} does not fit ${model}: ${(err as Error).message}`);
+    }
+  }
+  const digits = digitTargets(data.y, data.labels, net.labels, K);
+  if (digits !== undefined) {
+    note(
+      `${data.source} has the labels ${range(data.labels)} and ${model} the ${net.labels === 'course' ? 'course’s' : 'zero-based'} ${range(net.labels)}: ` +
+        `read as digits (the course’s 10 is the digit 0), as the notebook does with np.roll`,
+    );
+    return digits;
+  }
+  throw new ValueError(
+    `${data.source} has ${data.labels} labels (${range(data.labels)}) but ${model} was trained on ${net.labels} labels (${range(net.labels)}); ` +
+      `relabel the data to ${range(net.labels)}, or use a model trained on ${range(data.labels)}`,
+  );
+}
+
+/** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
+export function checkFinite(X: Matrix, source: string): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new ValueError(
+        `${source}: X has the value ${d[i]} at row ${Math.floor(i / X.cols) + 1}, column ${(i % X.cols) + 1}; inputs must be finite numbers`,
+      );
+    }
+  }
+}
+
+/**
+ * X (m×n) and y (m labels) from a MAT-file with variables `X` and `y`, as the course's ex4data1.mat. The label
+ * convention is detected unless given: a 0 among the labels means 0..K-1, otherwise 1..K (the course's). The
+ * number of classes K is the one given (the weights' output units, say), or else what the labels imply.
+ */
+export function loadMatData(path: string, numLabels?: number, labels: LabelConvention | 'auto' = 'auto'): Dataset {
+  return matData(readMatFile(path), numLabels, labels) as Dataset;
+}
+
+function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConvention | 'auto', labelsOptional = false): Inputs {
+  const path = mat.source;
+  if (labelsOptional && !mat.has('y')) {
+    const X = mat.matrix('X');
+    checkFinite(X, path);
+    const scale = scalePixels(X); // raw 8-bit pixels to [0, 1], as IDX and CSV data
+    return { X, source: path, image: squareImage(X.cols, 'column-major'), scale };
+  }
+  // y first: a file without it is refused before X (which may be large) is converted
+  const yM = mat.matrix('y');
+  const X = mat.matrix('X');
+  if (yM.rows !== X.rows || yM.cols !== 1) {
+    if (!(yM.rows === 1 && yM.cols === X.rows)) {
+      throw new FormatError(`${path}: y is ${yM.shape} but X has ${X.rows} rows; y must be ${X.rows}×1`);
+    }
+  }
+  checkFinite(X, path);
+  const y = new Int32Array(X.rows);
+  let max = 0;
+  for (let i = 0; i < X.rows; i++) {
+    const v = yM.data[i];
+    if (!isLabel(v)) throw new ValueError(`${path}: y(${i + 1}) is ${v}; labels are whole numbers from 0 to ${MAX_CLASSES}`);
+    y[i] = v;
+    if (v > max) max = v;
+  }
+  const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
+  const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
+  // raw 8-bit pixels to [0, 1], as the IDX and CSV loaders do (the course's X, already scaled, is left alone)
+  const scale = scalePixels(X);
+  return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major'), scale };
+}
+
+/**
+ * Weights to start from or to evaluate (the course's ex4weights.mat, or any model file): `labels` is the
+ * convention when the file records none, and the file's own otherwise.
+ */
+export function loadWeights(path: string, labels?: LabelConvention): Network {
+  const { network, labelsRecorded } = readModelFile(path);
+  checkedWeights(network, path);
+  if (labels === undefined || labelsRecorded || labels === network.labels) return network;
+  return new Network(network.sizes, network.params, { ...network.options, labels });
+}
+
+/** Refuses weights that are not finite, naming the first one. */
+function checkedWeights(net: Network, path: string): Network {
+  net.thetas.forEach((T, l) => {
+    for (let i = 0; i < T.rows; i++) {
+      for (let j = 0; j < T.cols; j++) {
+        const v = T.get(i, j);
+        if (!Number.isFinite(v)) throw new ValueError(`${path}: Theta${l + 1}(${i + 1}, ${j + 1}) is ${v}; weights must be finite`);
+      }
+    }
+  });
+  return net;
+}
+
+/** The data a training run works on: a training set and a held-out one (a file, or a fraction of the training set). */
+export interface TrainTestSpec {
+  /** the training data; absent: the shipped digits' training split */
+  data?: string;
+  /** held-out data; absent with no `data`: the shipped digits' test split */
+  test?: string;
+  /** hold out this fraction of `data` instead of a `test` file */
+  holdout?: number;
+  splitSeed?: number;
+  numLabels?: number;
+  labels?: LabelConvention | 'auto';
+  labelsFile?: string;
+  labelColumn?: LabelColumn;
+}
+
+/**
+ * The training set and the held-out set (if any) a command works on. The held-out set is read with the
+ * training set's label convention and number of classes, so that both mean the same thing.
+ */
+export function loadTrainTest(spec: TrainTestSpec): { train: Dataset; test: Dataset | undefined } {
+  const heldOut = (name: string, train: Dataset): Dataset => {
+    const test = loadDataset(name, { numLabels: train.numLabels, labels: train.labels, labelColumn: spec.labelColumn });
+    if (test.X.cols !== train.X.cols) {
+      throw new FormatError(`${name}: the held-out data has ${test.X.cols} columns but ${train.source} has ${train.X.cols}`);
+    }
+    checkLabelsFit(test, train.numLabels, train.labels, `the classes of ${train.source}`);
+    return test;
+  };
+  if (spec.data === undefined && spec.holdout === undefined) {
+    const train = loadDataset('digits:train', spec);
+    return { train, test: heldOut(spec.test ?? 'digits:test', train) };
+  }
+  const all = loadDataset(spec.data ?? 'digits', spec);
+  if (spec.test !== undefined) return { train: all, test: heldOut(spec.test, all) };
+  if (spec.holdout !== undefined) {
+    const { train, test } = splitDataset(all, spec.holdout, spec.splitSeed ?? 0);
+    return { train, test };
+  }
+  return { train: all, test: undefined };
+}

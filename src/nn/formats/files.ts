@@ -1,0 +1,77 @@
+/**
+ * Model files on disk (Node): reading any format from a path (a TF.js model's folder or its model.json, with the
+ * weight files beside it) and writing one, atomically, in the format a path or a name says.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { NnlearnError, UsageError } from '../../errors.js';
+import { nativeInflate, readBytes, writeFileAtomic } from '../../data/files.js';
+import type { Network } from '../network.js';
+import { formatOfFileName, modelFormat, readModel, writeModelFiles } from './registry.js';
+import type { LoadedModel, ModelFormat, ModelFormatName, ModelMeta, ReadModelOptions } from './types.js';
+
+/**
+ * Reads the model at `path`, whatever its format: nnlearn JSON, a MAT-file, ONNX, or a TF.js model.json (or the
+ * folder that holds it) with its weight files beside it.
+ */
+export function readModelFile(path: string, options: Pick<ReadModelOptions, 'labels'> = {}): LoadedModel {
+  let file = path;
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    file = join(path, 'model.json');
+    if (!existsSync(file)) throw new NnlearnError(`${path}: a folder with no model.json in it (give a model file)`);
+  }
+  const bytes = readBytes(file);
+  const dir = dirname(file);
+  return readModel(bytes, {
+    ...options,
+    source: file,
+    inflate: nativeInflate,
+    sibling: (name) => (existsSync(join(dir, name)) ? readBytes(join(dir, name)) : undefined),
+  });
+}
+
+/**
+ * The format a model written to `path` gets: the one named (`format`), or the one its extension says. A folder
+ * format (tfjs) takes a folder, or a path ending in .json for its model.json; a file format must have its own
+ * extension. `flag` names the option in errors ("--out").
+ */
+export function modelOutputFormat(path: string, format?: ModelFormatName | string, flag = 'the output'): ModelFormat {
+  const byName = formatOfFileName(path);
+  if (format === undefined) {
+    if (byName === undefined) {
+      throw new UsageError(`${flag}: "${path}" must end in .json, .mat or .onnx (or give --format tfjs for a TensorFlow.js folder)`);
+    }
+    return byName;
+  }
+  const f = modelFormat(format);
+  const fits = f.folder ? byName === undefined || byName.name === 'json' : byName === f;
+  if (!fits) {
+    throw new UsageError(
+      f.folder
+        ? `${flag}: --format ${f.name} writes a folder (or its model.json), not "${path}"`
+        : `${flag}: --format ${f.name} writes ${f.extensions.join(' or ')} files, not "${path}"`,
+    );
+  }
+  return f;
+}
+
+/**
+ * Writes `net` (and `meta`, where the format keeps it) to `path` in `format` or the format its name says; a TF.js
+ * model becomes `path/model.json` and `path/weights.bin` (or `path` and weights.bin beside it, when `path` ends in
+ * .json). Each file is written whole or not at all, the weights before the model.json that names them. Returns the
+ * paths written and what the format could not hold.
+ */
+export function writeModel(
+  path: string,
+  net: Network,
+  meta?: ModelMeta,
+  format?: ModelFormatName,
+): { format: ModelFormatName; files: string[]; losses: string[] } {
+  const f = modelOutputFormat(path, format);
+  const { files, losses } = writeModelFiles(net, f.name, meta);
+  const entryPath = !f.folder || formatOfFileName(path) !== undefined ? path : join(path, files[0].name);
+  const dir = dirname(entryPath);
+  const paths = files.map((file, i) => (i === 0 ? entryPath : join(dir, file.name)));
+  for (let i = files.length - 1; i >= 0; i--) writeFileAtomic(paths[i], files[i].bytes);
+  return { format: f.name, files: paths, losses };
+}

@@ -1,0 +1,146 @@
+/**
+ * Training options: the one validator that the library (Network.train) and the command line (`nnlearn train`)
+ * both use, so that they have the same defaults, refuse the same things, and say so in the same words. The
+ * optimizer-specific defaults come from the optimizer table (../optim/registry.ts).
+ *
+ * An OptionError names the option the way its caller does: the library by its key ("learningRate: …"), the CLI
+ * by its flag ("--learning-rate: …"), with the same reason after it.
+ */
+import type { Matrix } from '../linalg/matrix.js';
+import { UsageError } from '../errors.js';
+import { optimizerEntry, OPTIMIZERS, type OptimizerName, type OptimizerSettings } from '../optim/registry.js';
+import type { IterationInfo } from '../optim/types.js';
+import type { TrainState } from './training.js';
+import type { Precision } from './fast/partition.js';
+import type { BackendName, CostEvaluator } from './fast/evaluator.js';
+
+/** Regularization λ when none is given: the course trains with λ = 1 (ex4 part 2.6), and so do we. */
+export const DEFAULT_LAMBDA = 1;
+/** Early stopping's patience when none is given: validation iterations without a better cost. */
+export const DEFAULT_PATIENCE = 10;
+/** The most iterations (or epochs) a run may ask for: past it, a typo or an edited file, not a plan. */
+export const MAX_ITERATIONS = 1_000_000;
+
+/** How Network.train and trainAsync train (the CLI's flags, as options); every one has a default. */
+export interface TrainOptions {
+  /** regularization λ; default 1 (the course's) */
+  lambda?: number;
+  /** iterations: fmincg and L-BFGS line searches; gradient-descent steps, or epochs with mini-batches; default per optimizer */
+  maxIter?: number;
+  /** default 'fmincg' */
+  optimizer?: OptimizerName;
+  /** the step α of gd, momentum and Adam; default per optimizer (refused for fmincg and L-BFGS) */
+  learningRate?: number;
+  /** momentum's μ; default 0.9 (refused for other optimizers) */
+  momentum?: number;
+  /** examples per mini-batch for gd, momentum and Adam, or 'full'; default per optimizer (refused for fmincg and L-BFGS) */
+  batchSize?: number | 'full';
+  /** seed of the mini-batch order; default 0 */
+  batchSeed?: number;
+  /**
+   * Held-out data for early stopping: after every iteration (epoch) its cost (without the penalty) is measured;
+   * training stops when it has not improved for `patience` iterations (default 10), and the best weights are kept.
+   */
+  validation?: { X: Matrix; y: ArrayLike<number>; patience?: number };
+  /** continue a stopped run from its state (TrainResult.state): it ends with the weights an unstopped run has */
+  resume?: TrainState;
+  /** progress after every iteration; return false to stop */
+  onIteration?: (info: IterationInfo) => void | boolean;
+  /** polled at every pause (every iteration, every mini-batch): true stops the run there with its state */
+  stopRequested?: () => boolean;
+  /**
+   * How to evaluate the cost: 'wasm' (the SIMD kernels, the default), 'reference' (plain TypeScript, bit for bit
+   * the course's numbers), or a prepared evaluator for this network's sizes and this X and y.
+   */
+  backend?: BackendName | CostEvaluator;
+  /** threads for the wasm backend (trainAsync only; default: every core where threads are available, see backend.ts) */
+  threads?: number;
+  /** with backend 'wasm': 'f64' (default) or 'f32' for the input layer's products */
+  precision?: Precision;
+}
+
+/** The settings of a run with every default filled in: what it will do, and what a model file records. */
+export interface ResolvedTraining extends OptimizerSettings {
+  optimizer: OptimizerName;
+  lambda: number;
+  batchSeed: number;
+  /** early stopping's patience (meaningful with validation data) */
+  patience: number;
+}
+
+/** A bad training option: `option` is the library's key; the CLI shows its flag instead. */
+export class OptionError extends UsageError {
+  constructor(
+    readonly option: string,
+    readonly reason: string,
+  ) {
+    super(`${option}: ${reason}`);
+  }
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** the lower bound is exclusive */
+  positive?: boolean;
+}
+
+/** The reason `v` breaks `rule` (worded for a value the user typed as `shown`), or undefined when it does not. */
+export function numberProblem(v: number, rule: NumberRule, shown: string = String(v)): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `"${shown}" is not a number`;
+  if (rule.integer && !Number.isInteger(v)) return `"${shown}" is not a whole number`;
+  if (rule.positive && !(v > 0)) return `must be greater than 0, got ${shown}`;
+  if (rule.min !== undefined && v < rule.min) return `must be at least ${rule.min}, got ${shown}`;
+  if (rule.max !== undefined && v > rule.max) return `must be at most ${rule.max}, got ${shown}`;
+  return undefined;
+}
+
+/** The rules every numeric training option obeys (the CLI parses its flags with the same ones). */
+export const TRAIN_RULES = {
+  lambda: { min: 0 },
+  maxIter: { integer: true, min: 1, max: MAX_ITERATIONS },
+  learningRate: { positive: true },
+  momentum: { min: 0, max: 0.999999 },
+  batchSize: { integer: true, min: 1 },
+  batchSeed: { integer: true, min: 0, max: 0xffffffff },
+  patience: { integer: true, min: 1 },
+} as const satisfies Record<string, NumberRule>;
+
+function checked(option: keyof typeof TRAIN_RULES, v: number): number {
+  const why = numberProblem(v, TRAIN_RULES[option]);
+  if (why !== undefined) throw new OptionError(option, why);
+  return v;
+}
+
+/**
+ * The settings a run will use: `options` checked, and every default filled in from the optimizer's entry.
+ * `examples` is the number of training examples: a batch as large as the set is the full batch.
+ */
+export function resolveTraining(options: TrainOptions, examples: number): ResolvedTraining {
+  const name = options.optimizer ?? 'fmincg';
+  if (!OPTIMIZERS.includes(name)) throw new OptionError('optimizer', `"${String(name)}" is not one of ${OPTIMIZERS.join(', ')}`);
+  const entry = optimizerEntry(name);
+  const d = entry.defaults;
+  const lambda = options.lambda === undefined ? DEFAULT_LAMBDA : checked('lambda', options.lambda);
+  const maxIter = options.maxIter === undefined ? d.maxIter : checked('maxIter', options.maxIter);
+  if (entry.lineSearch) {
+    if (options.learningRate !== undefined) {
+      throw new OptionError('learningRate', `${name} finds its own step sizes by line search; the rate is for gd, momentum and adam`);
+    }
+    if (options.batchSize !== undefined && options.batchSize !== 'full') {
+      throw new OptionError('batchSize', `${name} works on the full batch; mini-batches are for gd, momentum and adam`);
+    }
+  }
+  if (options.momentum !== undefined && name !== 'momentum') {
+    throw new OptionError('momentum', `only the momentum optimizer uses it, not ${name}`);
+  }
+  const learningRate = options.learningRate === undefined ? d.learningRate : checked('learningRate', options.learningRate);
+  const momentum = options.momentum === undefined ? d.momentum : checked('momentum', options.momentum);
+  let batchSize = options.batchSize === undefined ? d.batchSize : options.batchSize === 'full' ? undefined : checked('batchSize', options.batchSize);
+  if (batchSize !== undefined && batchSize >= examples) batchSize = undefined; // one batch of everything
+  const batchSeed = options.batchSeed === undefined ? 0 : checked('batchSeed', options.batchSeed);
+  const given = options.validation?.patience;
+  if (given !== undefined) checked('patience', given);
+  return { optimizer: name, lambda, maxIter, learningRate, momentum, batchSize, batchSeed, patience: given ?? DEFAULT_PATIENCE };
+}

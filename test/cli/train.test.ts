@@ -1,0 +1,133 @@
+/**
+ * `nnlearn train` off the beaten path: every optimizer's defaults train a good model; a run that ends badly says
+ * so; a model file records its run, and `--like` reruns it to the same weights; early stopping shows its
+ * validation curve and names the iteration it kept.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OPTIMIZERS } from '../../src/optim/registry.js';
+import { diagnoseRun } from '../../src/nn/diagnose.js';
+import { resolveTraining } from '../../src/nn/train-options.js';
+import { readMatFile } from '../../src/data/files.js';
+import { metaFromMat } from '../../src/nn/model.js';
+import { runCli } from '../helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-train-'));
+
+interface Summary {
+  testAccuracy: number;
+  trainAccuracy: number;
+  cost: number;
+  settings: { summary: string };
+  bestIteration: number | null;
+  iterations: number;
+  validationHistory: number[] | null;
+  advice: { kind: string } | null;
+}
+
+describe('defaults', () => {
+  for (const optimizer of OPTIMIZERS) {
+    test(`--optimizer ${optimizer} and nothing else: at least 90% on the shipped test digits`, { timeout: 600_000 }, async () => {
+      const r = await runCli(['train', '--optimizer', optimizer, '--out', join(tmp, `${optimizer}.json`), '--json', '--quiet']);
+      assert.equal(r.code, 0, r.stderr);
+      const s = JSON.parse(r.stdout) as Summary;
+      assert.ok(s.testAccuracy >= 90, `${optimizer}: ${s.testAccuracy}% (${s.settings.summary})`);
+      assert.match(s.settings.summary, new RegExp(`^${optimizer}, `));
+    });
+  }
+});
+
+describe('a run that ends badly says so, on one line, and still succeeds', () => {
+  const settings = resolveTraining({ optimizer: 'adam' }, 1000);
+  test('near chance, and still falling steeply, are told apart from a run that ended well', () => {
+    const flat = [3, 2.9, 2.85, 2.84, 2.84, 2.84, 2.84, 2.84, 2.84, 2.84];
+    assert.equal(diagnoseRun({ costHistory: flat, trainAccuracy: 11.8, chance: 10, settings, stopReason: 'max-iter' })?.kind, 'near-chance');
+    const falling = [3.1, 2.6, 2.1, 1.7, 1.4, 1.2, 1.08, 0.98, 0.89, 0.82];
+    const advice = diagnoseRun({ costHistory: falling, trainAccuracy: 91.9, chance: 11, settings, stopReason: 'max-iter' });
+    assert.equal(advice?.kind, 'still-falling');
+    assert.deepEqual(advice?.suggestions, [{ option: 'maxIter', value: 20 }, { option: 'learningRate', value: 0.003 }]);
+    const settled = [3, 1, 0.6, 0.5, 0.47, 0.466, 0.465, 0.4645, 0.4642, 0.464];
+    assert.equal(diagnoseRun({ costHistory: settled, trainAccuracy: 95, chance: 11, settings, stopReason: 'max-iter' }), undefined);
+    assert.equal(diagnoseRun({ costHistory: falling, trainAccuracy: 91.9, chance: 11, settings, stopReason: 'early-stopped' }), undefined);
+  });
+
+  test('gradient descent with a tiny step stays near chance: a line of advice on stderr, exit 0', async () => {
+    const r = await runCli(['train', '--optimizer', 'gd', '--learning-rate', '0.0001', '--max-iter', '1', '--hidden', '5', '--out', join(tmp, 'slow.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    const advice = r.stderr.split('\n').filter((l) => l.startsWith('nnlearn: '));
+    assert.equal(advice.length, 1, r.stderr);
+    assert.match(advice[0], /^nnlearn: training ended near chance: [\d.]+% of the training examples right, where always guessing the commonest class gets [\d.]+%; try --max-iter 11, or --learning-rate 0\.0003, or --optimizer fmincg$/);
+  });
+
+  test('the course’s run (fmincg, 50 iterations) gets no advice', async () => {
+    const r = await runCli(['train', '--out', join(tmp, 'course.json'), '--quiet']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+  });
+});
+
+describe('a model records its run', () => {
+  test('--like reruns it from the model file alone: the same final cost, bit for bit, and the same weights', { timeout: 600_000 }, async () => {
+    const first = join(tmp, 'first.json');
+    const a = await runCli(['train', '--optimizer', 'momentum', '--hidden', '12', '--max-iter', '3', '--validation', '0.1', '--out', first, '--json', '--quiet']);
+    assert.equal(a.code, 0, a.stderr);
+    const model = JSON.parse(readFileSync(first, 'utf8')) as { meta: { nnlearn: string; flags: Record<string, string>; datasets: { train: { source: string } } }; thetas: number[][][] };
+    assert.match(model.meta.nnlearn, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(model.meta.flags, {
+      labels: 'zero-based', numLabels: '10', hidden: '12', seed: '0', activation: 'sigmoid', output: 'sigmoid', optimizer: 'momentum',
+      lambda: '1', maxIter: '3', learningRate: '0.05', momentum: '0.9', batchSize: '32', splitSeed: '0', validation: '0.1', patience: '10',
+      backend: 'wasm', threads: model.meta.flags.threads, precision: 'f64',
+    });
+    const again = join(tmp, 'again.json');
+    const b = await runCli(['train', '--like', first, '--out', again, '--json', '--quiet']);
+    assert.equal(b.code, 0, b.stderr);
+    const [sa, sb] = [JSON.parse(a.stdout) as Summary, JSON.parse(b.stdout) as Summary];
+    assert.ok(Math.abs(sa.cost - sb.cost) <= 1e-12 * Math.abs(sa.cost), `${sa.cost} vs ${sb.cost}`);
+    assert.deepEqual((JSON.parse(readFileSync(again, 'utf8')) as typeof model).thetas, model.thetas);
+    // a typed flag changes the rerun, and drops the recorded settings that belong to another optimizer
+    const lbfgs = await runCli(['train', '--like', first, '--optimizer', 'lbfgs', '--max-iter', '2', '--out', join(tmp, 'l.json'), '--json', '--quiet']);
+    assert.equal(lbfgs.code, 0, lbfgs.stderr);
+    assert.equal((JSON.parse(lbfgs.stdout) as Summary).settings.summary, 'lbfgs, full batch, 2 iterations');
+  });
+
+  test('a .mat model carries its record too (nnlearn_meta), and --like reads it', async () => {
+    const mat = join(tmp, 'model.mat');
+    const r = await runCli(['train', '--hidden', '8', '--max-iter', '4', '--out', mat, '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const meta = metaFromMat(readMatFile(mat)) as { flags: { hidden: string } };
+    assert.equal(meta.flags.hidden, '8');
+    const again = await runCli(['train', '--like', mat, '--out', join(tmp, 'again.mat'), '--json', '--quiet']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((JSON.parse(again.stdout) as Summary).settings.summary, 'fmincg, full batch, 4 iterations');
+  });
+
+  test('--like of a file that records no run says so', async () => {
+    const r = await runCli(['train', '--like', join(tmp, 'nothing.json'), '--quiet']);
+    assert.equal(r.code, 1);
+    const plain = join(tmp, 'plain.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(plain, '{"format":"nnlearn-model"}');
+    const p = await runCli(['train', '--like', plain, '--quiet']);
+    assert.equal(p.code, 1);
+    assert.match(p.stderr, /the model has no record of its run \(meta\.flags\)/);
+  });
+});
+
+describe('early stopping', () => {
+  test('the cost picture has the validation curve, and the summary names the iteration whose weights are kept', { timeout: 600_000 }, async () => {
+    const dir = join(tmp, 'early');
+    const r = await runCli(['train', '--hidden', '30', '--lambda', '0', '--max-iter', '200', '--validation', '0.2', '--patience', '5', '--out-dir', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = /Final cost: ([\d.]+) at iteration (\d+), the best on the validation data, whose weights are kept \(stopped early: (\d+) iterations/.exec(r.stdout);
+    assert.ok(m !== null, r.stdout);
+    assert.ok(Number(m[3]) - Number(m[2]) === 5, 'stopped 5 iterations after the best');
+    const model = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { meta: { costHistory: number[]; bestIteration: number; cost: number } };
+    assert.equal(model.meta.cost, model.meta.costHistory[model.meta.bestIteration - 1], 'the final cost is the kept iteration’s');
+    const svg = readFileSync(join(dir, 'cost.svg'), 'utf8');
+    assert.match(svg, /validation \(no penalty\)/);
+    assert.match(svg, />kept</);
+  });
+});
