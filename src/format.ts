@@ -21,3 +21,30 @@ export function parseDecimal(text: string): number {
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * `text` cut to at most `max` characters around its middle, with "…" where it was cut: an echo of the input in a
+ * message stays readable whatever the input's size (a 1 MB expression, a long field). Never splits a surrogate pair.
+ */
+export function clipMiddle(text: string, max = 60): string {
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 1) / 2);
+  const tail = max - 1 - head;
+  return `${text.slice(0, avoidSplit(text, head))}…${text.slice(avoidSplit(text, text.length - tail))}`;
+}
+
+/**
+ * The part of `text` around `index` (0-based): that character and `radius` either side, with "…" where it was cut: a
+ * message that gives a column shows the input near it rather than all of it.
+ */
+export function excerpt(text: string, index: number, radius = 30): string {
+  const from = avoidSplit(text, Math.max(0, index - radius));
+  const to = avoidSplit(text, Math.min(text.length, index + 1 + radius));
+  return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
+}
+
+/** `at`, moved back one if it falls between the halves of a surrogate pair. */
+function avoidSplit(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  return at > 0 && c >= 0xdc00 && c <= 0xdfff ? at - 1 : at;
+}

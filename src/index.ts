@@ -137,7 +137,8 @@ export { displayData, hiddenUnitsRaster, toGreyBytes, magnify, type Raster } fro
 export { costChart, sweepChart, confusionChart, type CostSeries, type SweepRow } from './viz/charts.js';
 export { chartToSvg } from './viz/render.js';
 
-export { Value, topologicalOrder, type Op } from './graph/value.js';
+export { Value, topologicalOrder, type Op, type SourceSpan } from './graph/value.js';
+export { NonFiniteError } from './graph/explain.js';
 export { parseGraph, parseAssignments, ParseError, type ParsedGraph } from './graph/parse.js';
 export { GRAPH_EXAMPLES, graphExample, type GraphExample } from './graph/examples.js';
 export { graphSvg, graphDot } from './graph/render.js';

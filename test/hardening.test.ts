@@ -180,7 +180,10 @@ const PARSERS: Record<string, (bytes: Uint8Array, name: string) => void> = {
     assert.ok(o.x.every(Number.isFinite) && Object.values(o.numbers).every(Number.isFinite));
   },
   expression: (bytes) => {
-    parseGraph(decode(bytes), values).root.backward();
+    // a result is finite, value and gradients: what is not is a NonFiniteError naming the node
+    const g = parseGraph(decode(bytes), values);
+    g.root.backward();
+    assert.ok(Number.isFinite(g.root.data) && [...g.inputs.values()].every((v) => Number.isFinite(v.grad)));
   },
 };
 

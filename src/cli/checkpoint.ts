@@ -4,28 +4,43 @@
  * own (the divergence watch, early stopping). `--resume` reads it back; a resumed run ends with the weights an
  * uninterrupted one would have (test/cli/commands.test.ts, "interruption").
  *
- * A checkpoint is user-editable JSON, so everything in it is checked as strictly as a model file. JSON has no NaN
- * or Infinity: the few numbers that may be either (no cost yet, no best yet) are written as null.
+ * A checkpoint is JSON a user can edit, so everything in it is checked as strictly as a model file, and it carries
+ * the SHA-256 of its content: an edited one (a λ, an activation, an iteration changed) is refused, since the run it
+ * resumes would not be the run that was interrupted. It also records the identity of the data (absolute path, size,
+ * SHA-256), compared on resume. JSON has no NaN or Infinity: the few numbers that may be either (no cost yet, no
+ * best yet) are written as null.
  */
+import { createHash } from 'node:crypto';
 import { FormatError } from '../errors.js';
+import type { FileIdentity } from '../data/dataset.js';
 import { parseJsonFile } from '../data/json.js';
 import { OPTIMIZERS, type OptimizerName, type TrainState } from '../nn/network.js';
 
 export const CHECKPOINT_FORMAT = 'nnlearn-checkpoint';
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 /** The flags a checkpoint records: commander's option values (strings, or true for a switch). */
 export type SavedFlags = Record<string, string | boolean | undefined>;
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** The checksum of a checkpoint's content: its flags, data and state as written. */
+function checksum(content: { flags: unknown; data: unknown; state: unknown }): string {
+  return createHash('sha256').update(JSON.stringify({ flags: content.flags, data: content.data, state: content.state })).digest('hex');
+}
+
+/** The identity of the files a run read (FileIdentity of the training data, and of the held-out data if any). */
+export interface CheckpointData {
+  train: FileIdentity | null;
+  test: FileIdentity | null;
+}
+
 /** The JSON text of a checkpoint. */
-export function checkpointToJson(flags: SavedFlags, st: TrainState): string {
+export function checkpointToJson(flags: SavedFlags, st: TrainState, data: CheckpointData = { train: null, test: null }): string {
   const o = st.optimizerState;
-  const saved = {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
+  const content = {
     flags,
+    data,
     state: {
       optimizer: st.optimizer,
       x: Array.from(o.x),
@@ -46,11 +61,11 @@ export function checkpointToJson(flags: SavedFlags, st: TrainState): string {
             },
     },
   };
-  return `${JSON.stringify(saved)}\n`;
+  return `${JSON.stringify({ format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, ...content, checksum: checksum(content) })}\n`;
 }
 
 /** Parses and checks a checkpoint's text; `path` names it in errors. */
-export function parseCheckpoint(text: string, path: string): { flags: SavedFlags; state: TrainState } {
+export function parseCheckpoint(text: string, path: string): { flags: SavedFlags; state: TrainState; data: CheckpointData } {
   const fail = (why: string): never => {
     throw new FormatError(`${path}: ${why}`);
   };
@@ -107,8 +122,21 @@ export function parseCheckpoint(text: string, path: string): { flags: SavedFlags
       bestParams: vector(v.bestParams, 'state.validation.bestParams'),
     };
   }
+  const identity = (v: unknown, name: string): FileIdentity | null => {
+    if (v === null || v === undefined) return null;
+    if (!isObject(v) || typeof v.path !== 'string' || typeof v.sha256 !== 'string' || typeof v.bytes !== 'number') {
+      return fail(`${name} must be null or {path, bytes, sha256}`);
+    }
+    return { path: v.path, bytes: v.bytes, sha256: v.sha256 };
+  };
+  const data = isObject(c.data) ? c.data : {};
+  // well formed, and as written: an edit (a λ, an activation, an iteration) would resume another run than the one stopped
+  if (c.checksum !== checksum({ flags: c.flags, data: c.data, state: c.state })) {
+    return fail('the checkpoint was changed after it was written (its SHA-256 does not match): resuming it would not continue the interrupted run');
+  }
   return {
     flags: Object.fromEntries(Object.entries(flags).map(([k, v]) => [k, v === null ? undefined : (v as string | boolean)])),
+    data: { train: identity(data.train, 'data.train'), test: identity(data.test, 'data.test') },
     state: {
       optimizer: state.optimizer as OptimizerName,
       optimizerState: {

@@ -3,6 +3,7 @@
  * so that tests capture both; shared by every command (which import this, never the program that imports them).
  */
 import { Option } from 'commander';
+import { clipMiddle } from '../format.js';
 
 /** Where a command writes. */
 export interface Io {
@@ -39,6 +40,28 @@ export function endQuietlyOnClosedPipes(): void {
 /** A shared `--json` option. */
 export function jsonOption(): Option {
   return new Option('--json', 'print the result as JSON on stdout');
+}
+
+/**
+ * Text made safe for a terminal: control characters other than newlines and tabs (an escape sequence in a file
+ * name given to --out, a NUL) are shown escaped, on stdout as on stderr.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An Io whose every write is printable (see printable). */
+export function printableIo(io: Io): Io {
+  return { ...io, out: (t) => io.out(printable(t)), err: (t) => io.err(printable(t)) };
+}
+
+/** The longest message printed: past it, the middle is left out ("…"), as in a 1 MB expression's parse error. */
+export const MAX_MESSAGE = 600;
+
+/** A message clipped to MAX_MESSAGE characters, keeping its start and its end (clipMiddle). */
+export function clip(message: string, max = MAX_MESSAGE): string {
+  return clipMiddle(message, max);
 }
 
 /**

@@ -19,7 +19,7 @@ import { registerExercise } from './commands/exercise.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerGraph } from './commands/graph.js';
 import { registerConvert } from './commands/convert.js';
-import { endQuietlyOnClosedPipes, oneLine, processIo, type Io } from './io.js';
+import { clip, endQuietlyOnClosedPipes, oneLine, printableIo, processIo, type Io } from './io.js';
 import { checkOutputsNotInputs } from './output.js';
 import { registerThreadPlatform } from '../nn/fast/backend.js';
 import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
@@ -68,7 +68,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nnlearn: ${oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))}\n`),
+      outputError: (str, write) => write(`nnlearn: ${clip(oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')))}\n`),
     })
     .addHelpText('after', EXIT_CODES_HELP);
   registerExercise(program, io);
@@ -106,15 +106,16 @@ export function buildProgram(io: Io): Command {
     cmd.configureOutput({
       writeOut: io.out,
       writeErr: io.err,
-      outputError: (str, write) => write(`nnlearn ${cmd.name()}: ${oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))}\n`),
+      outputError: (str, write) => write(`nnlearn ${cmd.name()}: ${clip(oneLine(str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')))}\n`),
     });
   }
   return program;
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  if (io === processIo) endQuietlyOnClosedPipes();
+export async function main(argv: string[], given: Io = processIo): Promise<number> {
+  if (given === processIo) endQuietlyOnClosedPipes();
+  const io = printableIo(given);
   const program = buildProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
@@ -129,20 +130,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof InterruptedError) {
-      io.err(`nnlearn: ${oneLine(err.message)}\n`);
+      io.err(`nnlearn: ${clip(oneLine(err.message))}\n`);
       return 128 + (constants.signals[err.signal as NodeJS.Signals] ?? EXIT_INTERRUPTED - 128);
     }
     if (err instanceof UsageError) {
-      io.err(`nnlearn: ${oneLine(err.message)}\n`);
+      io.err(`nnlearn: ${clip(oneLine(err.message))}\n`);
       return EXIT_USAGE;
     }
     if (err instanceof NnlearnError) {
-      io.err(`nnlearn: ${oneLine(err.message)}\n`);
+      io.err(`nnlearn: ${clip(oneLine(err.message))}\n`);
       return EXIT_BAD_INPUT;
     }
     // A bug, not the user's fault: still one line, with a way to get the details.
     const message = err instanceof Error ? err.message : String(err);
-    io.err(`nnlearn: internal error: ${oneLine(message)} (set NNLEARN_DEBUG=1 for details, and please report it)\n`);
+    io.err(`nnlearn: internal error: ${clip(oneLine(message))} (set NNLEARN_DEBUG=1 for details, and please report it)\n`);
     if (process.env.NNLEARN_DEBUG) io.err(`${err instanceof Error ? err.stack : ''}\n`);
     return EXIT_BAD_INPUT;
   }

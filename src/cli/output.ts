@@ -3,9 +3,9 @@
  * checks that an output flag names somewhere writable, made before any work so that an hour of training is
  * never lost to a typo in --out.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkExtension } from '../data/files.js';
+import { checkExtension, temporaryName } from '../data/files.js';
 import { NnlearnError, UsageError } from '../errors.js';
 
 /** The folder runs write to unless told otherwise. */
@@ -72,6 +72,28 @@ export function checkOutputFile(flag: string, path: string, extensions?: readonl
   if (extensions !== undefined) checkExtension(flag, path, extensions);
   if (kindAt(path) === 'folder') throw new UsageError(`${flag}: "${path}" is a folder; give a file name`);
   checkOutputFolder(flag, dirname(path), path);
+  probeWrite(flag, path);
+}
+
+/**
+ * Creates and removes the temporary file a write to `path` would make, where its folder exists: a name too long
+ * once the temporary part is added (ENAMETOOLONG), a read-only file system, are found now, not after training.
+ */
+function probeWrite(flag: string, path: string): void {
+  if (kindAt(dirname(path)) !== 'folder') return; // made later; its nearest existing ancestor was checked
+  const tmp = temporaryName(path);
+  try {
+    closeSync(openSync(tmp, 'wx'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENAMETOOLONG' ? 'the name is too long (with the temporary name written first)' : `it cannot be written (${code ?? (err as Error).message})`;
+    throw new UsageError(`${flag}: "${path}": ${why}`);
+  }
+  try {
+    unlinkSync(tmp);
+  } catch {
+    // removed by someone else meanwhile
+  }
 }
 
 /** Flags that name files a command reads. */

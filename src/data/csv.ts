@@ -11,7 +11,7 @@
  */
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { parseDecimal } from '../format.js';
+import { clipMiddle, parseDecimal } from '../format.js';
 import { MemoryError } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 
@@ -179,7 +179,7 @@ export class CsvParser {
       const f = fields[j].trim();
       const v = parseDecimal(f);
       if (!Number.isFinite(v)) {
-        const what = f === '' ? 'the field is empty' : `"${fields[j].length > 40 ? `${fields[j].slice(0, 40)}…` : fields[j]}" is not a finite number`;
+        const what = f === '' ? 'the field is empty' : `"${clipMiddle(fields[j], 40)}" is not a finite number`;
         throw new FormatError(`${this.source}: line ${line}, column ${j + 1}: ${what}`);
       }
       const b = this.count >>> 20;

@@ -5,7 +5,7 @@
  * interrupted run never leaves a half-written model or picture.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname, basename, extname, join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { FormatError, NnlearnError, UsageError } from '../errors.js';
@@ -122,12 +122,56 @@ export function checkExtension(what: string, path: string, extensions: readonly 
   }
 }
 
-/** Writes bytes or text to `path` atomically (temporary file, then rename), creating the folder if needed. */
+/**
+ * The temporary name a write to `path` uses: hidden, beside it, with the writer's process id (so that a later
+ * write can tell a killed writer's leftover from a live one's) and a random part.
+ */
+export function temporaryName(path: string, pid = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Whether process `pid` is alive (signal 0 tests without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
+
+/** Removes the temporary files that killed writes to `path` left behind (their writer's process is gone). */
+export function removeStaleTemporaries(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (m === null || alive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
+/**
+ * Writes bytes or text to `path` atomically (a temporary file, then a rename over the target), creating the folder
+ * if needed: a crash or a kill never leaves half a file, and a failed write leaves the old file whole and no
+ * temporary file. Temporaries that killed writes left are removed first.
+ */
 export function writeFileAtomic(path: string, content: Uint8Array | string): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = temporaryName(path);
   try {
     mkdirSync(dir, { recursive: true });
+    removeStaleTemporaries(path);
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (err) {

@@ -52,6 +52,12 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
  * MAT-file with X and no y, a CSV with as many columns as `features`).
  */
 export function loadInputs(spec: string, options: LoadOptions = {}): Inputs {
+  const d = readInputs(spec, options);
+  if (d.X.rows === 0) throw new ValueError(`${spec}: no examples (the data has 0 rows)`);
+  return d;
+}
+
+function readInputs(spec: string, options: LoadOptions): Inputs {
   const shipped = shippedDigits(spec);
   const noLabelsFile = () => {
     if (options.labelsFile !== undefined) throw new UsageError(`--labels-file: ${spec} is not an IDX images file; its labels are in it`);
@@ -220,6 +226,20 @@ export function targetsForModel(data: Dataset, net: Network, model: string, note
   );
 }
 
+/**
+ * Says (on `note`) when data looks unlike what a model was trained on: raw values up to 255 where the model
+ * learnt from inputs scaled to [0, 1] (88.6% instead of 91.2% on the same digits, with no word).
+ */
+export function warnInputRange(data: Inputs, net: Network, model: string, note: (text: string) => void): void {
+  const scale = net.inputScale;
+  if (scale === undefined || scale < 2) return;
+  let max = -Infinity;
+  for (const v of data.X.data) if (v > max) max = v;
+  if (max > 1.5) {
+    note(`${data.source} has values up to ${max}, but ${model} was trained on inputs divided by ${scale} (in [0, 1]); divide the data by ${scale} first`);
+  }
+}
+
 /** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
 export function checkFinite(X: Matrix, source: string): void {
   const d = X.data;
@@ -325,11 +345,16 @@ export function loadTrainTest(spec: TrainTestSpec): { train: Dataset; test: Data
     checkLabelsFit(test, train.numLabels, train.labels, `the classes of ${train.source}`);
     return test;
   };
+  const training = (name: string): Dataset => {
+    const d = loadDataset(name, spec);
+    if (spec.numLabels !== undefined) checkLabelsFit(d, d.numLabels, d.labels, `the ${spec.numLabels} classes asked for`);
+    return d;
+  };
   if (spec.data === undefined && spec.holdout === undefined) {
-    const train = loadDataset('digits:train', spec);
+    const train = training('digits:train');
     return { train, test: heldOut(spec.test ?? 'digits:test', train) };
   }
-  const all = loadDataset(spec.data ?? 'digits', spec);
+  const all = training(spec.data ?? 'digits');
   if (spec.test !== undefined) return { train: all, test: heldOut(spec.test, all) };
   if (spec.holdout !== undefined) {
     const { train, test } = splitDataset(all, spec.holdout, spec.splitSeed ?? 0);

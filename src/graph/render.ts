@@ -3,28 +3,15 @@
  * and its gradient (red) below, inputs on the left, the output on the right. As SVG (drawn here: a layered
  * layout of boxes and arrows is a few lines, and no charting grammar draws graphs) and as Graphviz DOT.
  */
+import { clipMiddle } from '../format.js';
+import { GATES } from './gates.js';
 import { topologicalOrder, type Value } from './value.js';
-
-const SYMBOL: Record<string, string> = {
-  add: '+',
-  sub: '−',
-  mul: '×',
-  div: '÷',
-  neg: '×(−1)',
-  recip: '1/x',
-  exp: 'exp',
-  log: 'log',
-  sigmoid: 'σ',
-  tanh: 'tanh',
-  relu: 'ReLU',
-  max: 'max',
-};
 
 /** How a node is named in pictures and tables: an input's or staged name, else its gate. */
 export function nodeTitle(v: Value): string {
   if (v.op === 'input') return v.label ?? 'input';
   if (v.op === 'const') return fmt(v.data);
-  const gate = v.op === 'pow' ? `^${fmt(v.k)}` : (SYMBOL[v.op] ?? v.op);
+  const gate = v.op === 'pow' ? `^${fmt(v.k)}` : GATES[v.op].symbol;
   return v.label !== undefined ? `${v.label} (${gate})` : gate;
 }
 
@@ -33,10 +20,14 @@ export function fmt(x: number): string {
   return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toFixed(2) : x.toExponential(2);
 }
 
+/** A title on one line and of a drawable length (the expression may be any size; the width follows the title). */
+const titleLine = (title: string | undefined) => (title === undefined ? undefined : clipMiddle(title.replace(/\s+/g, ' ').trim(), 160));
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The graph under `root` drawn as SVG: each node with its operation, value and gradient, inputs on the left. */
-export function graphSvg(root: Value, title?: string): string {
+export function graphSvg(root: Value, fullTitle?: string): string {
+  const title = titleLine(fullTitle);
   const order = topologicalOrder(root);
   // layer = longest path from an input
   const layer = new Map<Value, number>();
@@ -88,11 +79,12 @@ export function graphSvg(root: Value, title?: string): string {
 }
 
 /** The graph under `root` in Graphviz's DOT language, each node with its value and gradient. */
-export function graphDot(root: Value, title?: string): string {
+export function graphDot(root: Value, fullTitle?: string): string {
+  const title = titleLine(fullTitle);
   const order = topologicalOrder(root);
   const id = new Map(order.map((v, i) => [v, `n${i}`]));
   const lines = ['digraph G {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fillcolor="#fdf6e3", fontname="Helvetica"];'];
-  if (title) lines.push(`  label="${title.replace(/"/g, '\\"')}"; labelloc=t;`);
+  if (title) lines.push(`  label="${title.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"; labelloc=t;`);
   for (const v of order) {
     const grad = v.op === 'const' ? '' : `\\n<font color="#c0392b">${fmt(v.grad)}</font>`;
     lines.push(`  ${id.get(v)} [label=<${esc(nodeTitle(v))}<br/><font color="#1a7f37">${fmt(v.data)}</font>${grad.replace('\\n', '<br/>')}>];`);

@@ -1,32 +1,29 @@
 /**
  * Scalar values that record the computational graph that made them, for backpropagation by the chain rule
- * (the Oslo lecture on computational graphs; the same design as Karpathy's micrograd). Each operation keeps its
- * forward and its backward side by side: forward computes `data` from the inputs, backward adds the node's
+ * (the Oslo lecture on computational graphs; the same design as Karpathy's micrograd). Each gate's forward and
+ * backward stand side by side in gates.ts: forward computes `data` from the inputs, backward adds the node's
  * gradient times the local derivative to each input's gradient.
  *
  * Gradients accumulate (`+=`): a value used twice receives both contributions, as the lecture stresses for the
  * tricky example's `dx += …`. `backward()` orders the graph without recursion (an explicit stack), so a chain of a
  * million nodes works.
+ *
+ * Nothing here is silently infinite or undefined: a node whose value is not a finite number (1/0, log 0, exp 1000,
+ * (−8)^(1/3)) is never made, and a gradient that overflows stops `backward()`; both throw a NonFiniteError that
+ * names the node (explain.ts).
  */
 import { ValueError } from '../errors.js';
+import { NonFiniteError } from './explain.js';
+import { GATES, type GateOp, type Op } from './gates.js';
 
-/** The operation that made a Value. */
-export type Op =
-  | 'input'
-  | 'const'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'recip'
-  | 'sigmoid'
-  | 'tanh'
-  | 'relu'
-  | 'max';
+export type { Op } from './gates.js';
+
+/** Where a node was written: characters [start, end) of the expression it was parsed from. */
+export interface SourceSpan {
+  readonly source: string;
+  readonly start: number;
+  readonly end: number;
+}
 
 /** A scalar with the graph that made it: `data` forward, `grad` after `backward()`. */
 export class Value {
@@ -39,7 +36,10 @@ export class Value {
   readonly k: number;
   /** a name to show: an input's name, or a staged intermediate's (`num`, `invden`, …) */
   label: string | undefined;
+  /** where the node was written, for a node parsed from an expression (parseGraph): errors quote it */
+  span: SourceSpan | undefined = undefined;
 
+  /** Throws a NonFiniteError if `data` is not a finite number. */
   constructor(data: number, op: Op = 'input', a: Value | null = null, b: Value | null = null, k = 0, label?: string) {
     this.data = data;
     this.op = op;
@@ -47,6 +47,7 @@ export class Value {
     this.b = b;
     this.k = k;
     this.label = label;
+    if (!Number.isFinite(data)) throw new NonFiniteError(this);
   }
 
   /** An input of the graph (a leaf whose gradient is wanted), with a name for drawings. */
@@ -54,70 +55,65 @@ export class Value {
     return new Value(data, 'input', null, null, 0, label);
   }
 
-  /** A constant leaf. */
+  /** A constant leaf. It receives no gradient: nothing asks for it, and it may overflow where the inputs' do not. */
   static const(data: number): Value {
     return new Value(data, 'const');
   }
 
-  // ---- forward: each operation's value; its backward is in `backwardStep` below, case by case
+  // ---- forward: each operation's value, from the gate table (gates.ts), where its backward stands beside it
 
   /** this + o */
   add(o: Value | number): Value {
-    const b = lift(o);
-    return new Value(this.data + b.data, 'add', this, b);
+    return gate('add', this, lift(o));
   }
   /** this - o */
   sub(o: Value | number): Value {
-    const b = lift(o);
-    return new Value(this.data - b.data, 'sub', this, b);
+    return gate('sub', this, lift(o));
   }
   /** this · o */
   mul(o: Value | number): Value {
-    const b = lift(o);
-    return new Value(this.data * b.data, 'mul', this, b);
+    return gate('mul', this, lift(o));
   }
   /** this / o */
   div(o: Value | number): Value {
-    const b = lift(o);
-    return new Value(this.data / b.data, 'div', this, b);
+    return gate('div', this, lift(o));
   }
   /** this^k for a constant k */
   pow(k: number): Value {
     if (!Number.isFinite(k)) throw new ValueError(`pow needs a finite constant exponent, got ${k}`);
-    return new Value(this.data ** k, 'pow', this, null, k);
+    return gate('pow', this, null, k);
   }
   /** -this */
   neg(): Value {
-    return new Value(-this.data, 'neg', this);
+    return gate('neg', this);
   }
   /** e^this */
   exp(): Value {
-    return new Value(Math.exp(this.data), 'exp', this);
+    return gate('exp', this);
   }
   /** The natural logarithm of this. */
   log(): Value {
-    return new Value(Math.log(this.data), 'log', this);
+    return gate('log', this);
   }
   /** 1 / this */
   recip(): Value {
-    return new Value(1 / this.data, 'recip', this);
+    return gate('recip', this);
   }
   /** 1 / (1 + e^-this) */
   sigmoid(): Value {
-    return new Value(1 / (1 + Math.exp(-this.data)), 'sigmoid', this);
+    return gate('sigmoid', this);
   }
   /** tanh(this) */
   tanh(): Value {
-    return new Value(Math.tanh(this.data), 'tanh', this);
+    return gate('tanh', this);
   }
-  /** max(0, this) */
+  /** max(0, this); the gradient at 0 is 0. */
   relu(): Value {
-    return new Value(this.data > 0 ? this.data : 0, 'relu', this);
+    return gate('relu', this);
   }
   /** max(this, o); the gradient goes to the larger (to this on a tie). */
   max(o: Value | number): Value {
-    const b = lift(o);
-    return new Value(Math.max(this.data, b.data), 'max', this, b);
+    return gate('max', this, lift(o));
   }
 
   /** The inputs of this node (0, 1 or 2). */
@@ -127,13 +123,20 @@ export class Value {
 
   /**
    * Sets every gradient in the graph below this node to 0, this node's to 1, and backpropagates in reverse
-   * topological order. Returns the nodes in topological order (inputs first).
+   * topological order. Returns the nodes in topological order (inputs first). Throws a NonFiniteError, naming the
+   * gate, where a gradient overflows or a gate has no derivative (an infinite slope).
    */
   backward(): Value[] {
     const order = topologicalOrder(this);
     for (const v of order) v.grad = 0;
     this.grad = 1;
-    for (let i = order.length - 1; i >= 0; i--) backwardStep(order[i]);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const v = order[i];
+      if (v.a === null) continue; // an input or a constant
+      const [ga, gb] = GATES[v.op as GateOp].backward(v.grad, v.data, v.a.data, v.b === null ? 0 : v.b.data, v.k);
+      accumulate(v, v.a, ga);
+      if (v.b !== null) accumulate(v, v.b, gb);
+    }
     return order;
   }
 }
@@ -142,63 +145,16 @@ function lift(v: Value | number): Value {
   return typeof v === 'number' ? Value.const(v) : v;
 }
 
-/**
- * One node's backward: the local derivative of its output with respect to each input, times the node's
- * gradient, added (+=) to the input's gradient.
- */
-function backwardStep(v: Value): void {
-  const g = v.grad;
-  const a = v.a;
-  const b = v.b;
-  switch (v.op) {
-    case 'input':
-    case 'const':
-      return;
-    case 'add': // add gate: distributes the gradient
-      a!.grad += g;
-      b!.grad += g;
-      return;
-    case 'sub':
-      a!.grad += g;
-      b!.grad -= g;
-      return;
-    case 'mul': // mul gate: each input gets the other input times the gradient
-      a!.grad += b!.data * g;
-      b!.grad += a!.data * g;
-      return;
-    case 'div':
-      a!.grad += g / b!.data;
-      b!.grad += (-a!.data / (b!.data * b!.data)) * g;
-      return;
-    case 'pow':
-      a!.grad += v.k * a!.data ** (v.k - 1) * g;
-      return;
-    case 'neg':
-      a!.grad -= g;
-      return;
-    case 'exp': // d e^x = e^x
-      a!.grad += v.data * g;
-      return;
-    case 'log':
-      a!.grad += g / a!.data;
-      return;
-    case 'recip': // d(1/x) = -1/x²
-      a!.grad += (-1 / (a!.data * a!.data)) * g;
-      return;
-    case 'sigmoid': // dσ = (1 - σ)σ
-      a!.grad += (1 - v.data) * v.data * g;
-      return;
-    case 'tanh':
-      a!.grad += (1 - v.data * v.data) * g;
-      return;
-    case 'relu':
-      a!.grad += (a!.data > 0 ? 1 : 0) * g;
-      return;
-    case 'max': // max gate: routes the gradient to the larger input
-      if (a!.data >= b!.data) a!.grad += g;
-      else b!.grad += g;
-      return;
-  }
+/** The node of gate `op` on a (and b, or the exponent k). */
+function gate(op: GateOp, a: Value, b: Value | null = null, k = 0): Value {
+  return new Value(GATES[op].forward(a.data, b === null ? 0 : b.data, k), op, a, b, k);
+}
+
+/** Adds node v's contribution to an input's gradient (constants take none); an overflow is an error naming v. */
+function accumulate(v: Value, input: Value, contribution: number): void {
+  if (input.op === 'const') return;
+  input.grad += contribution;
+  if (!Number.isFinite(input.grad)) throw new NonFiniteError(v, input);
 }
 
 /** Every node reachable from `root`, inputs before the nodes that use them; iterative, so any depth works. */

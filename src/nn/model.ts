@@ -110,10 +110,10 @@ export function checkImage(value: unknown, inputs: number, what: string, fail: (
   const im = value as Partial<ImageShape> | null;
   const ok =
     typeof im === 'object' && im !== null &&
-    Number.isInteger(im.height) && Number.isInteger(im.width) &&
+    Number.isInteger(im.height) && Number.isInteger(im.width) && (im.height as number) > 0 && (im.width as number) > 0 &&
     (im.order === 'row-major' || im.order === 'column-major') &&
     (im.height as number) * (im.width as number) === inputs;
-  if (!ok) return fail(`${what} must be {height, width, order} with height×width = ${inputs} inputs and order row-major or column-major`);
+  if (!ok) return fail(`${what} must be {height, width, order}: positive sizes with height×width = ${inputs} inputs, and order row-major or column-major`);
   return { height: im.height as number, width: im.width as number, order: im.order as ImageShape['order'] };
 }
 

@@ -46,8 +46,8 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
     throw new ValueError(`the batch size must be a whole number >= 1, got ${batchSize}`);
   }
   const miniBatch = batchSize !== undefined && m > 0 && batchSize < m;
-  let iter = resume === undefined ? 0 : resumedNumber(resume, 'iter');
-  let t = resume === undefined ? 0 : resumedNumber(resume, 't');
+  let iter = resume === undefined ? 0 : resumedNumber(resume, 'iter', { integer: true, min: 0, max: maxIter });
+  let t = resume === undefined ? 0 : resumedNumber(resume, 't', { integer: true, min: 0 });
   if (resume !== undefined) for (const [name, v] of Object.entries(rule.vectors)) v.set(resumedVector(resume, name, n));
   const snapshot = (extra: Record<string, Float64Array>, numbers: Record<string, number>): OptimizerState => ({
     x: Float64Array.from(theta),
@@ -86,7 +86,7 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
 
   const rng = new Random(options.seed ?? 0);
   for (let k = 0; k < iter; k++) rng.permutation(m); // the orders of the epochs already done
-  let start = resume === undefined ? 0 : resumedNumber(resume, 'batch');
+  let start = resume === undefined ? 0 : resumedNumber(resume, 'batch', { integer: true, min: 0, max: m - 1 });
   let cost = history.length > 0 ? history[history.length - 1] : NaN;
   while (iter < maxIter && state === undefined) {
     const order = rng.permutation(m);

@@ -94,7 +94,7 @@ export function* fmincgIterations(f: Objective, x0: Float64Array, options: Fminc
     s.set(resumedVector(resume, 's', n));
     d1 = resumedNumber(resume, 'd1');
     z1 = resumedNumber(resume, 'z1');
-    i = resumedNumber(resume, 'i');
+    i = resumedNumber(resume, 'i', { integer: true, min: 0, max: Math.abs(length) });
   } else {
     f1 = evaluate(df1); // get function value and gradient
     i += length < 0 ? 1 : 0; // count epochs?!

@@ -71,7 +71,7 @@ export function* lbfgsIterations(f: Objective, x0: Float64Array, options: LbfgsO
   if (resume !== undefined) {
     cost = resumedNumber(resume, 'cost');
     grad = Float64Array.from(resumedVector(resume, 'g', n));
-    iter = resumedNumber(resume, 'iter');
+    iter = resumedNumber(resume, 'iter', { integer: true, min: 0, max: maxIter });
     const pairs = resumedNumber(resume, 'pairs');
     if (!Number.isInteger(pairs) || pairs < 0 || pairs > M) throw new ValueError(`the state to resume has ${pairs} curvature pairs; at most ${M} are kept`);
     for (let j = 0; j < pairs; j++) {

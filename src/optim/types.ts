@@ -93,10 +93,19 @@ export function resumedVector(state: OptimizerState, name: string, n: number): F
   return v;
 }
 
-/** The number `name` of a state to resume. */
-export function resumedNumber(state: OptimizerState, name: string): number {
+/**
+ * The number `name` of a state to resume, checked against what the run allows (a whole count within its range:
+ * an edited iteration of 1e9 or -1e6 once ran forever).
+ */
+export function resumedNumber(state: OptimizerState, name: string, rule: { integer?: boolean; min?: number; max?: number } = {}): number {
   const v = state.numbers[name];
   if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`the state to resume has no number "${name}"`);
+  const bad =
+    (rule.integer === true && !Number.isInteger(v)) || (rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max);
+  if (bad) {
+    const range = `${rule.integer ? 'a whole number ' : ''}from ${rule.min ?? '-∞'} to ${rule.max ?? '∞'}`;
+    throw new ValueError(`the state to resume has ${name} = ${v}, where this run allows ${range}`);
+  }
   return v;
 }
 

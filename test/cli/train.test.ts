@@ -5,15 +5,17 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPTIMIZERS } from '../../src/optim/registry.js';
 import { diagnoseRun } from '../../src/nn/diagnose.js';
 import { resolveTraining } from '../../src/nn/train-options.js';
 import { readMatFile } from '../../src/data/files.js';
-import { metaFromMat } from '../../src/nn/model.js';
-import { runCli } from '../helpers.js';
+import { metaFromMat, modelToJson } from '../../src/nn/model.js';
+import { Network } from '../../src/nn/network.js';
+import { repoRoot, runCli } from '../helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-train-'));
 
@@ -109,7 +111,7 @@ describe('a model records its run', () => {
     assert.equal(r.code, 1);
     const plain = join(tmp, 'plain.json');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(plain, '{"format":"nnlearn-model"}');
+    writeFileSync(plain, JSON.stringify(modelToJson(Network.random([784, 5, 10], { labels: 'zero-based' })))); // a model with no meta
     const p = await runCli(['train', '--like', plain, '--quiet']);
     assert.equal(p.code, 1);
     assert.match(p.stderr, /the model has no record of its run \(meta\.flags\)/);
@@ -129,5 +131,21 @@ describe('early stopping', () => {
     const svg = readFileSync(join(dir, 'cost.svg'), 'utf8');
     assert.match(svg, /validation \(no penalty\)/);
     assert.match(svg, />kept</);
+  });
+});
+
+describe('periodic checkpoints', () => {
+  const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js')) ? false : 'needs the build in dist/';
+  test('a run that saves its checkpoint at every pause ends with the weights of one that never does, and removes it', { skip: built, timeout: 600_000 }, () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nnlearn-periodic-'));
+    const bin = join(repoRoot, 'bin', 'nnlearn.js');
+    const args = ['train', '--optimizer', 'adam', '--hidden', '8', '--max-iter', '2', '--validation', '0.1', '--threads', '1', '--quiet'];
+    const plain = spawnSync(process.execPath, [bin, ...args, '--out', 'plain.json'], { cwd, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    const saving = spawnSync(process.execPath, [bin, ...args, '--out', 'saving.json'], { cwd, encoding: 'utf8', env: { ...process.env, NNLEARN_CHECKPOINT_SECONDS: '0' } });
+    assert.equal(saving.status, 0, saving.stderr);
+    const thetas = (f: string) => (JSON.parse(readFileSync(join(cwd, f), 'utf8')) as { thetas: number[][][] }).thetas;
+    assert.deepEqual(thetas('saving.json'), thetas('plain.json'));
+    assert.equal(existsSync(join(cwd, 'saving.checkpoint.json')), false, 'removed once the model is written');
   });
 });

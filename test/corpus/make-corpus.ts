@@ -31,6 +31,24 @@ put('csv/label-one-million.csv', 'label,a\n1,0.5\n1000000,0.25\n');
 // an expression nested 2,000 deep overflowed the parser's stack
 put('expression/nested-2000.txt', `${'('.repeat(2000)}x${')'.repeat(2000)}\n`);
 
+// graph: ∂(x^0)/∂x at 0 was 0·0^(−1) = NaN; infinite and undefined values were printed with exit code 0; literals
+// were not the flags' decimals (0x10 was 0 then a name, 1e400 was Infinity); a 1 MB expression's parse error
+// repeated all of it
+put('expression/pow-zero-at-zero.txt', 'x^0\n');
+put('expression/divide-by-zero.txt', '1/0\n');
+put('expression/log-at-zero.txt', 'log(x)\n');
+put('expression/staged-log-negative.txt', 'd = x - 1; l = log(d); l * 2\n');
+put('expression/exp-overflow.txt', 'exp(1000)\n');
+put('expression/zero-negative-power.txt', '0^-1\n');
+put('expression/cube-root-of-negative.txt', '(-8)^(1/3)\n');
+put('expression/sqrt-at-zero.txt', 'x^0.5\n');
+put('expression/gradient-overflow.txt', '1e200 * x * 1e200\n');
+put('expression/hex-literal.txt', '0x10 * x\n');
+put('expression/literal-overflow.txt', '1e400 * x\n');
+put('expression/set-hex-value.txt', 'x\n');
+put('expression/infinity-literal.txt', 'x * Infinity\n');
+put('expression/one-megabyte.txt', `${'x + '.repeat(262_144)}#\n`);
+
 // an IDX gzip bomb: the header declares one 28×28 image, the stream holds 16 MB (it was inflated whole first)
 const header = new Uint8Array(16);
 new DataView(header.buffer).setUint32(4, 1, false);
@@ -69,12 +87,12 @@ put(
   'checkpoint/number-flag.json',
   `${JSON.stringify({
     format: 'nnlearn-checkpoint',
-    version: 2,
+    version: 3,
     flags: { hidden: 25 },
     state: { optimizer: 'fmincg', x: [0], vectors: { df1: [0], s: [0] }, numbers: { f1: 1, d1: 1, z1: 1, i: 1 }, costHistory: [1], evaluations: 1, initialCost: 1, previousCost: 1, validation: null },
   })}\n`,
 );
 put(
   'checkpoint/null-state.json',
-  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 2, flags: { hidden: '25' }, state: null })}\n`,
+  `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 3, flags: { hidden: '25' }, state: null })}\n`,
 );

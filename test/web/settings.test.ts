@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DEFAULTS, settingsFromQuery, settingsToQuery, checkSettings, describe, type Settings } from '../../web/src/settings.js';
 import { cannotRead, emptyHistory, imageOf, modelFile, readModelFile, type PageModel } from '../../web/src/model.js';
+import { writeModelFiles } from '../../src/nn/formats/registry.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
 import { Network } from '../../src/nn/network.js';
 import { modelToJson } from '../../src/nn/model.js';
 import { ACTIVATIONS, OUTPUTS } from '../../src/nn/activations.js';
@@ -68,31 +71,31 @@ function pageModel(): PageModel {
   return { net, origin: 'trained on this page: 784-5-10', history, runs: [{ settings: { ...DEFAULTS, hidden: [5], iterations: 4 }, first: 1, last: 4, stopped: false, threads: 1 }] };
 }
 
-test('a page model file holds the network, the whole history and the runs, and reads back the same', () => {
+test('a page model file holds the network, the whole history and the runs, and reads back the same', async () => {
   const m = pageModel();
   const text = modelFile(m, { train: 54, test: 44 });
   const json = JSON.parse(text) as { meta: { costHistory: number[]; trainAccuracy: number; optimizer: string } };
   assert.deepEqual(json.meta.costHistory, m.history.cost, 'the command line’s key too');
   assert.equal(json.meta.optimizer, 'fmincg');
-  const back = readModelFile(text, 'saved.json');
+  const back = await readModelFile(bytes(text), 'saved.json');
   assert.deepEqual(Array.from(back.net.params), Array.from(m.net.params));
   assert.deepEqual(back.history, m.history);
   assert.deepEqual(back.runs, JSON.parse(JSON.stringify(m.runs)), 'as JSON keeps them (no undefined rate)');
   assert.match(back.origin, /^saved\.json: trained on this page: 784-5-10; 784-5-10 sigmoid\/sigmoid, fmincg, λ = 1, 4 iterations$/);
 });
 
-test('a command-line model file: its cost history is the curve, its meta the origin; no meta, no curve', () => {
+test('a command-line model file: its cost history is the curve, its meta the origin; no meta, no curve', async () => {
   const net = Network.random([784, 5, 10], { labels: 'zero-based', seed: 1 });
   const cli = JSON.stringify(modelToJson(net, { data: 'digits:train', optimizer: 'adam', lambda: 1, maxIter: 3, costHistory: [2, 1.5, 1.2] }));
-  const m = readModelFile(cli, 'model.json');
+  const m = await readModelFile(bytes(cli), 'model.json');
   assert.deepEqual(m.history.iteration, [1, 2, 3]);
   assert.deepEqual(m.history.cost, [2, 1.5, 1.2]);
   assert.deepEqual(m.history.testAccuracy, [null, null, null]);
   assert.equal(m.origin, 'model.json: trained by nnlearn on digits:train (adam, λ = 1, 3 iterations)');
-  const bare = readModelFile(JSON.stringify(modelToJson(net)), 'bare.json');
+  const bare = await readModelFile(bytes(JSON.stringify(modelToJson(net))), 'bare.json');
   assert.deepEqual(bare.history.cost, []);
   assert.equal(bare.origin, 'bare.json: no record of how it was trained');
-  assert.throws(() => readModelFile('{"format":"nnlearn-model"}', 'broken.json'), /broken\.json/);
+  await assert.rejects(readModelFile(bytes('{"format":"nnlearn-model"}'), 'broken.json'), /broken\.json/);
 });
 
 test('how a network reads pictures: its own layout, 28×28 for 784 inputs, the course’s 20×20 by columns for 400; others refused', () => {
@@ -104,4 +107,19 @@ test('how a network reads pictures: its own layout, 28×28 for 784 inputs, the c
   assert.match(cannotRead(new Network([30, 3, 10])) ?? '', /30 inputs are not a picture/);
   assert.match(cannotRead(new Network([784, 3, 4])) ?? '', /4 outputs/);
   assert.equal(cannotRead(new Network([400, 25, 10])), undefined);
+});
+
+test('a TensorFlow.js model.json with its weights, an ONNX file and a MAT-file load as the page’s model too', async () => {
+  const net = Network.random([784, 6, 10], { labels: 'zero-based', activation: 'relu', output: 'softmax', seed: 3, image: { height: 28, width: 28, order: 'row-major' } });
+  const tfjs = writeModelFiles(net, 'tfjs');
+  const weights = new Map(tfjs.files.slice(1).map((f) => [f.name, f.bytes] as const));
+  const fromTfjs = await readModelFile(tfjs.files[0].bytes, 'model.json', weights);
+  assert.deepEqual(fromTfjs.net.sizes, [784, 6, 10]);
+  assert.deepEqual(Array.from(fromTfjs.net.params), Array.from(net.params, Math.fround));
+  for (const format of ['onnx', 'mat'] as const) {
+    const m = await readModelFile(writeModelFiles(net, format).files[0].bytes, `model.${format}`);
+    assert.deepEqual(m.net.sizes, [784, 6, 10], format);
+    assert.equal(cannotRead(m.net), undefined, format);
+  }
+  await assert.rejects(readModelFile(tfjs.files[0].bytes, 'model.json'), /weights/i, 'a model.json without its weight files says so');
 });

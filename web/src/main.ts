@@ -75,8 +75,8 @@ fetch(new URL('./model.json.gz', document.baseURI))
     return r.arrayBuffer();
   })
   .then(gunzipIfNeeded)
-  .then((bytes) => {
-    const m = readModelFile(new TextDecoder().decode(bytes), 'model.json');
+  .then(async (bytes) => {
+    const m = await readModelFile(new Uint8Array(bytes), 'model.json');
     m.origin = `shipped with the page: ${m.origin.replace(/^model\.json: /, '')}`;
     training.show(m);
     document.body.dataset.ready = 'true';

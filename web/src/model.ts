@@ -101,10 +101,30 @@ interface MetaLike {
 const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 const maybeNumbers = (v: unknown): v is (number | null)[] => Array.isArray(v) && v.every((x) => x === null || typeof x === 'number');
 
-/** A model file read back: the network, its history (the page's, or the command line's cost history) and origin. */
-export function readModelFile(text: string, name: string): PageModel {
-  const net = modelFromJson(text, name);
-  const meta = ((JSON.parse(text) as { meta?: unknown }).meta ?? {}) as MetaLike;
+/**
+ * A model file read back, in any format nnlearn reads (its JSON, a MAT-file, ONNX, a TensorFlow.js model.json with
+ * its weight files, given as `others` by name): the network, its history (the page's, or the command line's cost
+ * history) and origin. The format registry is loaded on first use: the first view does not need it.
+ */
+export async function readModelFile(bytes: Uint8Array, name: string, others: ReadonlyMap<string, Uint8Array> = new Map()): Promise<PageModel> {
+  const { net, meta } = await readAnyModel(bytes, name, others);
+  return pageModel(net, meta, name);
+}
+
+/** nnlearn's JSON at once (the shipped model, a download), any other format through the registry. */
+async function readAnyModel(bytes: Uint8Array, name: string, others: ReadonlyMap<string, Uint8Array>): Promise<{ net: Network; meta: MetaLike }> {
+  const text = new TextDecoder().decode(bytes.subarray(0, 4096));
+  if (/"format"\s*:\s*"nnlearn-model"/.test(text)) {
+    const all = new TextDecoder().decode(bytes);
+    return { net: modelFromJson(all, name), meta: ((JSON.parse(all) as { meta?: unknown }).meta ?? {}) as MetaLike };
+  }
+  const { readModel } = await import('../../src/nn/formats/registry.js');
+  const loaded = readModel(bytes, { source: name, sibling: (path) => others.get(path.split('/').pop() ?? path) });
+  return { net: loaded.network, meta: (loaded.meta ?? {}) as MetaLike };
+}
+
+/** The page's model from a network and the record its file kept. */
+function pageModel(net: Network, meta: MetaLike, name: string): PageModel {
   const layers = net.sizes.length - 1;
   const h = meta.page?.history as Partial<History> | undefined;
   let history: History;

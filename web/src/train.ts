@@ -349,10 +349,13 @@ export function setUpTraining(
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   });
   load.addEventListener('change', async () => {
-    const file = load.files?.[0];
+    // one model file, or a TensorFlow.js model.json with its weight files (choose them together)
+    const files = Array.from(load.files ?? []);
+    const file = files.find((f) => !/\.bin$/i.test(f.name)) ?? files[0];
     if (file === undefined) return;
     try {
-      const m = readModelFile(await file.text(), file.name);
+      const others = new Map(await Promise.all(files.filter((f) => f !== file).map(async (f) => [f.name, new Uint8Array(await f.arrayBuffer())] as const)));
+      const m = await readModelFile(new Uint8Array(await file.arrayBuffer()), file.name, others);
       stopped = undefined;
       status.textContent = `loaded ${file.name}: layers ${m.net.sizes.join('-')}`;
       status.dataset.iteration = String(m.history.iteration[m.history.iteration.length - 1] ?? 0);

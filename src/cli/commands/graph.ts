@@ -1,6 +1,8 @@
 import { extname } from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError, ValueError } from '../../errors.js';
+import { clipMiddle } from '../../format.js';
+import { checkMemory } from '../../memory.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { GRAPH_EXAMPLES, graphExample } from '../../graph/examples.js';
 import { scalarNetworkCost } from '../../graph/network.js';
@@ -9,7 +11,7 @@ import { graphDot, graphSvg, nodeTitle } from '../../graph/render.js';
 import { nnCostFunction } from '../../nn/cost.js';
 import { debugInitializeWeights } from '../../nn/init.js';
 import { unrollParams } from '../../nn/params.js';
-import { jsonOption, type Io } from '../io.js';
+import { jsonOption, oneLine, type Io } from '../io.js';
 import { parseNumber } from '../options.js';
 import { checkOutputFile } from '../output.js';
 
@@ -53,15 +55,18 @@ export function registerGraph(program: Command, io: Io): void {
       if (src === undefined) throw new UsageError('graph: give an expression (e.g. "relu(w0*x0 + w1*x1)") or --example NAME');
       const ext = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
       if (opts.out !== undefined) checkOutputFile('--out', opts.out, ['.svg', '.png', '.dot']);
-      const values = parseAssignments(opts.set ?? example?.values ?? '');
+      const values = inputValues(opts.set ?? example?.values ?? '');
+      // a value or a gradient that is not a finite number is an error naming the node (a NonFiniteError)
       const g = parseGraph(src, values);
       const order = g.root.backward();
+      const unused = [...values.keys()].filter((name) => !g.inputs.has(name));
+      if (unused.length > 0) io.err(`nnlearn graph: --set gives ${clipMiddle(unused.join(', '), 80)}, which the expression does not use\n`);
       const gradients = Object.fromEntries([...g.inputs].map(([name, v]) => [name, v.grad]));
       if (opts.out !== undefined) {
         const title = example !== undefined ? `${example.name}: ${example.source}` : src;
         if (ext === '.dot') writeFileAtomic(opts.out, graphDot(g.root, title));
         else if (ext === '.svg') writeFileAtomic(opts.out, graphSvg(g.root, title));
-        else writeFileAtomic(opts.out, (await import('../../viz/png.js')).svgToPng(graphSvg(g.root, title)));
+        else writeFileAtomic(opts.out, await drawPng(graphSvg(g.root, title)));
       }
       if (opts.json) {
         io.out(
@@ -69,20 +74,51 @@ export function registerGraph(program: Command, io: Io): void {
             expression: src,
             value: g.root.data,
             gradients,
-            nodes: order.map((v) => ({ op: v.op, ...(v.label !== undefined ? { name: v.label } : {}), value: v.data, grad: v.grad })),
+            // a constant has no gradient (nothing asks for it)
+            nodes: order.map((v) => ({ op: v.op, ...(v.label !== undefined ? { name: v.label } : {}), value: v.data, ...(v.op === 'const' ? {} : { grad: v.grad }) })),
             ...(opts.out ? { picture: opts.out } : {}),
           })}\n`,
         );
         return;
       }
       if (example !== undefined) io.out(`${example.name}: ${example.source}\n`);
-      io.out(`f = ${src}\n\n`);
+      // the expression echoed on one line, clipped: it may be long, and hold tabs and newlines
+      io.out(`f = ${oneLine(clipMiddle(src.replace(/\s+/g, ' ').trim(), 200))}\n\n`);
       io.out('node                     value        gradient\n');
       for (const v of order) io.out(`${nodeTitle(v).padEnd(20)} ${fixed(v.data)} ${v.op === 'const' ? '' : fixed(v.grad)}\n`);
       io.out(`\nf = ${g.root.data.toFixed(6)}\n`);
       for (const [name, grad] of Object.entries(gradients)) io.out(`∂f/∂${name} = ${grad.toFixed(6)}\n`);
       if (opts.out !== undefined) io.out(`Wrote ${opts.out}\n`);
     });
+}
+
+/** `--set`'s values; a bad one is a usage error, as a bad value of any flag is. */
+function inputValues(text: string): Map<string, number> {
+  try {
+    return parseAssignments(text);
+  } catch (e) {
+    throw e instanceof ValueError ? new UsageError(e.message) : e;
+  }
+}
+
+/** The most pixels a PNG drawing may have (at the renderer's zoom of 2): 64 million, 256 MB of RGBA. */
+const MAX_PNG_PIXELS = 64e6;
+
+/**
+ * PNG bytes of a drawing (graphSvg's, whose size is on its first tag), refused before rendering if it would be
+ * larger than MAX_PNG_PIXELS or than the memory budget allows: a long expression is a wide graph.
+ */
+async function drawPng(svg: string): Promise<Uint8Array> {
+  const size = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
+  if (size === null) throw new Error('graphSvg wrote no size');
+  const [width, height] = [Number(size[1]) * 2, Number(size[2]) * 2];
+  const advice = 'draw it as .svg or .dot';
+  if (width * height > MAX_PNG_PIXELS) {
+    throw new ValueError(`--out: this graph drawn as PNG would be ${width}×${height} pixels, more than ${MAX_PNG_PIXELS / 1e6} million; ${advice}`);
+  }
+  // the renderer's RGBA pixels, then the encoder's rows and output
+  checkMemory(`--out: a ${width}×${height} PNG of the graph`, 6 * width * height, advice);
+  return (await import('../../viz/png.js')).svgToPng(svg);
 }
 
 function fixed(x: number): string {

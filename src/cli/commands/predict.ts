@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../data/files.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel } from '../data.js';
+import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
 import { parseChoice } from '../options.js';
 import { checkOutputFile } from '../output.js';
 import { extname } from 'node:path';
@@ -87,6 +87,7 @@ export function registerPredict(program: Command, io: Io): void {
       const net = loadModel(opts.model, labels);
       const data = loadInputs(opts.data, { numLabels: net.numLabels, labelsFile: opts.labelsFile, labelColumn, features: net.sizes[0] });
       checkData(net.sizes, data.X, { length: data.X.rows }); // shapes first: "the data has 784 columns but the network expects 400 inputs"
+      warnInputRange(data, net, opts.model, (text) => io.err(`nnlearn: ${text}\n`));
       const pictures = opts.out.filter((o) => extname(o).toLowerCase() !== '.csv');
       if (data.y === undefined && pictures.length > 0) throw new UsageError(`--out ${pictures[0]}: a confusion matrix needs labels, and ${data.source} has none`);
       const outputs = net.outputs(data.X);

@@ -4,16 +4,22 @@
  * the report (../train/report.ts: model, pictures, summary, advice).
  */
 import { Command, Option } from 'commander';
-import { readText } from '../../data/files.js';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NnlearnError, UsageError } from '../../errors.js';
+import { readText, writeFileAtomic } from '../../data/files.js';
+import { modelToJson } from '../../nn/model.js';
 import { OPTIMIZERS, optimizerDefaultsHelp } from '../../optim/registry.js';
 import { DEFAULT_LAMBDA, DEFAULT_PATIENCE } from '../../nn/train-options.js';
 import { parseCheckpoint } from '../checkpoint.js';
 import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
+import { maxThreads } from '../../nn/fast/backend.js';
 import { checkOutputsNotInputs } from '../output.js';
 import { planTraining, type TrainFlags } from '../train/plan.js';
-import { runSession } from '../train/session.js';
+import { runSession, type Session } from '../train/session.js';
 import { checkRecordedFlags, fileChanges, likeFlags, nnlearnVersion, readModelRecord, recordFlags, recordOutputs } from '../train/record.js';
 import { adviceFor, adviceLine, modelMeta, printSummary, runSummary, writeOutputs } from '../train/report.js';
 
@@ -75,6 +81,25 @@ function trainCommand(program: Command): Command {
   return cmd;
 }
 
+/**
+ * A failure to write the outputs (a full disk, a name the file system refuses) loses no run: the error names the
+ * checkpoint saved on the way, kept, or the model written to the system's temporary folder instead.
+ */
+function keepTheRun(err: unknown, session: Session, meta: Record<string, unknown>): unknown {
+  if (!(err instanceof NnlearnError)) return err;
+  const c = session.checkpoint;
+  if (c !== undefined) {
+    return new NnlearnError(`${err.message}; the run is kept in ${c.path} (up to iteration ${c.iteration}): nnlearn train --resume ${c.path} finishes it`);
+  }
+  const fallback = join(tmpdir(), `nnlearn-model-${process.pid}.json`);
+  try {
+    writeFileAtomic(fallback, `${JSON.stringify(modelToJson(session.net, meta))}\n`);
+    return new NnlearnError(`${err.message}; the trained model is saved in ${fallback} instead`);
+  } catch {
+    return new NnlearnError(`${err.message}; the trained model could not be saved anywhere (the system's temporary folder too)`);
+  }
+}
+
 export function registerTrain(program: Command, io: Io): void {
   const cmd = trainCommand(program);
   cmd.action(async (given: TrainFlags) => {
@@ -88,6 +113,11 @@ export function registerTrain(program: Command, io: Io): void {
     if (checkpoint !== undefined) {
       flags = { ...given, ...checkRecordedFlags(checkpoint.flags, cmd, given.resume as string, true) };
       isSet = (k) => checkpoint.flags[k] !== undefined;
+      // the run goes on with the threads it had (another count sums in another order: not the same run)
+      const threads = Number(checkpoint.flags.threads);
+      if (threads > maxThreads()) {
+        throw new UsageError(`--resume: the interrupted run used ${threads} threads, more than this machine runs (${maxThreads()}); resume it where it started`);
+      }
     } else if (record !== undefined) {
       flags = likeFlags(given, checkRecordedFlags(record.flags, cmd, given.like as string), typed);
       isSet = (k) => typedKeys.includes(k) || record.flags[k] !== undefined;
@@ -100,6 +130,7 @@ export function registerTrain(program: Command, io: Io): void {
     const plan = planTraining(flags, isSet);
     const session = await runSession(plan, io, {
       resume: checkpoint?.state,
+      resumeData: checkpoint?.data,
       record: (data, settings, outDir) => ({ ...recordFlags(plan, data, settings), ...recordOutputs(plan, outDir) }),
     });
     if (record !== undefined && typed.data === undefined) {
@@ -107,7 +138,15 @@ export function registerTrain(program: Command, io: Io): void {
     }
     const summary = runSummary(session, plan);
     const flagsRecorded = recordFlags(plan, session.data, session.result.settings);
-    const written = await writeOutputs(session, plan, modelMeta(summary, session, flagsRecorded), io);
+    const meta = modelMeta(summary, session, flagsRecorded);
+    let written: string[];
+    try {
+      written = await writeOutputs(session, plan, meta, io);
+    } catch (err) {
+      throw keepTheRun(err, session, meta);
+    }
+    // the run's outputs are written: its checkpoint has done its work
+    if (session.checkpoint !== undefined) rmSync(session.checkpoint.path, { force: true });
     const advice = adviceFor(session);
     if (advice !== undefined) io.err(adviceLine(advice));
     if (plan.json) {

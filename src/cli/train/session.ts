@@ -2,8 +2,11 @@
  * `nnlearn train`'s run: the data and the network from the plan, the evaluator, the training with its progress,
  * and a checkpoint when a signal stops it. What the run produced goes to ./report.ts.
  */
-import { dirname, join } from 'node:path';
-import { InterruptedError, ShapeError, UsageError } from '../../errors.js';
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { InterruptedError, NnlearnError, ShapeError, UsageError, ValueError } from '../../errors.js';
+import { fileChanges } from './record.js';
+import { startGuardian } from '../guardian.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { splitDataset, type Dataset } from '../../data/dataset.js';
 import { Network, type TrainResult } from '../../nn/network.js';
@@ -11,7 +14,7 @@ import type { TrainState } from '../../nn/training.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
 import { startWorkers } from '../../nn/fast/backend.js';
 import type { CostEvaluator } from '../../nn/fast/evaluator.js';
-import { checkpointToJson, type SavedFlags } from '../checkpoint.js';
+import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
 import { loadTrainTest, loadWeights } from '../data.js';
 import type { Io } from '../io.js';
 import { ensureFolder, newRunFolder } from '../output.js';
@@ -42,13 +45,23 @@ export interface Session {
   /** where the pictures and model.json go (undefined with --out alone) */
   outDir: string | undefined;
   seconds: number;
+  /** the checkpoint this run saved on its way (every CHECKPOINT_SECONDS), to remove once the outputs are written */
+  checkpoint: { path: string; iteration: number } | undefined;
 }
+
+/** How often a long run saves a checkpoint (at the next pause), so that a crash or a kill -9 loses at most this much. */
+export const CHECKPOINT_SECONDS = 60;
 
 /** Loads the data the plan names, and splits off the validation part. */
 export function loadRunData(plan: TrainPlan, numLabels: number | undefined): RunData {
   const d = plan.data;
   const { train, test } = loadTrainTest({ ...d, numLabels: numLabels ?? d.numLabels });
   const { train: fit, test: validation } = d.validation === undefined ? { train, test: undefined } : splitDataset(train, d.validation, d.splitSeed);
+  // a classifier learns to tell classes apart: data of one class gives a network that always says it
+  const first = fit.y[0];
+  if (fit.y.every((v) => v === first)) {
+    throw new ValueError(`${fit.source}: every one of its ${fit.y.length} examples has the label ${first}; training needs examples of at least two classes`);
+  }
   return { train, fit, validation, test };
 }
 
@@ -78,7 +91,12 @@ export function checkpointPath(plan: TrainPlan, outDir: string | undefined): str
 export async function runSession(
   plan: TrainPlan,
   io: Io,
-  options: { resume?: TrainState; record: (data: RunData, settings: ResolvedTraining, outDir: string | undefined) => SavedFlags },
+  options: {
+    resume?: TrainState;
+    /** the files the interrupted run read (its checkpoint's record): different ones are refused */
+    resumeData?: CheckpointData;
+    record: (data: RunData, settings: ResolvedTraining, outDir: string | undefined) => SavedFlags;
+  },
 ): Promise<Session> {
   // the worker threads start while the data loads
   const pool = startWorkers(plan.backend);
@@ -88,6 +106,10 @@ export async function runSession(
       throw new UsageError(`--num-labels: ${plan.network.init} has ${init.numLabels} outputs, not ${plan.data.numLabels}`);
     }
     const data = loadRunData(plan, init?.numLabels);
+    if (options.resumeData !== undefined) {
+      const changes = [...fileChanges(options.resumeData.train ?? undefined, data.train.file), ...fileChanges(options.resumeData.test ?? undefined, data.test?.file)];
+      if (changes.length > 0) throw new NnlearnError(`--resume: ${changes[0]}; the resumed run would not continue the interrupted one`);
+    }
     const net = startingNetwork(plan, init, data.train);
     const outDir = plan.outputs.outDir !== undefined ? ensureFolder(plan.outputs.outDir) : plan.outputs.out === undefined ? newRunFolder('train') : undefined;
     const started = performance.now();
@@ -97,44 +119,115 @@ export async function runSession(
       architecture: net.architecture,
       miniBatches,
     });
-    // Every signal that ends a run saves it: Ctrl-C, kill (SIGTERM: also a CI's timeout), a closed terminal (SIGHUP).
-    let interrupted: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      interrupted ??= signal;
-      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
-      // the listeners are gone after this first one: a second signal ends the process at once
-      io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n`);
-    };
-    const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet });
-    let result: TrainResult;
+    const record = (settings: ResolvedTraining) => options.record(data, settings, outDir);
+    let trained: Awaited<ReturnType<typeof trainSaving>>;
     try {
-      for (const s of STOP_SIGNALS) process.on(s, onSignal);
-      result = await net.trainAsync(data.fit.X, data.fit.y, {
-        ...plan.training,
-        resume: options.resume,
-        validation: data.validation === undefined ? undefined : { X: data.validation.X, y: data.validation.y, patience: plan.settings.patience },
-        backend: evaluator,
-        onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
-        stopRequested: () => interrupted !== undefined,
-      });
-    } catch (err) {
-      throw asFlagError(err);
+      trained = await trainSaving(net, data, plan, evaluator, io, options.resume, checkpointPath(plan, outDir), record);
     } finally {
-      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
-      progress.stop();
       evaluator.close();
     }
-    // (a run that ended by itself before the interrupt took effect has no state: its results are written as usual)
-    if (interrupted !== undefined && result.state !== undefined) {
-      const file = checkpointPath(plan, outDir);
-      writeFileAtomic(file, checkpointToJson(options.record(data, result.settings, outDir), result.state));
-      const batch = result.state.optimizerState.numbers.batch ?? 0;
-      const where = batch > 0 ? `in epoch ${result.iterations + 1} (after ${batch} examples)` : `at iteration ${result.iterations}`;
-      throw new InterruptedError(`interrupted ${where}; saved ${file}; go on with: nnlearn train --resume ${file}`, interrupted);
-    }
+    const { result, checkpoint } = trained;
     const seconds = (performance.now() - started) / 1000;
-    return { net, data, result, evaluator: { backend: evaluator.backend, threads: evaluator.threads, precision: evaluator.precision }, outDir, seconds };
+    return { net, data, result, evaluator: { backend: evaluator.backend, threads: evaluator.threads, precision: evaluator.precision }, outDir, seconds, checkpoint };
   } finally {
     pool?.close();
   }
+}
+
+/** The files a run read, as its checkpoint records them. */
+function identities(data: RunData): CheckpointData {
+  return { train: data.train.file ?? null, test: data.test?.file ?? null };
+}
+
+/**
+ * Writes a checkpoint at `file`; where that fails (a full disk, a folder gone), in the system's temporary folder.
+ * Returns where it went, or undefined when it could be written nowhere, with why.
+ */
+function writeCheckpoint(file: string, text: string): { path: string | undefined; why?: string } {
+  try {
+    writeFileAtomic(file, text);
+    return { path: file };
+  } catch (err) {
+    const why = (err as Error).message;
+    const fallback = join(tmpdir(), `nnlearn-${process.pid}-${basename(file)}`);
+    try {
+      writeFileAtomic(fallback, text);
+      return { path: fallback, why };
+    } catch {
+      return { path: undefined, why };
+    }
+  }
+}
+
+/**
+ * Trains, saving the run: every CHECKPOINT_SECONDS at the next pause (training stops there, the checkpoint is
+ * written, and it goes on from that very state: bit for bit the run it would have been), and when a signal stops
+ * it (then InterruptedError, after the checkpoint). Ctrl-C, kill (SIGTERM: also a CI's timeout) and a closed
+ * terminal (SIGHUP) all stop it so; a second signal ends the process at once.
+ */
+async function trainSaving(
+  net: Network,
+  data: RunData,
+  plan: TrainPlan,
+  evaluator: CostEvaluator,
+  io: Io,
+  resume: TrainState | undefined,
+  file: string,
+  record: (settings: ResolvedTraining) => SavedFlags,
+): Promise<{ result: TrainResult; checkpoint: Session['checkpoint'] }> {
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= signal;
+    // the listeners are gone after this first one: a second signal ends the process at once
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n`);
+  };
+  const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet });
+  // NNLEARN_CHECKPOINT_SECONDS changes the period (0: at every pause; the tests use it to show it changes nothing)
+  const every = Number(process.env.NNLEARN_CHECKPOINT_SECONDS ?? CHECKPOINT_SECONDS);
+  let state = resume;
+  let checkpoint: Session['checkpoint'];
+  let warned = false;
+  let result: TrainResult;
+  // a second Ctrl-C quits at once even while an evaluation blocks this thread (see guardian.ts): for the command line
+  const stopGuardian = io.errStream === process.stderr ? startGuardian() : () => undefined;
+  try {
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
+    for (;;) {
+      const since = performance.now();
+      result = await net.trainAsync(data.fit.X, data.fit.y, {
+        ...plan.training,
+        resume: state,
+        validation: data.validation === undefined ? undefined : { X: data.validation.X, y: data.validation.y, patience: plan.settings.patience },
+        backend: evaluator,
+        onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
+        stopRequested: () => interrupted !== undefined || performance.now() - since > every * 1000,
+      });
+      // (a run that ended by itself before a stop took effect has no state: its results are written as usual)
+      if (result.state === undefined || interrupted !== undefined) break;
+      // a periodic stop: save, and go on from exactly there
+      state = result.state;
+      const saved = writeCheckpoint(file, checkpointToJson(record(result.settings), state, identities(data)));
+      if (saved.path !== undefined) checkpoint = { path: saved.path, iteration: result.iterations };
+      if (saved.why !== undefined && !warned) {
+        warned = true;
+        io.err(`nnlearn: could not save the periodic checkpoint (${saved.why})${saved.path !== undefined ? `; saved ${saved.path} instead` : ''}; training goes on\n`);
+      }
+    }
+  } catch (err) {
+    throw asFlagError(err);
+  } finally {
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    stopGuardian();
+    progress.stop();
+  }
+  if (interrupted !== undefined && result.state !== undefined) {
+    const saved = writeCheckpoint(file, checkpointToJson(record(result.settings), result.state, identities(data)));
+    const batch = result.state.optimizerState.numbers.batch ?? 0;
+    const where = batch > 0 ? `in epoch ${result.iterations + 1} (after ${batch} examples)` : `at iteration ${result.iterations}`;
+    if (saved.path === undefined) throw new InterruptedError(`interrupted ${where}; the checkpoint could not be saved (${saved.why}): the run is lost`, interrupted);
+    const instead = saved.why === undefined ? '' : ` (not at ${file}: ${saved.why})`;
+    throw new InterruptedError(`interrupted ${where}; saved ${saved.path}${instead}; go on with: nnlearn train --resume ${saved.path}`, interrupted);
+  }
+  return { result, checkpoint };
 }
