@@ -27,8 +27,67 @@ import { madd32, madd64 } from './ops';
  */
 export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32, Z: usize, Aout: usize): void {
   const rowBytes = <usize>hp << 3;
-  for (let i = 0; i < m; i++) {
-    const ai = A + (<usize>i * <usize>sa << 3);
+  const aStride = <usize>sa << 3;
+  let i = 0;
+  // two rows at a time: each load of Wt serves both, and the two rows' sums are independent chains
+  for (; i + 2 <= m; i += 2) {
+    const ai = A + <usize>i * aStride;
+    const aj = ai + aStride;
+    const zi = Z + <usize>i * rowBytes;
+    const zj = zi + rowBytes;
+    let b = 0;
+    for (; b + 8 <= hp; b += 8) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      let a1 = v128.load(Wt + off, 16);
+      let a2 = v128.load(Wt + off, 32);
+      let a3 = v128.load(Wt + off, 48);
+      let c0 = a0;
+      let c1 = a1;
+      let c2 = a2;
+      let c3 = a3;
+      for (let j = 0; j < n; j++) {
+        const x = f64x2.splat(load<f64>(ai + (<usize>j << 3)));
+        const y = f64x2.splat(load<f64>(aj + (<usize>j << 3)));
+        const w = Wt + <usize>(j + 1) * rowBytes + off;
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        const w2 = v128.load(w, 32);
+        const w3 = v128.load(w, 48);
+        a0 = madd64(x, w0, a0);
+        a1 = madd64(x, w1, a1);
+        a2 = madd64(x, w2, a2);
+        a3 = madd64(x, w3, a3);
+        c0 = madd64(y, w0, c0);
+        c1 = madd64(y, w1, c1);
+        c2 = madd64(y, w2, c2);
+        c3 = madd64(y, w3, c3);
+      }
+      v128.store(zi + off, a0);
+      v128.store(zi + off, a1, 16);
+      v128.store(zi + off, a2, 32);
+      v128.store(zi + off, a3, 48);
+      v128.store(zj + off, c0);
+      v128.store(zj + off, c1, 16);
+      v128.store(zj + off, c2, 32);
+      v128.store(zj + off, c3, 48);
+    }
+    for (; b < hp; b += 2) {
+      const off = <usize>b << 3;
+      let a0 = v128.load(Wt + off);
+      let c0 = a0;
+      for (let j = 0; j < n; j++) {
+        const w = v128.load(Wt + <usize>(j + 1) * rowBytes + off);
+        a0 = madd64(f64x2.splat(load<f64>(ai + (<usize>j << 3))), w, a0);
+        c0 = madd64(f64x2.splat(load<f64>(aj + (<usize>j << 3))), w, c0);
+      }
+      v128.store(zi + off, a0);
+      v128.store(zj + off, c0);
+    }
+    if (Aout != 0) activate64(zi, Aout + <usize>i * rowBytes, 2 * hp);
+  }
+  for (; i < m; i++) {
+    const ai = A + <usize>i * aStride;
     const zi = Z + <usize>i * rowBytes;
     let b = 0;
     for (; b + 8 <= hp; b += 8) {
@@ -64,14 +123,15 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
 }
 
 /**
- * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`). Column by column, with 8 units
- * of the sum in registers: the loads stream and nothing is stored inside the loop. The rows are summed in
- * interleaved partial sums (a fixed order).
+ * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`); with `accumulate` (not 0), these
+ * sums are added to Gt (a chunk of rows after another). Column by column, with 8 units of the sum in registers:
+ * the loads stream and nothing is stored inside the loop. The rows are summed in interleaved partial sums (a
+ * fixed order).
  */
-export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize): void {
+export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 3;
   const aStride = <usize>sa << 3;
-  sumRows64(D, m, hp, Gt);
+  sumRows64(D, m, hp, Gt, accumulate);
   for (let j = 0; j < n; j++) {
     const g = Gt + <usize>(j + 1) * rowBytes;
     const aj = A + (<usize>j << 3);
@@ -110,10 +170,20 @@ export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32,
         a2 = madd64(x, v128.load(d, 32), a2);
         a3 = madd64(x, v128.load(d, 48), a3);
       }
-      v128.store(g + off, f64x2.add(a0, c0));
-      v128.store(g + off, f64x2.add(a1, c1), 16);
-      v128.store(g + off, f64x2.add(a2, c2), 32);
-      v128.store(g + off, f64x2.add(a3, c3), 48);
+      a0 = f64x2.add(a0, c0);
+      a1 = f64x2.add(a1, c1);
+      a2 = f64x2.add(a2, c2);
+      a3 = f64x2.add(a3, c3);
+      if (accumulate != 0) {
+        a0 = f64x2.add(v128.load(g + off), a0);
+        a1 = f64x2.add(v128.load(g + off, 16), a1);
+        a2 = f64x2.add(v128.load(g + off, 32), a2);
+        a3 = f64x2.add(v128.load(g + off, 48), a3);
+      }
+      v128.store(g + off, a0);
+      v128.store(g + off, a1, 16);
+      v128.store(g + off, a2, 32);
+      v128.store(g + off, a3, 48);
     }
     for (; b < hp; b += 2) {
       const off = <usize>b << 3;
@@ -130,15 +200,16 @@ export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32,
         a3 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 3) * aStride)), v128.load(d + 3 * rowBytes), a3);
       }
       for (; i < m; i++) a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(D + <usize>i * rowBytes + off), a0);
-      v128.store(g + off, f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)));
+      const total = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+      v128.store(g + off, accumulate != 0 ? f64x2.add(v128.load(g + off), total) : total);
     }
   }
 }
 
-/** out = Σ_i D[i] (a row of hp), in order of i. */
-export function sumRows64(D: usize, m: i32, hp: i32, out: usize): void {
+/** out = Σ_i D[i] (a row of hp), in order of i; with `accumulate` (not 0), out += Σ_i D[i]. */
+export function sumRows64(D: usize, m: i32, hp: i32, out: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 3;
-  memory.fill(out, 0, rowBytes);
+  if (accumulate == 0) memory.fill(out, 0, rowBytes);
   for (let i = 0; i < m; i++) {
     const di = D + <usize>i * rowBytes;
     for (let b = 0; b < hp; b += 2) {
@@ -353,7 +424,14 @@ export function outputLayer64(Z: usize, A: usize, m: i32, K: i32, kp: i32, targe
 
 /** dst (f64) = src (f32), count values. */
 export function widen(src: usize, dst: usize, count: i32): void {
-  for (let i = 0; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v = v128.load(src + (<usize>i << 2));
+    const d = dst + (<usize>i << 3);
+    v128.store(d, f64x2.promote_low_f32x4(v));
+    v128.store(d, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)), 16);
+  }
+  for (; i < count; i++) store<f64>(dst + (<usize>i << 3), <f64>load<f32>(src + (<usize>i << 2)));
 }
 
 /** dst (f32) = src (f64) rounded, count values. */
@@ -526,10 +604,10 @@ export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, h
   }
 }
 
-/** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i. */
-export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize): void {
+/** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i; with `accumulate`, added to out. */
+export function sumRows32to64(D: usize, m: i32, hp: i32, out: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 2;
-  memory.fill(out, 0, <usize>hp << 3);
+  if (accumulate == 0) memory.fill(out, 0, <usize>hp << 3);
   for (let i = 0; i < m; i++) {
     const di = D + <usize>i * rowBytes;
     for (let b = 0; b < hp; b += 4) {

@@ -1,9 +1,13 @@
 """The NumPy/SciPy peer for `npm run bench`: the Coursera notebook's own vectorized nnCostFunction (seed 000,
-part 2.3-2.5, with the regularization term as its text describes it) and a NumPy port of the course's fmincg.m,
-so that the same training can be timed as a whole process. Used only by the benchmark, never by nnlearn.
+part 2.3-2.5, with the regularization term as its text describes it), the same cost as a NumPy user who hoists
+the loop-invariant work would write it ([1 X] and Y built once, z2 computed once), and a NumPy port of the
+course's fmincg.m, so that the same training can be timed as a whole process. Used only by the benchmark, never
+by nnlearn.
 
-  python3 nn_numpy.py time  DATA.mat WEIGHTS.mat REPS      -> JSON: median ms per cost+gradient (notebook and tuned)
-  python3 nn_numpy.py train DATA.mat INIT.mat MAXITER       -> JSON: final cost and cost history
+  python3 nn_numpy.py serve DATA.mat WEIGHTS.mat            -> reads "notebook N" or "tuned N" lines, answers each
+                                                               with a JSON line: median ms per cost+gradient
+  python3 nn_numpy.py train DATA.mat INIT.mat MAXITER       -> JSON: final cost and cost history (hoisted cost)
+  python3 nn_numpy.py versions                              -> JSON: NumPy, SciPy and BLAS versions
 """
 import json
 import sys
@@ -171,33 +175,51 @@ def load(data_path):
     return X, y
 
 
+def versions():
+    info = {'numpy': np.__version__, 'scipy': scipy.__version__, 'python': sys.version.split()[0]}
+    try:
+        cfg = np.show_config(mode='dicts')
+        blas = cfg['Build Dependencies']['blas']
+        info['blas'] = f"{blas.get('name', '?')} {blas.get('version', '?')}"
+    except Exception:  # older NumPy: no dict mode
+        info['blas'] = 'unknown'
+    return info
+
+
 def main():
-    cmd, data_path, weights_path, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    cmd = sys.argv[1]
+    if cmd == 'versions':
+        print(json.dumps(versions()))
+        return
+    data_path, weights_path = sys.argv[2], sys.argv[3]
     X, y = load(data_path)
     w = scipy.io.loadmat(weights_path)
     T1 = w['Theta1']
     T2 = np.roll(w['Theta2'], 1, axis=0)  # course label order to the notebook's, as the notebook does
     n, h, K = X.shape[1], T1.shape[0], T2.shape[0]
     params = np.concatenate([T1.ravel(), T2.ravel()])
-    if cmd == 'time':
-        X1 = np.concatenate([np.ones((X.shape[0], 1)), X], axis=1)
-        Y = np.eye(K)[y]
-        out = {}
-        for name, f in (('notebook', lambda p: nn_cost_function(p, n, h, K, X, y, 1.0)),
-                        ('tuned', lambda p: nn_cost_tuned(p, n, h, K, X1, Y, 1.0))):
+    # the loop invariants, built once as a NumPy user would
+    X1 = np.concatenate([np.ones((X.shape[0], 1)), X], axis=1)
+    Y = np.eye(K)[y]
+    if cmd == 'serve':
+        costs = {'notebook': lambda p: nn_cost_function(p, n, h, K, X, y, 1.0),
+                 'tuned': lambda p: nn_cost_tuned(p, n, h, K, X1, Y, 1.0)}
+        for f in costs.values():
             for _ in range(3):
                 f(params)
+        print(json.dumps({'ready': True, 'cost': float(costs['notebook'](params)[0]), 'tunedCost': float(costs['tuned'](params)[0])}), flush=True)
+        for line in sys.stdin:
+            name, count = line.split()
+            f = costs[name]
             ts = []
-            for _ in range(count):
+            for _ in range(int(count)):
                 t = time.perf_counter()
                 f(params)
                 ts.append(time.perf_counter() - t)
-            out[name] = 1000 * float(np.median(ts))
-        out['cost'] = float(nn_cost_function(params, n, h, K, X, y, 1.0)[0])
-        print(json.dumps(out))
+            print(json.dumps({'ms': 1000 * float(np.median(ts))}), flush=True)
     else:
         t = time.perf_counter()
-        theta, fX, _ = fmincg(lambda p: nn_cost_function(p, n, h, K, X, y, 1.0), params, count)
+        theta, fX, _ = fmincg(lambda p: nn_cost_tuned(p, n, h, K, X1, Y, 1.0), params, int(sys.argv[4]))
         print(json.dumps({'cost': float(fX[-1]), 'costHistory': [float(c) for c in fX], 'trainSeconds': time.perf_counter() - t}))
 
 

@@ -15,13 +15,14 @@
  */
 import { ShapeError } from '../errors.js';
 import { checkMemory } from '../memory.js';
-import { affineABt, affineAtB, matmulSkipBias, pairwiseSum, sumSquares } from '../linalg/kernels.js';
+import { affineABt, affineAtB, matmulSkipBias, pairwiseSum } from '../linalg/kernels.js';
 import { Matrix } from '../linalg/matrix.js';
 import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseAffineAtB } from '../linalg/sparse.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams, checkLayerSizes } from './params.js';
 import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Architecture } from './activations.js';
+import { regularizedCost, scaleAndRegularize, squaresOffBias } from './regularization.js';
 
 /** A cost and its gradient. */
 export interface CostResult {
@@ -165,24 +166,20 @@ export function costFunction(
   const terms = ws.D[L].data; // δ(L) is written after the terms are summed
   const z = ws.Z[L].data;
   const h = H.data;
-  let J: number;
+  let termSum: number;
   if (arch.output === 'softmax') {
     // log h_t = z_t - log Σ_k e^{z_k}: one term per example, finite however large the z
     for (let i = 0; i < m; i++) terms[i] = z[i * K + targets[i]] - ws.logSumExp[i];
-    J = (-1 / m) * pairwiseSum(terms, 0, m);
+    termSum = pairwiseSum(terms, 0, m);
   } else {
     for (let i = 0; i < m; i++) {
       const t = targets[i];
       const row = i * K;
       for (let k = 0; k < K; k++) terms[row + k] = crossEntropyTerm(z[row + k], h[row + k], k === t ? 1 : 0);
     }
-    J = (-1 / m) * pairwiseSum(terms, 0, m * K);
+    termSum = pairwiseSum(terms, 0, m * K);
   }
-  if (lambda !== 0) {
-    let reg = 0;
-    for (const T of thetas) reg += sumSquares(T, 1);
-    J += (lambda / (2 * m)) * reg;
-  }
+  const J = regularizedCost(termSum, m, lambda, L, (l) => squaresOffBias(thetas[l]));
   if (options.gradient === false) return { cost: J, grad };
 
   // Backward.
@@ -200,7 +197,7 @@ export function costFunction(
     const sparse = l === 1 ? ws.sparseInput(X) : undefined;
     if (sparse !== undefined) sparseAffineAtB(ws.D[l], sparse, G);
     else affineAtB(ws.D[l], Aprev, G);
-    scaleAndRegularize(G, thetas[l - 1], 1 / m, lambda / m);
+    scaleAndRegularize(G, thetas[l - 1], m, lambda);
     if (l > 1) {
       // δ(l) = (δ(l+1)·Theta(l)(:, 2:end)) ∘ g'(Z(l)); for the sigmoid g' = A(l)∘(1 - A(l))
       const D = ws.D[l - 1];
@@ -209,18 +206,6 @@ export function costFunction(
     }
   }
   return { cost: J, grad };
-}
-
-/** G = s·G, then G(:, 2:end) += r·Theta(:, 2:end) (the notebook's order of operations). */
-function scaleAndRegularize(G: Matrix, Theta: Matrix, s: number, r: number): void {
-  const g = G.data;
-  const t = Theta.data;
-  const c = G.cols;
-  for (let i = 0; i < g.length; i++) g[i] = s * g[i];
-  if (r === 0) return;
-  for (let i = 0; i < G.rows; i++) {
-    for (let j = 1; j < c; j++) g[i * c + j] = g[i * c + j] + r * t[i * c + j];
-  }
 }
 
 /** Options of {@link nnCostFunction}. */

@@ -13,7 +13,7 @@ import { pageResult, skipWithoutChromium as skip } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-test('in Chromium the wasm kernels and 2 Web Worker threads agree with the reference to 1e-10, bit-identical on repeat', { skip, timeout: 120_000 }, async () => {
+test('in Chromium the wasm kernels and 2 Web Worker threads (whole set and mini-batch) agree with the reference to 1e-10, bit-identical on repeat', { skip, timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nnlearn-browser-'));
   await build({
     entryPoints: {
@@ -33,7 +33,7 @@ test('in Chromium the wasm kernels and 2 Web Worker threads agree with the refer
     flavor: string;
     isolated: boolean;
     single: { cost: number; grad: number };
-    threads: { cost: number; grad: number; threads: number; repeatIdentical: boolean; error?: string };
+    threads: { cost: number; grad: number; batch: { cost: number; grad: number }; threads: number; repeatIdentical: boolean; error?: string };
     error?: string;
   }>(dir, 'nnlearn backend', { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
   if (process.env.NNLEARN_DEBUG) console.log(JSON.stringify(r));
@@ -44,5 +44,6 @@ test('in Chromium the wasm kernels and 2 Web Worker threads agree with the refer
   assert.equal(r.threads.error, undefined, r.threads.error);
   assert.equal(r.threads.threads, 2);
   assert.ok(r.threads.cost <= 1e-10 && r.threads.grad <= 1e-10, JSON.stringify(r.threads));
+  assert.ok(r.threads.batch.cost <= 1e-10 && r.threads.batch.grad <= 1e-10, JSON.stringify(r.threads.batch));
   assert.equal(r.threads.repeatIdentical, true);
 });

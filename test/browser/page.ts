@@ -9,7 +9,7 @@ import { compare, LAMBDA, problem, SIZES } from './problem.js';
 interface Result {
   flavor?: string;
   single?: { cost: number; grad: number };
-  threads?: { cost: number; grad: number; threads: number; repeatIdentical: boolean } | { error: string };
+  threads?: { cost: number; grad: number; batch: { cost: number; grad: number }; threads: number; repeatIdentical: boolean } | { error: string };
   isolated?: boolean;
   error?: string;
 }

@@ -20,9 +20,15 @@ export function problem(): { X: Matrix; targets: Int32Array; params: Float64Arra
   return { X, targets, params };
 }
 
-/** Relative differences of cost and gradient (in norm) from the reference. */
-export function compare(cost: number, grad: Float64Array): { cost: number; grad: number } {
-  const { X, targets, params } = problem();
+/** The rows of the mini-batch the test evaluates (repeats and all). */
+export const BATCH = Int32Array.from({ length: 97 }, (_, i) => (i * 31 + 7) % 301);
+
+/** Relative differences of cost and gradient (in norm) from the reference, on the whole set or on `rows`. */
+export function compare(cost: number, grad: Float64Array, rows?: Int32Array): { cost: number; grad: number } {
+  const { X: all, targets: allTargets, params } = problem();
+  const X = rows === undefined ? all : new Matrix(rows.length, all.cols);
+  if (rows !== undefined) rows.forEach((r, i) => X.data.set(all.data.subarray(r * all.cols, (r + 1) * all.cols), i * all.cols));
+  const targets = rows === undefined ? allTargets : Array.from(rows, (r) => allTargets[r]);
   const ref = costFunction(SIZES, params, X, targets, LAMBDA);
   let d = 0;
   let n = 0;

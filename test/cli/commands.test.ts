@@ -297,4 +297,9 @@ describe('interruption', () => {
     );
     assert.match(stderr, /interrupted (in epoch [3-7] \(after \d+ examples\)|at iteration [2-6]); saved .*checkpoint\.json/);
   });
+
+  test('Ctrl-C stops Adam on mini-batches shared by 2 threads, and --resume ends bit-identical to an uninterrupted run', { skip, timeout: 120_000 }, async () => {
+    const stderr = await interruptAndResume(['train', '--optimizer', 'adam', '--batch-size', '128', '--max-iter', '5', '--hidden', '25', '--threads', '2'], 2);
+    assert.match(stderr, /interrupted (in epoch [3-6] \(after \d+ examples\)|at iteration [2-5]); saved .*checkpoint\.json/);
+  });
 });

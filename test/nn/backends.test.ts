@@ -3,12 +3,12 @@
  * or f32) against the plain TypeScript reference, which stays the ground truth. Tolerances: 1e-10 relative (in
  * norm) for float64, 1e-4 for f32 products.
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { affineABt, affineAtB, matmulSkipBias } from '../../src/linalg/kernels.js';
-import { Arena, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '../../src/linalg/wasm/instance.js';
+import { Arena, compiledModule, createMemory, instantiate, useWasmFlavor, wasmFlavor, type WasmFlavor } from '../../src/linalg/wasm/instance.js';
 import { sigmoidScalar } from '../../src/nn/sigmoid.js';
 import { crossEntropyTerm } from '../../src/nn/cross-entropy.js';
 import { costFunction } from '../../src/nn/cost.js';
@@ -16,7 +16,8 @@ import { paramCount, rollParams, unrollParams } from '../../src/nn/params.js';
 import { predictTargets } from '../../src/nn/predict.js';
 import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
-import { createThreadedEvaluator } from '../../src/nn/fast/threads-node.js';
+import { createThreadedEvaluator, startNodeWorkers } from '../../src/nn/fast/threads-node.js';
+import type { BatchEvaluator } from '../../src/nn/fast/evaluator.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
 import { labelsToTargets } from '../../src/data/labels.js';
@@ -31,6 +32,13 @@ function randomMatrix(rng: Random, rows: number, cols: number, zeros = 0): Matri
 
 function relDiff(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
+
+/** An instance of the kernels on a private memory, and an allocator over it. */
+function kernels() {
+  const memory = createMemory(false);
+  const k = instantiate(compiledModule(false), memory);
+  return { k, a: new Arena(memory, k.heapBase(), false) };
 }
 
 /** Θ (units × (n+1)) transposed into the kernels' Wt layout ((n+1) × hp). */
@@ -55,8 +63,7 @@ for (const flavor of flavors) {
           const f32 = precision === 'f32';
           const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
           const esz = f32 ? 4 : 8;
-          const k = instantiate();
-          const a = new Arena(k);
+          const { k, a } = kernels();
           // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
           let nnz = 0;
           for (const v of X.data) if (v !== 0) nnz++;
@@ -120,7 +127,7 @@ for (const flavor of flavors) {
           for (let i = 0; i < Aref.data.length; i++) Aref.data[i] = sigmoidScalar(Zref.data[i]);
           check(a.f64(Aact, m * hp), Aref, false, 'fwdSparse, fused sigmoid');
           check(a.f64(Aact2, m * hp), Aref, false, 'fwdDense64, fused sigmoid');
-          k.bwdDense64(Xd, m, n, n, D64, hp, G64);
+          k.bwdDense64(Xd, m, n, n, D64, hp, G64, 0);
           check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
         }),
         { numRuns: 150 },
@@ -138,8 +145,7 @@ for (const flavor of flavors) {
         for (let i = 0; i < A.data.length; i++) A.data[i] = rng.random();
         const ref = matmulSkipBias(Dn, T);
         for (let i = 0; i < ref.data.length; i++) ref.data[i] *= A.data[i] * (1 - A.data[i]);
-        const k = instantiate();
-        const a = new Arena(k);
+        const { k, a } = kernels();
         const pDn = a.alloc(m * kp * 8), pWr = a.alloc(K * hp * 8), pA = a.alloc(m * hp * 8), pD = a.alloc(m * hp * 8);
         const dn = a.f64(pDn, m * kp), wr = a.f64(pWr, K * hp), av = a.f64(pA, m * hp);
         for (let i = 0; i < m; i++) for (let c = 0; c < K; c++) dn[i * kp + c] = Dn.get(i, c);
@@ -165,8 +171,8 @@ for (const flavor of flavors) {
         const got32 = new Float64Array(m * n);
         for (let i = 0; i < m; i++) for (let c = 0; c < n; c++) got32[i * n + c] = d32[i * hp4 + c];
         assert.ok(relNormDiff(got32, ref.data) <= 1e-7, 'deltaBack64to32');
-        k.sumRows32to64(pD32, m, hp4, pS);
-        k.sumRows64(pD, m, hp, pS64);
+        k.sumRows32to64(pD32, m, hp4, pS, 0);
+        k.sumRows64(pD, m, hp, pS64, 0);
         const dOut = a.f64(pD, m * hp); // views taken after the last allocation (growing memory detaches them)
         for (let c = 0; c < n; c++) {
           let s32 = 0;
@@ -185,8 +191,7 @@ for (const flavor of flavors) {
       useWasmFlavor(flavor);
       const zs = [-800, -710, -40, -20, -3, -1e-9, 0, 1e-12, 0.5, 2, 5, 36, 40, 709, 800, -0.7, 1.3, 3.7];
       const m = 3, K = 6, kp = 6;
-      const k = instantiate();
-      const a = new Arena(k);
+      const { k, a } = kernels();
       const pZ = a.alloc(zs.length * 8), pA = a.alloc(zs.length * 8), pD = a.alloc(zs.length * 8), pT = a.alloc(m * 4);
       a.f64(pZ, zs.length).set(zs);
       k.sigmoid64(pZ, pA, zs.length);
@@ -222,6 +227,9 @@ for (const flavor of flavors) {
 
 describe('cost evaluators', () => {
   before(() => useWasmFlavor(undefined)); // the build the engine supports best, as in use
+  // worker threads lent to one evaluator after another (starting a thread takes a while)
+  const pool = startNodeWorkers(2, { reuse: true });
+  after(() => pool.close());
   const configs: { name: string; threads: number; precision: 'f64' | 'f32' }[] = [
     { name: 'wasm, 1 thread', threads: 1, precision: 'f64' },
     { name: 'wasm, 2 threads', threads: 2, precision: 'f64' },
@@ -232,7 +240,7 @@ describe('cost evaluators', () => {
   async function evaluator(sizes: number[], X: Matrix, t: Int32Array, c: (typeof configs)[number], sparse?: boolean, architecture?: Architecture) {
     return c.threads === 1
       ? createEvaluator(sizes, X, t, { precision: c.precision, sparse, architecture })
-      : createThreadedEvaluator(sizes, X, t, c.threads, { precision: c.precision, sparse, architecture });
+      : createThreadedEvaluator(sizes, X, t, c.threads, { precision: c.precision, sparse, architecture }, pool);
   }
   // every architecture the kernels run, cycled over the cases
   const ARCHS: Architecture[] = [
@@ -257,7 +265,7 @@ describe('cost evaluators', () => {
           const architecture = ARCHS[(sizes.length + m + (zeros > 0 ? 1 : 0)) % ARCHS.length];
           const ref = costFunction(sizes, params, X, t, 0.7, { architecture });
           for (const c of configs) {
-            if (c.threads > 1 && m !== 23) continue; // threads start in ~0.1 s: enough to cover them on one size
+            if (c.threads > 1 && m !== 23) continue; // enough to cover threads on one size
             for (const sparse of c.precision === 'f64' ? [true, false] : [true]) {
               const ev = await evaluator(sizes, X, t, c, sparse, architecture);
               const grad = new Float64Array(params.length);
@@ -305,6 +313,118 @@ describe('cost evaluators', () => {
     }
   });
 
+  test('mini-batches on every thread count, precision and chunk size equal the reference on the gathered rows; bit-identical on repeat', async () => {
+    const rng = new Random(31);
+    for (const [sizes, zeros] of [[[30, 7, 4], 0.8], [[12, 5, 6, 3], 0], [[9, 3], 0.5]] as const) {
+      const m = 41;
+      const X = randomMatrix(rng, m, sizes[0], zeros);
+      const K = sizes[sizes.length - 1];
+      const t = Int32Array.from({ length: m }, () => rng.interval(K - 1));
+      const params = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
+      const batches = [Int32Array.from({ length: 17 }, (_, i) => (i * 5 + 3) % m), Int32Array.from([40]), Int32Array.from([2, 2, 9]), Int32Array.from({ length: m }, (_, i) => m - 1 - i)];
+      for (const threads of [1, 2, 3]) {
+        for (const precision of ['f64', 'f32'] as const) {
+          for (const chunk of [undefined, 4]) {
+            const architecture = ARCHS[(threads + sizes.length + (chunk ?? 0)) % ARCHS.length];
+            const options = { precision, architecture, chunk, minBatchWork: 0 };
+            const make = (): Promise<BatchEvaluator> | BatchEvaluator => (threads === 1 ? createEvaluator(sizes, X, t, options) : createThreadedEvaluator(sizes, X, t, threads, options, pool));
+            const ev = await make();
+            const where = `${threads} threads, ${precision}, chunk ${chunk}, sizes ${sizes}, ${architecture.activation}/${architecture.output}`;
+            const results: number[][] = [];
+            for (const rows of batches) {
+              const Xb = new Matrix(rows.length, sizes[0]);
+              rows.forEach((r, i) => Xb.data.set(X.data.subarray(r * sizes[0], (r + 1) * sizes[0]), i * sizes[0]));
+              const ref = costFunction(sizes, params, Xb, Array.from(rows, (r) => t[r]), 0.4, { architecture });
+              const grad = new Float64Array(params.length);
+              const J = ev.evaluateBatch(params, 0.4, grad, rows);
+              const tol = precision === 'f64' ? 1e-10 : 1e-4;
+              assert.ok(relDiff(J, ref.cost) <= tol, `${where}, batch of ${rows.length}: cost ${J} vs ${ref.cost}`);
+              assert.ok(relNormDiff(grad, ref.grad) <= tol, `${where}, batch of ${rows.length}: gradient ${relNormDiff(grad, ref.grad)}`);
+              results.push([J, ...grad]);
+            }
+            // interleaved with whole-set evaluations, then again, and on a second evaluator: the same bits
+            ev.evaluate(params, 0.4, new Float64Array(params.length));
+            for (let b = 0; b < batches.length; b++) {
+              const grad = new Float64Array(params.length);
+              assert.deepEqual([ev.evaluateBatch(params, 0.4, grad, batches[b]), ...grad], results[b], `${where}: repeat`);
+            }
+            ev.close();
+            const again = await make();
+            const grad = new Float64Array(params.length);
+            assert.deepEqual([again.evaluateBatch(params, 0.4, grad, batches[0]), ...grad], results[0], `${where}: second evaluator`);
+            again.close();
+          }
+        }
+      }
+    }
+  });
+
+  test('one thread needs no shared memory (a page that is not cross-origin isolated has no SharedArrayBuffer)', () => {
+    const rng = new Random(6);
+    const X = randomMatrix(rng, 30, 8, 0.5);
+    const t = Int32Array.from({ length: 30 }, (_, i) => i % 3);
+    const params = new Float64Array(paramCount([8, 4, 3])).map(() => rng.random() - 0.5);
+    const ref = costFunction([8, 4, 3], params, X, t, 0.2);
+    const g = globalThis as { SharedArrayBuffer?: SharedArrayBufferConstructor };
+    const saved = g.SharedArrayBuffer;
+    delete g.SharedArrayBuffer;
+    try {
+      const ev = createEvaluator([8, 4, 3], X, t);
+      const grad = new Float64Array(params.length);
+      assert.ok(relDiff(ev.evaluate(params, 0.2, grad), ref.cost) <= 1e-10);
+      assert.ok(relNormDiff(grad, ref.grad) <= 1e-10);
+      ev.evaluateBatch(params, 0.2, grad, Int32Array.from([1, 5, 7]));
+      ev.close();
+    } finally {
+      g.SharedArrayBuffer = saved;
+    }
+  });
+
+  test('a batch with rows outside the set, or no rows, is refused', () => {
+    const rng = new Random(2);
+    const X = randomMatrix(rng, 10, 6, 0.5);
+    const ev = createEvaluator([6, 3, 2], X, new Int32Array(10));
+    const params = new Float64Array(paramCount([6, 3, 2]));
+    const grad = new Float64Array(params.length);
+    assert.throws(() => ev.evaluateBatch(params, 0, grad, Int32Array.from([3, 10])), /batch row 10 is outside 0\.\.9/);
+    assert.throws(() => ev.evaluateBatch(params, 0, grad, Int32Array.from([-1])), /batch row -1 is outside/);
+    assert.throws(() => ev.evaluateBatch(params, 0, grad, new Int32Array(0)), /a batch of 0 rows/);
+  });
+
+  test('Adam on mini-batches with 2 threads: reruns are bit-identical, and a run stopped at any pause resumes to the same end', async () => {
+    const rng = new Random(12);
+    const X = randomMatrix(rng, 90, 20, 0.6);
+    const y = Int32Array.from({ length: 90 }, (_, i) => 1 + (i % 4));
+    const t = labelsToTargets(y, 4, 'course');
+    const arch = { activation: 'relu', output: 'softmax' } as const;
+    const options = { optimizer: 'adam' as const, maxIter: 4, batchSize: 16, learningRate: 0.01, batchSeed: 3, lambda: 0.5 };
+    const run = async (more: object) => {
+      const net = Network.random([20, 8, 4], { seed: 5, ...arch });
+      const ev = await createThreadedEvaluator(net.sizes, X, t, 2, { architecture: arch, minBatchWork: 0 }, pool);
+      try {
+        return { net, result: net.train(X, y, { ...options, backend: ev, ...more }) };
+      } finally {
+        ev.close();
+      }
+    };
+    const whole = await run({});
+    const again = await run({});
+    assert.deepEqual(Array.from(again.net.params), Array.from(whole.net.params), 'rerun');
+    assert.deepEqual(again.result.costHistory, whole.result.costHistory);
+    // the reference's path is another order of sums: close, not equal
+    const ref = Network.random([20, 8, 4], { seed: 5, ...arch });
+    const refResult = ref.train(X, y, { ...options, backend: 'reference' });
+    refResult.costHistory.forEach((c, i) => assert.ok(relDiff(whole.result.costHistory[i], c) <= 1e-9, `epoch ${i + 1}`));
+    for (const stopAt of [1, 3, 7, 12, 20]) {
+      let polls = 0;
+      const first = await run({ stopRequested: () => ++polls === stopAt });
+      assert.ok(first.result.state !== undefined, `stopped at pause ${stopAt}`);
+      const resumed = await run({ resume: first.result.state });
+      assert.deepEqual(Array.from(resumed.net.params), Array.from(whole.net.params), `stopped at pause ${stopAt}`);
+      assert.deepEqual(resumed.result.costHistory, whole.result.costHistory);
+    }
+  });
+
   test('a repeated evaluation, and a second evaluator with the same thread count, give bit-identical results', async () => {
     const rng = new Random(8);
     const sizes = [30, 12, 5];
@@ -313,7 +433,7 @@ describe('cost evaluators', () => {
     const params = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
     const runs: Float64Array[] = [];
     for (let r = 0; r < 2; r++) {
-      const ev = await createThreadedEvaluator(sizes, X, t, 2);
+      const ev = await createThreadedEvaluator(sizes, X, t, 2, {}, pool);
       const g1 = new Float64Array(params.length);
       const g2 = new Float64Array(params.length);
       const J1 = ev.evaluate(params, 1, g1);

@@ -1,39 +1,25 @@
 /**
- * The fast backend's WebAssembly module (built from wasm/kernels.ts) and a bump allocator over its memory.
- * Each instance has its own memory: one per thread.
+ * The fast backend's WebAssembly module (built from wasm/kernels.ts by scripts/build-wasm.mjs), the memory its
+ * instances share, and a bump allocator over that memory.
+ *
+ * The module imports its memory: the JavaScript side makes one memory per evaluator, private to one thread, or
+ * shared (a SharedArrayBuffer underneath) by the instances of several threads, which then read the same data and
+ * weights and each other's partial sums without copying them.
  */
 import { checkMemory, formatBytes, MemoryError } from '../../memory.js';
-import { WASM_RELAXED_BASE64, WASM_SIMD_BASE64 } from './module.generated.js';
+import { SHARED_MAX_PAGES, WASM_BUILDS } from './module.generated.js';
+import type { WasmExports } from './kernels.generated.js';
 
-/** The kernels wasm/kernels.ts exports (pointers are byte offsets into `memory`). */
-export interface WasmKernels {
-  memory: WebAssembly.Memory;
-  fwdSparse64(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number, rows: number): void;
-  bwdSparse64(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number, accumulate: number): void;
-  fwdDense64(A: number, m: number, n: number, sa: number, Wt: number, hp: number, Z: number, Aout: number): void;
-  bwdDense64(A: number, m: number, n: number, sa: number, D: number, hp: number, Gt: number): void;
-  sumRows64(D: number, m: number, hp: number, out: number): void;
-  deltaBack64(Dn: number, m: number, K: number, kp: number, Wr: number, hp: number, A: number, Dout: number): void;
-  deltaBack64to32(Dn: number, m: number, K: number, kp: number, Wr: number, hp: number, A: number, Dout: number): void;
-  sumRows32to64(D: number, m: number, hp: number, out: number): void;
-  sigmoid64(Z: number, A: number, count: number): void;
-  setActivation(code: number): void;
-  activate64(Z: number, A: number, count: number): void;
-  outputSoftmax64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
-  sigmoid32to64(Z: number, A: number, count: number): void;
-  outputLayer64(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
-  outputLayer32(Z: number, A: number, m: number, K: number, kp: number, targets: number, D: number): number;
-  fwdSparse32(rowStart: number, colIdx: number, vals: number, m: number, Wt: number, hp: number, Z: number, A: number, rows: number): void;
-  bwdSparse32(colStart: number, rowIdx: number, vals: number, n: number, D: number, hp: number, Gt: number, accumulate: number): void;
-  widen(src: number, dst: number, count: number): void;
-  narrow(src: number, dst: number, count: number): void;
-  heapBase(): number;
-}
+/** The kernels wasm/kernels.ts exports (pointers are byte offsets into the memory); generated from the sources. */
+export type WasmKernels = WasmExports;
 
 /** Which build runs: 'relaxed' (fused multiply-adds) where the engine has relaxed SIMD, else 'simd'. */
 export type WasmFlavor = 'relaxed' | 'simd';
 
-let compiled: { module: WebAssembly.Module; flavor: WasmFlavor } | undefined;
+const PAGE = 65536;
+
+const compiled = new Map<string, WebAssembly.Module>();
+let chosen: WasmFlavor | undefined;
 let wanted: WasmFlavor | undefined;
 
 function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -59,86 +45,111 @@ function enableRelaxedSimd(): void {
  * comparisons; otherwise the relaxed build where it validates.
  */
 export function useWasmFlavor(flavor: WasmFlavor | undefined): void {
-  if (compiled !== undefined && flavor !== undefined && compiled.flavor !== flavor) compiled = undefined;
   wanted = flavor;
-}
-
-function module(): { module: WebAssembly.Module; flavor: WasmFlavor } {
-  if (compiled !== undefined) return compiled;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NNLEARN_WASM;
-  const flavor = wanted ?? (env === 'simd' ? 'simd' : undefined);
-  if (flavor !== 'simd') {
-    const relaxed = decodeBase64(WASM_RELAXED_BASE64);
-    if (!WebAssembly.validate(relaxed)) enableRelaxedSimd();
-    if (WebAssembly.validate(relaxed)) {
-      compiled = { module: new WebAssembly.Module(relaxed), flavor: 'relaxed' };
-      return compiled;
-    }
-  }
-  compiled = { module: new WebAssembly.Module(decodeBase64(WASM_SIMD_BASE64)), flavor: 'simd' };
-  return compiled;
+  chosen = undefined;
 }
 
 /** The build in use ('relaxed' or 'simd'). */
 export function wasmFlavor(): WasmFlavor {
-  return module().flavor;
+  if (chosen !== undefined) return chosen;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.NNLEARN_WASM;
+  const flavor = wanted ?? (env === 'simd' ? 'simd' : undefined);
+  chosen = 'simd';
+  if (flavor !== 'simd') {
+    const relaxed = decodeBase64(WASM_BUILDS.relaxed);
+    if (!WebAssembly.validate(relaxed)) enableRelaxedSimd();
+    if (WebAssembly.validate(relaxed)) {
+      compiled.set('relaxed', new WebAssembly.Module(relaxed));
+      chosen = 'relaxed';
+    }
+  }
+  return chosen;
+}
+
+/**
+ * The compiled module of the build in use, for a private or a shared memory. Worker threads are handed the
+ * caller's (postMessage carries a WebAssembly.Module), so that every thread runs the very same build: a worker
+ * deciding for itself could pick the other build and change the sums.
+ */
+export function compiledModule(shared = false): WebAssembly.Module {
+  const flavor = wasmFlavor();
+  const key = `${flavor}${shared ? 'Shared' : ''}` as keyof typeof WASM_BUILDS;
+  let mod = compiled.get(key);
+  if (mod === undefined) {
+    mod = new WebAssembly.Module(decodeBase64(WASM_BUILDS[key]));
+    compiled.set(key, mod);
+  }
+  return mod;
 }
 
 /** Whether this JavaScript engine runs WebAssembly with SIMD (every current browser and Node >= 16). */
 export function wasmSimdSupported(): boolean {
   try {
-    module();
+    compiledModule(false);
     return true;
   } catch {
     return false;
   }
 }
 
-/**
- * The compiled module, to hand to worker threads (postMessage carries a WebAssembly.Module), so that every thread
- * runs the very same build: a worker deciding for itself could pick the other build and change the sums.
- */
-export function compiledModule(): WebAssembly.Module {
-  return module().module;
+/** Whether this engine can share a WebAssembly memory between threads (Node; a cross-origin isolated page). */
+export function sharedMemorySupported(): boolean {
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** A new instance of the kernels (of `compiled`, or of this thread's module), with its own memory. */
-export function instantiate(compiled?: WebAssembly.Module): WasmKernels {
-  return new WebAssembly.Instance(compiled ?? module().module, {}).exports as unknown as WasmKernels;
+/** A memory for the kernels: private to this thread, or shared by threads (it then grows to 2 GiB at most). */
+export function createMemory(shared: boolean): WebAssembly.Memory {
+  return shared ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 1 });
+}
+
+/** An instance of `module` (a compiledModule) on `memory`: one per thread, all on the same memory. */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): WasmKernels {
+  return new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as WasmKernels;
 }
 
 /**
- * Lays out buffers in an instance's memory, 16-byte aligned (for v128 loads), growing it as needed. Views are
- * taken after all allocations (growing the memory detaches earlier views).
+ * Lays out buffers in a memory, 16-byte aligned (for v128 loads), growing it as needed. Views are taken after
+ * all allocations (growing a private memory detaches earlier views; a shared one's earlier views keep their
+ * length). Only the thread that made the memory allocates.
  */
 export class Arena {
-  readonly k: WasmKernels;
+  readonly memory: WebAssembly.Memory;
   private top: number;
+  private readonly maxBytes: number;
+  private readonly shared: boolean;
 
-  constructor(k: WasmKernels) {
-    this.k = k;
-    this.top = align(k.heapBase());
+  constructor(memory: WebAssembly.Memory, heapBase: number, shared: boolean) {
+    this.memory = memory;
+    this.shared = shared;
+    this.top = align(heapBase >>> 0);
+    // offsets are passed to the kernels as 32-bit numbers
+    this.maxBytes = shared ? SHARED_MAX_PAGES * PAGE : 2 ** 32 - PAGE;
   }
 
   /**
-   * Reserves `bytes` and returns the byte offset. Offsets are computed in float64 (2^31 bytes is a plausible
-   * request: 32-bit arithmetic once turned it into a negative offset); a layout past what one instance can address
-   * (4 GiB), or past the memory budget, is refused before the memory grows.
+   * Reserves `bytes` (zero-filled) and returns the byte offset. Offsets are computed in float64 (2^31 bytes is a
+   * plausible request); a layout past what the memory can address (4 GiB private, 2 GiB shared), or past the
+   * memory budget (../../memory.ts), is refused before the memory grows.
    */
   alloc(bytes: number): number {
     const at = this.top;
     const top = align(at + bytes);
-    if (top > WASM_MAX_BYTES) {
+    if (!(top <= this.maxBytes)) {
       throw new MemoryError(
-        `the fast backend needs more than ${formatBytes(WASM_MAX_BYTES)} in one WebAssembly instance (what one can address) for this network and block of examples; ` +
-          'use more threads (each holds a block of the examples), fewer hidden units, mini-batches, or --backend reference',
+        `the fast backend needs more than ${formatBytes(this.maxBytes)} of WebAssembly memory (what ${this.shared ? 'a memory shared by threads' : 'one instance'} can address) for this network and data; ` +
+          'use fewer examples, fewer hidden units, --precision f32, or --backend reference',
       );
     }
-    const need = top - this.k.memory.buffer.byteLength;
+    const need = top - this.memory.buffer.byteLength;
     if (need > 0) {
       checkMemory('the fast backend’s WebAssembly memory', need, 'fewer hidden units, mini-batches, or a larger --max-memory if the machine has the memory');
       try {
-        this.k.memory.grow(Math.ceil(need / 65536));
+        this.memory.grow(Math.ceil(need / PAGE));
       } catch (err) {
         throw new MemoryError(`the fast backend’s WebAssembly memory could not grow to ${formatBytes(top)} (${(err as Error).message})`);
       }
@@ -147,16 +158,21 @@ export class Arena {
     return at;
   }
 
+  /** Bytes laid out so far. */
+  get used(): number {
+    return this.top;
+  }
+
   f64(at: number, count: number): Float64Array {
-    return new Float64Array(this.k.memory.buffer, at, count);
+    return new Float64Array(this.memory.buffer, at, count);
   }
 
   f32(at: number, count: number): Float32Array {
-    return new Float32Array(this.k.memory.buffer, at, count);
+    return new Float32Array(this.memory.buffer, at, count);
   }
 
   i32(at: number, count: number): Int32Array {
-    return new Int32Array(this.k.memory.buffer, at, count);
+    return new Int32Array(this.memory.buffer, at, count);
   }
 }
 
@@ -164,6 +180,3 @@ export class Arena {
 function align(n: number): number {
   return Math.ceil(n / 16) * 16;
 }
-
-/** The most a WebAssembly (wasm32) instance addresses: 65536 pages of 64 KiB. */
-const WASM_MAX_BYTES = 2 ** 32;

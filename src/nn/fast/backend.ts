@@ -63,9 +63,10 @@ export function resolveBackend(given: { backend?: BackendName; threads?: number;
 }
 
 /** Whether the choice runs on worker threads for this data (and these settings). */
-function threaded(choice: BackendChoice, X: Matrix, arch: Architecture, miniBatches: boolean): boolean {
-  // Mini-batches run in this thread: the threaded evaluator has no batch entry point yet.
-  return choice.backend === 'wasm' && choice.threads > 1 && X.rows >= 2 && wasmSupports(arch) && !miniBatches && platform !== undefined;
+function threaded(choice: BackendChoice, X: Matrix, arch: Architecture): boolean {
+  // Mini-batches too: the threaded evaluator shares each batch among the threads (a batch too small to share runs
+  // on the calling thread alone), bit-reproducibly for a given number of threads.
+  return choice.backend === 'wasm' && choice.threads > 1 && X.rows >= 2 && wasmSupports(arch) && platform !== undefined;
 }
 
 /**
@@ -121,7 +122,7 @@ export async function openEvaluator(
   options: OpenOptions = {},
 ): Promise<CostEvaluator> {
   const arch = options.architecture ?? COURSE_ARCHITECTURE;
-  if (!threaded(choice, X, arch, options.miniBatches === true)) {
+  if (!threaded(choice, X, arch)) {
     options.pool?.close();
     return openLocalEvaluator(sizes, X, targets, choice, arch);
   }

@@ -1,20 +1,48 @@
 /**
- * The fast backend on several threads: the examples are cut into contiguous blocks, one per thread; the calling
- * thread computes block 0 and worker threads the others (Node's worker_threads, see ./threads-node.ts, or Web
- * Workers, see ./threads-web.ts), each in its own WebAssembly
- * instance holding its block of X. An evaluation hands the weights over in shared memory, wakes the workers with
- * Atomics.notify, and adds the partial sums in block order, so that a run is bit-for-bit reproducible for a given
- * number of threads.
+ * The fast evaluator, on one thread or several: the SIMD kernels (./partition.ts) on one WebAssembly memory laid
+ * out once (./plan.ts), shared by the threads' instances when there are several. The calling thread is thread 0;
+ * worker threads (Node's worker_threads, see ./threads-node.ts, or Web Workers, see ./threads-web.ts) are 1…T-1.
+ *
+ * An evaluation: the caller writes the weights (and a mini-batch's rows) into the memory and wakes the workers with
+ * Atomics.notify; then every thread (runShare) transposes its slice of the layers' units into the kernels' layout,
+ * meets the others (a barrier), runs its share of the examples, meets them again, and reduces its slice of units
+ * of the gradient: the threads' partial sums added in thread order, scaled and regularized (wasm/layout.ts:
+ * finishLayer), so that a run is bit-for-bit reproducible for a given number of threads. Only the copies of the
+ * weights in and of the gradient out are left to the caller alone.
+ *   whole set: thread t takes its block of rows (the rows cut into T contiguous blocks);
+ *   mini-batch: thread t takes positions round(t·b/T) … round((t+1)·b/T) - 1 of the batch's row list, whatever
+ *   rows they are (every thread reads all of X): the shares are equal, and nothing is gathered or copied.
  *
  * The evaluation is synchronous (the optimizers call it in a loop): the calling thread blocks in Atomics.wait,
- * which Node allows on its main thread and browsers in Web Workers.
+ * which Node allows on its main thread and browsers in workers.
  */
-import { NnlearnError, ValueError } from '../../errors.js';
-import { Matrix } from '../../linalg/matrix.js';
+import { NnlearnError, ShapeError, ValueError } from '../../errors.js';
+import type { Matrix } from '../../linalg/matrix.js';
+import { Arena, compiledModule, createMemory, instantiate } from '../../linalg/wasm/instance.js';
+import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { paramCount } from '../params.js';
-import { finishCost, type CostEvaluator } from './evaluator.js';
-import { WasmPartition, type PartitionOptions, type Precision } from './partition.js';
-import { compiledModule } from '../../linalg/wasm/instance.js';
+import { regularizedCost } from '../regularization.js';
+import type { CostEvaluator } from './evaluator.js';
+import { WasmPartition } from './partition.js';
+import { makePlan, type Plan, type Precision } from './plan.js';
+
+export interface FastOptions {
+  precision?: Precision;
+  /** force the sparse or the dense input kernels; default: by density */
+  sparse?: boolean;
+  /** hidden activation and output layer; default the course's sigmoid network */
+  architecture?: Architecture;
+  /** rows per chunk (default: by the first layer's width); for tests */
+  chunk?: number;
+  /**
+   * multiply-adds a thread must have in a mini-batch before the batch is shared with it (default MIN_BATCH_WORK):
+   * waking a thread and adding its sums costs tens of microseconds, more than a small batch's work
+   */
+  minBatchWork?: number;
+}
+
+/** See FastOptions.minBatchWork: about 50 µs of work at the kernels' pace. */
+export const MIN_BATCH_WORK = 500_000;
 
 /**
  * Slots of the control array shared with the workers. Each worker reports the generation it finished in its own
@@ -24,8 +52,15 @@ import { compiledModule } from '../../linalg/wasm/instance.js';
 export const CONTROL = {
   /** bumped by the caller to start an evaluation */
   generation: 0,
-  /** what to do: 1 cost and gradient, 2 cost only, 3 exit, 4 predict */
+  /** what to do: see COMMAND */
   command: 1,
+  /** rows in the current mini-batch */
+  batchRows: 2,
+  /** threads that share the current mini-batch (the first ones) */
+  active: 5,
+  /** arrivals at the barrier after the weights are packed, and at the one before the gradient is reduced */
+  packed: 6,
+  reduced: 7,
   /** workers ready after start-up */
   ready: 3,
   /** set to 1 by a worker that failed */
@@ -34,39 +69,30 @@ export const CONTROL = {
   finished: 8,
 } as const;
 
-export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4 } as const;
+export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4, batch: 5 } as const;
 
-/** What a worker gets at start-up (all buffers shared). */
+/** What a worker gets at start-up. */
 export interface WorkerInput {
-  sizes: number[];
-  rows: number;
-  cols: number;
-  /** the block of X, row-major */
-  X: SharedArrayBuffer;
-  targets: SharedArrayBuffer;
-  options: PartitionOptions;
+  plan: Plan;
+  /** the shared memory, laid out and filled by the caller */
+  memory: WebAssembly.Memory;
+  /** the caller's compiled kernels (every thread runs the same build, so the sums are the same) */
+  module: WebAssembly.Module;
   control: SharedArrayBuffer;
-  params: SharedArrayBuffer;
-  /** the block's gradient sums, then its sum of cost terms */
-  result: SharedArrayBuffer;
-  /** the block's predictions (command predict) */
-  predictions: SharedArrayBuffer;
-  /** this worker's index (0-based), for its slot in the control array */
+  /** this thread's index (1 … T-1) */
   index: number;
 }
 
 const WAIT_MS = 60_000;
-/** Evaluations at zero weights each thread runs while the others start (see worker-core.ts). */
-export const WARM_UP_RUNS = 2;
-/** Atomics.load polls before a thread sleeps in Atomics.wait (about 50 µs). */
-export const SPIN = 20_000;
+/** Atomics.load polls before a thread sleeps in Atomics.wait (about 30 µs). */
+export const SPIN = 4_000;
 
 /** A worker thread as the evaluator needs it, on any platform. */
 export interface ThreadHandle {
   /** sends the worker a message (its start-up input) */
   postMessage(message: unknown): void;
-  /** calls `listener` when the worker fails */
-  onError(listener: (err: Error) => void): void;
+  /** listens for the thread's failure; returns what stops listening */
+  onError(listener: (err: Error) => void): () => void;
   /** stops the worker */
   terminate(): void;
 }
@@ -76,127 +102,211 @@ export type ThreadSpawner = () => ThreadHandle;
 
 /**
  * Worker threads started ahead of their data: a command can start them before it reads its data, so that their
- * start-up (about 0.1 s) overlaps the reading. Each is used by one evaluator.
+ * start-up (about 0.1 s) overlaps the reading. A pool made with `reuse` lends its workers to one evaluator after
+ * another (a page that trains again, a test suite); otherwise its workers serve one evaluator and end with it.
  */
 export class WorkerPool {
   readonly workers: ThreadHandle[];
+  private readonly reuse: boolean;
+  private readonly spawn: ThreadSpawner;
+  private readonly free: ThreadHandle[];
   private used = false;
 
-  constructor(size: number, spawn: ThreadSpawner) {
+  constructor(size: number, spawn: ThreadSpawner, options: { reuse?: boolean } = {}) {
+    this.spawn = spawn;
+    this.reuse = options.reuse ?? false;
     this.workers = Array.from({ length: size }, spawn);
+    this.free = [...this.workers];
   }
 
-  /** Takes the workers (once). */
+  /** Takes `count` workers (a pool without `reuse`: once, and the others end). */
   take(count: number): ThreadHandle[] {
+    if (this.reuse) {
+      while (this.free.length < count) {
+        const w = this.spawn();
+        this.workers.push(w);
+        this.free.push(w);
+      }
+      return this.free.splice(0, count);
+    }
     if (this.used || count > this.workers.length) throw new NnlearnError(`the pool has ${this.workers.length} workers, ${count} are needed`);
     this.used = true;
     for (const w of this.workers.slice(count)) w.terminate();
     return this.workers.slice(0, count);
   }
 
-  /** Stops the workers (when they were never used). */
+  /** Gives back workers an evaluator is done with (they have left its loop): kept with `reuse`, else ended. */
+  release(workers: ThreadHandle[], healthy: boolean): void {
+    for (const w of workers) {
+      if (this.reuse && healthy) this.free.push(w);
+      else {
+        w.terminate();
+        const i = this.workers.indexOf(w);
+        if (i >= 0) this.workers.splice(i, 1);
+      }
+    }
+  }
+
+  /** Ends the workers not lent out (all of them, once every evaluator is closed). */
   close(): void {
-    if (!this.used) for (const w of this.workers) w.terminate();
+    if (!this.used || this.reuse) for (const w of this.free) w.terminate();
+    this.free.length = 0;
     this.used = true;
   }
 }
 
-export class ThreadedEvaluator implements CostEvaluator {
+/** Thread t's share of a batch of b rows: positions p0 … p1-1 of its row list. */
+export function batchShare(t: number, T: number, b: number): [number, number] {
+  if (t >= T) return [0, 0];
+  return [Math.round((t * b) / T), Math.round(((t + 1) * b) / T)];
+}
+
+/**
+ * Waits until all T threads have arrived at `slot` (a count the caller sets to 0 before each evaluation): spins
+ * briefly (the threads usually arrive within microseconds), then sleeps until the last one notifies.
+ */
+function barrier(control: Int32Array, slot: number, T: number): void {
+  if (Atomics.add(control, slot, 1) + 1 === T) {
+    Atomics.notify(control, slot);
+    return;
+  }
+  const deadline = Date.now() + WAIT_MS;
+  for (let spin = 0; ; spin++) {
+    const v = Atomics.load(control, slot);
+    if (v >= T) return;
+    if (Atomics.load(control, CONTROL.failed) !== 0) throw new NnlearnError('a worker thread failed');
+    if (spin > SPIN) {
+      if (Date.now() > deadline) throw new NnlearnError(`worker threads did not meet within ${WAIT_MS / 1000} s`);
+      Atomics.wait(control, slot, v, 10);
+    }
+  }
+}
+
+/**
+ * Thread t's part of an evaluation with all the threads: its slice of the weights packed; its share of the
+ * examples (its block, or its part of the batch); its slice of the gradient reduced. Returns its sum of cost terms.
+ */
+export function runShare(part: WasmPartition, control: Int32Array, args: Float64Array, command: number): number {
+  const { t } = part;
+  const T = part.plan.threads;
+  part.packWeights();
+  barrier(control, CONTROL.packed, T);
+  if (command === COMMAND.predict) {
+    part.predictBlock();
+    return 0;
+  }
+  let terms = 0;
+  let parts = T;
+  if (command === COMMAND.batch) {
+    parts = Atomics.load(control, CONTROL.active);
+    const [p0, p1] = batchShare(t, parts, Atomics.load(control, CONTROL.batchRows));
+    if (t < parts) terms = part.runBatch(p0, p1);
+  } else {
+    terms = part.runBlock(command === COMMAND.gradient);
+  }
+  barrier(control, CONTROL.reduced, T);
+  part.finish(command !== COMMAND.costOnly, parts, args[0], args[1]);
+  return terms;
+}
+
+export class FastEvaluator implements CostEvaluator {
   readonly backend = 'wasm';
   readonly threads: number;
-  get precision(): Precision {
-    return this.local.precision;
-  }
+  readonly precision: Precision;
+  readonly plan: Plan;
   private readonly sizes: readonly number[];
   private readonly m: number;
+  private readonly targets: Int32Array;
+  private readonly memory: WebAssembly.Memory;
   private readonly local: WasmPartition;
   private readonly workers: ThreadHandle[] = [];
+  private readonly pool: WorkerPool | undefined;
+  private readonly unlisten: (() => void)[] = [];
   private readonly control: Int32Array;
-  private readonly params: Float64Array;
-  private readonly results: Float64Array[] = [];
-  private readonly predictions: { r0: number; view: Int32Array }[] = [];
-  private readonly localSums: Float64Array;
+  private readonly view: {
+    params: Float64Array;
+    grad: Float64Array;
+    args: Float64Array;
+    batchRows: Int32Array;
+    batchTargets: Int32Array;
+    predictions: Int32Array;
+    terms: Float64Array[];
+    squares: Float64Array[];
+  };
   private closed = false;
   private error: Error | undefined;
+  /** multiply-adds per example (the first layer at the mean number of non-zeros), and the least per thread */
+  private readonly workPerRow: number;
+  private readonly minBatchWork: number;
 
-  constructor(
-    sizes: readonly number[],
-    X: Matrix,
-    targets: Int32Array,
-    threads: number,
-    options: PartitionOptions,
-    pool: WorkerPool,
-  ) {
+  /**
+   * Lays out the network and X in a memory and starts T-1 workers from `pool` (none when `threads` is 1; a pool
+   * is then not needed). Await ready() before evaluating with several threads.
+   */
+  constructor(sizes: readonly number[], X: Matrix, targets: Int32Array, threads: number, options: FastOptions = {}, pool?: WorkerPool) {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`threads must be a whole number >= 1, got ${threads}`);
     this.sizes = [...sizes];
     this.m = X.rows;
-    // never more blocks than examples
+    this.targets = Int32Array.from(targets);
+    // never more threads than examples
     const T = Math.min(threads, Math.max(1, X.rows));
     this.threads = T;
+    const shared = T > 1;
+    this.memory = createMemory(shared);
+    const module = compiledModule(shared);
+    const arena = new Arena(this.memory, instantiate(module, this.memory).heapBase(), shared);
+    const architecture = options.architecture ?? COURSE_ARCHITECTURE;
+    this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk });
+    this.precision = this.plan.precision;
     const P = paramCount(sizes);
-    this.control = new Int32Array(new SharedArrayBuffer((CONTROL.finished + Math.max(1, T - 1)) * 4));
-    this.params = new Float64Array(new SharedArrayBuffer(P * 8));
-    this.localSums = new Float64Array(P);
-
-    const workers = pool.take(T - 1);
-    const bounds = Array.from({ length: T + 1 }, (_, t) => Math.round((t * X.rows) / T));
-    const block = (t: number) => {
-      const r0 = bounds[t];
-      const r1 = bounds[t + 1];
-      return { r0, r1, rows: r1 - r0 };
+    const inputs = this.plan.sparse ? this.plan.csr.nnz / Math.max(1, this.m) : this.plan.n;
+    this.workPerRow = 2 * inputs * sizes[1] + 3 * this.plan.layers.slice(1).reduce((w, l) => w + l.nIn * l.nOut, 0);
+    this.minBatchWork = options.minBatchWork ?? MIN_BATCH_WORK;
+    const buf = this.memory.buffer;
+    this.view = {
+      params: new Float64Array(buf, this.plan.params, P),
+      grad: new Float64Array(buf, this.plan.grad, P),
+      args: new Float64Array(buf, this.plan.args, 2),
+      batchRows: new Int32Array(buf, this.plan.batchRows, this.m),
+      batchTargets: new Int32Array(buf, this.plan.batchTargets, this.m),
+      predictions: new Int32Array(buf, this.plan.predictions, this.m),
+      terms: this.plan.thread.map((tp) => new Float64Array(buf, tp.terms, 1)),
+      squares: this.plan.thread.map((tp) => new Float64Array(buf, tp.squares, sizes.length - 1)),
     };
+    this.local = new WasmPartition(this.plan, 0, module, this.memory);
+    // shared with the workers; one thread alone needs no shared memory (a page that is not cross-origin isolated has none)
+    const slots = (CONTROL.finished + Math.max(1, T - 1)) * 4;
+    this.control = new Int32Array(T > 1 ? new SharedArrayBuffer(slots) : new ArrayBuffer(slots));
+    if (T === 1) {
+      pool?.close();
+      return;
+    }
+    if (pool === undefined) throw new NnlearnError(`${T} threads need a pool of ${T - 1} workers`);
+    this.pool = pool;
+    const workers = pool.take(T - 1);
     for (let t = 1; t < T; t++) {
-      const { r0, r1, rows } = block(t);
-      const Xs = new SharedArrayBuffer(rows * X.cols * 8);
-      new Float64Array(Xs).set(X.data.subarray(r0 * X.cols, r1 * X.cols));
-      const ts = new SharedArrayBuffer(rows * 4);
-      new Int32Array(ts).set(targets.subarray(r0, r1));
-      const result = new SharedArrayBuffer((P + 1) * 8);
-      this.results.push(new Float64Array(result));
-      const predictions = new SharedArrayBuffer(Math.max(1, rows) * 4);
-      this.predictions.push({ r0, view: new Int32Array(predictions, 0, rows) });
-      const input: WorkerInput = {
-        sizes: [...sizes],
-        rows,
-        cols: X.cols,
-        X: Xs,
-        targets: ts,
-        // every thread instantiates the caller's compiled module: the same build everywhere, the same sums
-        options: { ...options, module: compiledModule() },
-        control: this.control.buffer as SharedArrayBuffer,
-        params: this.params.buffer as SharedArrayBuffer,
-        result,
-        predictions,
-        index: t - 1,
-      };
+      const input: WorkerInput = { plan: this.plan, memory: this.memory, module, control: this.control.buffer as SharedArrayBuffer, index: t };
       const worker = workers[t - 1];
       worker.postMessage(input);
-      worker.onError((err) => {
+      const off = worker.onError((err) => {
         this.error = err;
         Atomics.store(this.control, CONTROL.failed, 1);
         Atomics.notify(this.control, CONTROL.ready);
         for (let w = 0; w < this.threads - 1; w++) Atomics.notify(this.control, CONTROL.finished + w);
       });
+      this.unlisten.push(off);
       this.workers.push(worker);
-    }
-    // Block 0, here, while the workers start.
-    const b0 = block(0);
-    try {
-      this.local = new WasmPartition(sizes, new Matrix(b0.rows, X.cols, X.data.subarray(b0.r0 * X.cols, b0.r1 * X.cols)), targets.subarray(b0.r0, b0.r1), options);
-    } catch (err) {
-      this.close();
-      throw err;
     }
   }
 
   /**
-   * Resolves when every worker has laid out its block. Start-up is awaited, not blocked on: a worker loads its
-   * code with the help of the creating thread's event loop (in browsers, and in Node under a module loader).
+   * Resolves when every worker has started. Start-up is awaited, not blocked on: a worker loads its code with the
+   * help of the creating thread's event loop (in browsers, and in Node under a module loader).
    */
   async ready(): Promise<this> {
-    // warm up this thread's code too, while the workers start
-    const zeros = new Float64Array(this.localSums.length);
-    for (let w = 0; w < WARM_UP_RUNS; w++) this.local.run(zeros, this.localSums);
+    if (this.threads === 1) return this;
+    // this thread's code warms up too, while the workers start
+    this.local.warmUp();
     const deadline = Date.now() + WAIT_MS;
     while (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
       if (Atomics.load(this.control, CONTROL.failed) !== 0 || Date.now() > deadline) {
@@ -208,16 +318,19 @@ export class ThreadedEvaluator implements CostEvaluator {
     return this;
   }
 
-  /** Starts generation `command` on every worker; returns the generation. */
-  private start(command: number): number {
-    Atomics.store(this.control, CONTROL.command, command);
-    const generation = Atomics.add(this.control, CONTROL.generation, 1) + 1;
-    Atomics.notify(this.control, CONTROL.generation);
-    return generation;
+  private check(params: Float64Array): void {
+    if (this.closed) throw new NnlearnError('the evaluator is closed');
+    if (params.length !== this.view.params.length) {
+      throw new ShapeError(`layers [${this.sizes.join(', ')}] need ${this.view.params.length} parameters, got ${params.length}`);
+    }
+    if (this.threads > 1 && Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
+      throw new NnlearnError('the worker threads have not started: await ready() first');
+    }
   }
 
   /** Waits until every worker has finished `generation`. */
   private waitFor(generation: number, what: string): void {
+    if (this.threads === 1) return;
     const deadline = Date.now() + WAIT_MS;
     for (let w = 0; w < this.threads - 1; w++) {
       const slot = CONTROL.finished + w;
@@ -239,48 +352,108 @@ export class ThreadedEvaluator implements CostEvaluator {
     }
   }
 
+  /**
+   * Runs `command` on the weights `params` over m rows with λ: on all the threads, or on this one alone (`alone`:
+   * a batch too small to share). Returns the sum of the cost terms (the participating threads' sums, in thread
+   * order) and leaves the gradient (unless costOnly) and each slice's Σ Θ² in the memory.
+   */
+  private run(params: Float64Array, command: number, m: number, lambda: number, alone: boolean): number {
+    const { control, view } = this;
+    view.params.set(params);
+    view.args[0] = m;
+    view.args[1] = lambda;
+    if (this.threads === 1 || alone) {
+      this.local.packWeights(true);
+      let terms = 0;
+      if (command === COMMAND.batch) terms = this.local.runBatch(0, Atomics.load(control, CONTROL.batchRows));
+      else if (command === COMMAND.predict) this.local.predictBlock();
+      else terms = this.local.runBlock(command === COMMAND.gradient);
+      if (command !== COMMAND.predict) this.local.finish(command !== COMMAND.costOnly, 1, m, lambda, true);
+      return terms;
+    }
+    // every worker has finished the last generation: the barriers can be reset
+    Atomics.store(control, CONTROL.packed, 0);
+    Atomics.store(control, CONTROL.reduced, 0);
+    Atomics.store(control, CONTROL.command, command);
+    const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
+    Atomics.notify(control, CONTROL.generation);
+    let terms: number;
+    try {
+      terms = runShare(this.local, control, view.args, command);
+    } catch (err) {
+      this.close();
+      throw new NnlearnError(`a worker thread failed to evaluate: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
+    }
+    this.waitFor(generation, 'evaluate');
+    const parts = command === COMMAND.batch ? Atomics.load(control, CONTROL.active) : this.threads;
+    for (let t = 1; t < parts; t++) terms += view.terms[t][0];
+    return terms;
+  }
+
+  /** J from the sum of the cost terms: the penalty's sums added slice by slice in thread order (`alone`: thread 0's). */
+  private cost(terms: number, m: number, lambda: number, alone: boolean): number {
+    const finishers = this.threads === 1 || alone ? 1 : this.threads;
+    return regularizedCost(terms, m, lambda, this.plan.layers.length, (l) => {
+      let s = 0;
+      for (let t = 0; t < finishers; t++) s += this.view.squares[t][l];
+      return s;
+    });
+  }
+
+  private copyGradient(grad: Float64Array): void {
+    if (grad.length !== this.view.grad.length) throw new ShapeError(`the gradient buffer has ${grad.length} entries but there are ${this.view.grad.length} parameters`);
+    grad.set(this.view.grad);
+  }
+
   evaluate(params: Float64Array, lambda: number, grad: Float64Array | null): number {
-    if (this.closed) throw new NnlearnError('the evaluator is closed');
-    if (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) throw new NnlearnError('the worker threads have not started: await ready() first');
-    const T = this.threads;
-    let generation = 0;
-    if (T > 1) {
-      this.params.set(params);
-      generation = this.start(grad === null ? COMMAND.costOnly : COMMAND.gradient);
+    this.check(params);
+    const terms = this.run(params, grad === null ? COMMAND.costOnly : COMMAND.gradient, this.m, lambda, false);
+    if (grad !== null) this.copyGradient(grad);
+    return this.cost(terms, this.m, lambda, false);
+  }
+
+  /**
+   * J on the examples `rows` only (a mini-batch), with the penalty λ/(2b)·ΣΘ² for its b rows (pass λ·b/m to keep
+   * the whole set's penalty), and its gradient in `grad`.
+   */
+  evaluateBatch(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number {
+    this.check(params);
+    const b = rows.length;
+    if (b < 1 || b > this.m) throw new ShapeError(`a batch of ${b} rows from a set of ${this.m}`);
+    const { batchRows, batchTargets } = this.view;
+    for (let i = 0; i < b; i++) {
+      const r = rows[i];
+      if (!(r >= 0 && r < this.m)) throw new ShapeError(`batch row ${r} is outside 0..${this.m - 1}`);
+      batchRows[i] = r;
+      batchTargets[i] = this.targets[r];
     }
-    let terms = this.local.run(params, grad === null ? null : this.localSums);
-    if (T > 1) {
-      this.waitFor(generation, 'evaluate');
-      // Fixed order: block 0, then 1, 2, …
-      const P = params.length;
-      for (const r of this.results) {
-        terms += r[P];
-        if (grad !== null) for (let i = 0; i < P; i++) this.localSums[i] += r[i];
-      }
-    }
-    return finishCost(this.sizes, params, this.m, lambda, terms, this.localSums, grad);
+    // a small batch is shared with fewer threads, or none (the same choice for the same batch size: reproducible)
+    const active = Math.max(1, Math.min(this.threads, Math.floor((b * this.workPerRow) / this.minBatchWork)));
+    Atomics.store(this.control, CONTROL.batchRows, b);
+    Atomics.store(this.control, CONTROL.active, active);
+    const terms = this.run(params, COMMAND.batch, b, lambda, active === 1);
+    this.copyGradient(grad);
+    return this.cost(terms, b, lambda, active === 1);
   }
 
   predictTargets(params: Float64Array): Int32Array {
-    if (this.closed) throw new NnlearnError('the evaluator is closed');
-    const out = new Int32Array(this.m);
-    let generation = 0;
-    if (this.threads > 1) {
-      this.params.set(params);
-      generation = this.start(COMMAND.predict);
-    }
-    this.local.predict(params, out.subarray(0, this.local.m));
-    if (this.threads > 1) {
-      this.waitFor(generation, 'predict');
-      for (const p of this.predictions) out.set(p.view, p.r0);
-    }
-    return out;
+    this.check(params);
+    this.run(params, COMMAND.predict, this.m, 0, false);
+    return Int32Array.from(this.view.predictions);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.start(COMMAND.exit);
-    for (const w of this.workers) w.terminate();
+    if (this.threads === 1) return;
+    // the workers leave their loop (and may serve another evaluator)
+    Atomics.store(this.control, CONTROL.command, COMMAND.exit);
+    Atomics.add(this.control, CONTROL.generation, 1);
+    Atomics.notify(this.control, CONTROL.generation);
+    for (const off of this.unlisten) off();
+    this.pool?.release(this.workers, this.error === undefined && Atomics.load(this.control, CONTROL.failed) === 0);
   }
 }
+
+/** The former name of FastEvaluator (it runs on one thread or several). */
+export { FastEvaluator as ThreadedEvaluator };

@@ -4,8 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Matrix } from '../../linalg/matrix.js';
-import type { PartitionOptions } from './partition.js';
-import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+import { FastEvaluator, WorkerPool, type FastOptions, type ThreadHandle } from './threaded.js';
 import type { ThreadPlatform } from './backend.js';
 
 /** The default number of threads: the machine's cores. */
@@ -29,26 +28,29 @@ export function spawnNodeWorker(): ThreadHandle {
   w.unref(); // an idle pool never keeps the process alive
   return {
     postMessage: (m) => w.postMessage(m),
-    onError: (listener) => w.on('error', listener),
+    onError: (listener) => {
+      w.on('error', listener);
+      return () => void w.off('error', listener);
+    },
     terminate: () => void w.terminate(),
   };
 }
 
-/** Node worker threads, started now (e.g. while the data loads). */
-export function startNodeWorkers(count: number): WorkerPool {
-  return new WorkerPool(count, spawnNodeWorker);
+/** Node worker threads, started now (e.g. while the data loads); with `reuse`, lent to evaluator after evaluator. */
+export function startNodeWorkers(count: number, options: { reuse?: boolean } = {}): WorkerPool {
+  return new WorkerPool(count, spawnNodeWorker, options);
 }
 
-/** A started threaded evaluator on Node (see ThreadedEvaluator). */
+/** A started threaded evaluator on Node (see FastEvaluator). */
 export function createThreadedEvaluator(
   sizes: readonly number[],
   X: Matrix,
   targets: Int32Array,
   threads: number = defaultThreads(),
-  options: PartitionOptions = {},
+  options: FastOptions = {},
   pool: WorkerPool = startNodeWorkers(Math.max(0, threads - 1)),
-): Promise<ThreadedEvaluator> {
-  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+): Promise<FastEvaluator> {
+  return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }
 
 /** Node's threads for the backend module (./backend.ts): registered by `nnlearn/node` and by the CLI. */

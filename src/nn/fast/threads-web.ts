@@ -4,8 +4,7 @@
  * the evaluation blocks in Atomics.wait, which browsers allow in workers only: run the training in a worker.
  */
 import type { Matrix } from '../../linalg/matrix.js';
-import type { PartitionOptions } from './partition.js';
-import { ThreadedEvaluator, WorkerPool, type ThreadHandle } from './threaded.js';
+import { FastEvaluator, WorkerPool, type FastOptions, type ThreadHandle } from './threaded.js';
 
 /** The default number of threads in a browser: its logical processors. */
 export function defaultWebThreads(): number {
@@ -23,21 +22,30 @@ export function webWorkerSpawner(workerUrl: string | URL): () => ThreadHandle {
     const w = new Worker(workerUrl, { type: 'module' });
     return {
       postMessage: (m) => w.postMessage(m),
-      onError: (listener) => w.addEventListener('error', (e) => listener(new Error(e.message || 'worker error'))),
+      onError: (listener) => {
+        const onError = (e: ErrorEvent) => listener(new Error(e.message || 'worker error'));
+        w.addEventListener('error', onError);
+        return () => w.removeEventListener('error', onError);
+      },
       terminate: () => w.terminate(),
     };
   };
 }
 
-/** A started threaded evaluator in a browser worker (see ThreadedEvaluator). */
+/** Web Workers running `workerUrl`, started now; with `reuse`, lent to evaluator after evaluator (a page that trains again). */
+export function startWebWorkers(count: number, workerUrl: string | URL, options: { reuse?: boolean } = {}): WorkerPool {
+  return new WorkerPool(count, webWorkerSpawner(workerUrl), options);
+}
+
+/** A started threaded evaluator in a browser worker (see FastEvaluator). */
 export function createWebThreadedEvaluator(
   sizes: readonly number[],
   X: Matrix,
   targets: Int32Array,
   workerUrl: string | URL,
   threads: number = defaultWebThreads(),
-  options: PartitionOptions = {},
-): Promise<ThreadedEvaluator> {
-  const pool = new WorkerPool(Math.max(0, threads - 1), webWorkerSpawner(workerUrl));
-  return new ThreadedEvaluator(sizes, X, targets, threads, options, pool).ready();
+  options: FastOptions = {},
+  pool: WorkerPool = startWebWorkers(Math.max(0, threads - 1), workerUrl),
+): Promise<FastEvaluator> {
+  return new FastEvaluator(sizes, X, targets, threads, options, pool).ready();
 }

@@ -1,36 +1,34 @@
 /**
- * The work of a worker thread of the threaded evaluator (./threaded.ts), on any platform: given its block of
- * examples (its first message), it lays the block out once, then waits for each evaluation, runs it, and writes
- * its partial sums to shared memory. The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
+ * The work of a worker thread of the fast evaluator (./threaded.ts), on any platform: given the plan and the
+ * shared memory (its first message), it makes its instance of the kernels, warms them up, then waits for each
+ * evaluation, runs its share, and reports, until the evaluator is closed (then it returns, and may serve the next
+ * evaluator of a reusable pool). The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
-import { Matrix } from '../../linalg/matrix.js';
-import { paramCount } from '../params.js';
 import { WasmPartition } from './partition.js';
-import { COMMAND, CONTROL, SPIN, WARM_UP_RUNS, type WorkerInput } from './threaded.js';
+import { COMMAND, CONTROL, runShare, SPIN, type WorkerInput } from './threaded.js';
 
 export function serve(input: WorkerInput): void {
   const control = new Int32Array(input.control);
-  const params = new Float64Array(input.params);
-  const result = new Float64Array(input.result);
-  const P = paramCount(input.sizes);
-
+  const t = input.index;
+  const finished = CONTROL.finished + t - 1;
   let part: WasmPartition;
   try {
-    part = new WasmPartition(input.sizes, new Matrix(input.rows, input.cols, new Float64Array(input.X)), new Int32Array(input.targets), input.options);
+    part = new WasmPartition(input.plan, t, input.module, input.memory);
+    // A few chunks compile and optimise the code paths before the first real evaluation (it would otherwise run
+    // several times slower, while the caller waits); the results are discarded.
+    part.warmUp();
   } catch (err) {
     Atomics.store(control, CONTROL.failed, 1);
     Atomics.notify(control, CONTROL.ready);
     throw err;
   }
-  const sums = result.subarray(0, P);
-  // Two evaluations at zero weights compile and optimise the code paths before the first real one (it would
-  // otherwise run several times slower, while the caller waits); the results are discarded.
-  const zeros = new Float64Array(P);
-  for (let w = 0; w < WARM_UP_RUNS; w++) part.run(zeros, sums);
-  const finished = CONTROL.finished + input.index;
+  const terms = new Float64Array(input.memory.buffer, input.plan.thread[t].terms, 1);
+  const args = new Float64Array(input.memory.buffer, input.plan.args, 2);
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
+  // closed while this thread was starting (the command is stored before the generation is bumped)
+  if (Atomics.load(control, CONTROL.command) === COMMAND.exit) return;
 
   for (;;) {
     // between evaluations the optimizer runs for microseconds: spin briefly before sleeping
@@ -38,13 +36,14 @@ export function serve(input: WorkerInput): void {
     Atomics.wait(control, CONTROL.generation, generation);
     generation = Atomics.load(control, CONTROL.generation);
     const command = Atomics.load(control, CONTROL.command);
-    if (command === COMMAND.exit) break;
+    if (command === COMMAND.exit) return;
     try {
-      if (command === COMMAND.predict) part.predict(params, new Int32Array(input.predictions, 0, input.rows));
-      else result[P] = part.run(params, command === COMMAND.gradient ? sums : null);
+      terms[0] = runShare(part, control, args, command);
     } catch (err) {
       Atomics.store(control, CONTROL.failed, 1);
       Atomics.notify(control, finished);
+      Atomics.notify(control, CONTROL.packed);
+      Atomics.notify(control, CONTROL.reduced);
       throw err;
     }
     Atomics.store(control, finished, generation);

@@ -5,4 +5,5 @@
 import type { WorkerInput } from './threaded.js';
 import { serve } from './worker-core.js';
 
-self.addEventListener('message', (e: MessageEvent<WorkerInput>) => serve(e.data), { once: true });
+// each message brings an evaluator to serve until it is closed
+self.addEventListener('message', (e: MessageEvent<WorkerInput>) => serve(e.data));

@@ -1,0 +1,342 @@
+/**
+ * Where everything of a fast evaluator lives in its one WebAssembly memory, laid out once by the thread that
+ * creates the evaluator and handed to every thread (a plain object of byte offsets; the memory is shared when
+ * there are several threads). An evaluation allocates nothing.
+ *
+ * Shared by all threads (written by the caller between evaluations, read by all during one):
+ *   X once, in compressed rows (f64 or f32 values, column indices stored as byte offsets of Wt's rows) or dense;
+ *   the targets; the weights (the parameters as given, then each layer's Wt, Wr and, in f32, Wt32); the rows
+ *   and targets of the current mini-batch; the gradient written by the last step; the predictions.
+ * Each thread's own: a chunk's Z, A, D per layer, its partial sums Gt per layer, the scratch of a chunk's
+ * compressed columns, and (built at the first whole-set gradient) the compressed columns of its block of rows.
+ *
+ * Shapes, for sizes [s0, …, sL], hp(l) = s(l) rounded up to the vector width, C rows per chunk:
+ *   Wt(l): (s(l-1)+1) × hp(l)   Wr(l): s(l) × hp(l-1)   Z(l), A(l), D(l): C × hp(l)   Gt(l): (s(l-1)+1) × hp(l)
+ */
+import { ShapeError } from '../../errors.js';
+import type { Matrix } from '../../linalg/matrix.js';
+import type { Arena } from '../../linalg/wasm/instance.js';
+import { paramCount } from '../params.js';
+import type { Activation, Architecture } from '../activations.js';
+
+/** The arithmetic of the wasm backend's first layer: float64 (as the reference) or float32 (twice the SIMD lanes). */
+export type Precision = 'f64' | 'f32';
+
+/**
+ * Below this density of non-zeros the input layer runs on compressed X. In the SIMD kernels a non-zero costs
+ * one index load more than a dense element, so sparse pays up to high densities (measured: ex4 data at 48%
+ * non-zeros runs 1.8× faster sparse).
+ */
+export const WASM_SPARSE_THRESHOLD = 0.7;
+
+/** Bytes of one chunk's buffer of the first layer (C × hp(1) × 8): a chunk's activations stay in the L2 cache. */
+export const CHUNK_BYTES = 1024 * 1024;
+export const MIN_CHUNK = 16;
+export const MAX_CHUNK = 512;
+
+export const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 1, tanh: 2, relu: 3 };
+
+export interface LayerPlan {
+  /** inputs (without the bias) and units, and the units padded to the vector width */
+  nIn: number;
+  nOut: number;
+  hp: number;
+  /** offset of this layer's Θ in the parameters (in elements) */
+  paramOffset: number;
+  Wt: number;
+  /** Wt in f32 (the first layer under precision f32), else 0 */
+  Wt32: number;
+  /** Θ without its bias column, s(l) × hp(l-1) (layers after the first), else 0 */
+  Wr: number;
+}
+
+export interface ThreadLayerPlan {
+  Z: number;
+  A: number;
+  D: number;
+  Gt: number;
+  /**
+   * The units u0 … u1-1 this thread packs into Wt and finishes in the gradient (its slice of the layer), and T
+   * pointers (i32) to the threads' Gt of this layer at column u0, in thread order (for the reduction)
+   */
+  u0: number;
+  u1: number;
+  parts: number;
+}
+
+export interface ThreadPlan {
+  /** this thread's rows of whole-set evaluations: r0 ≤ i < r1 */
+  r0: number;
+  r1: number;
+  layers: ThreadLayerPlan[];
+  /** precision f32: the first layer's Z and D (C × hp, f32) and its partial product ((n+1) × hp, f32) */
+  Z32: number;
+  D32: number;
+  Gt32: number;
+  /** a chunk's compressed columns (start: n+1 i32, offs and vals: C × the most non-zeros of a row), and scratch */
+  cscStart: number;
+  cscOffs: number;
+  cscVals: number;
+  cscNext: number;
+  /** the block's compressed columns, chunk by chunk: start (chunks × (n+1) i32), offs and vals (the block's non-zeros) */
+  blockStart: number;
+  blockOffs: number;
+  blockVals: number;
+  /** dense data: a mini-batch chunk's rows gathered (C × n f64) */
+  gathered: number;
+  /** f64: the sum of this thread's cost terms in the last evaluation */
+  terms: number;
+  /** f64 per layer: Σ Θ² off the bias column over this thread's slice of units */
+  squares: number;
+  /** i32: 1 once the block's compressed columns are built */
+  blockReady: number;
+}
+
+export interface Plan {
+  sizes: number[];
+  m: number;
+  n: number;
+  precision: Precision;
+  sparse: boolean;
+  activation: number;
+  output: 'sigmoid' | 'softmax';
+  threads: number;
+  /** rows per chunk */
+  chunk: number;
+  /** bytes per value of the first layer's products (4 in f32) and bytes of a row of its Wt and D */
+  vbytes: number;
+  rowBytes: number;
+  /** rowBytes = 2^shift·odd, inverse·odd ≡ 1 (mod 2³²): offsets divided by rowBytes exactly (wasm/layout.ts) */
+  shift: number;
+  inverse: number;
+  layers: LayerPlan[];
+  /** the parameters (f64, row-major Θ(1), Θ(2), …), written by the caller before each evaluation */
+  params: number;
+  /** the gradient (f64, the parameters' layout), written by the threads' reductions */
+  grad: number;
+  /** f64 × 2: the rows the current evaluation averages over (m, or a batch's b) and its λ */
+  args: number;
+  targets: number;
+  /** the current mini-batch's rows and their targets (i32, capacity m) */
+  batchRows: number;
+  batchTargets: number;
+  /** each example's predicted unit (i32 × m) */
+  predictions: number;
+  /** X in compressed rows: start (m+1), offs (byte offsets (1 + j)·rowBytes), vals; or dense (m × n f64) */
+  csr: { start: number; offs: number; vals: number; nnz: number; maxRowNnz: number };
+  dense: number;
+  thread: ThreadPlan[];
+}
+
+export interface PlanOptions {
+  precision?: Precision;
+  /** force the sparse or the dense input kernels; default: by density */
+  sparse?: boolean;
+  architecture: Architecture;
+  threads: number;
+  /** rows per chunk (default: by the first layer's width) */
+  chunk?: number;
+}
+
+const roundUp = (n: number, w: number) => Math.ceil(n / w) * w;
+
+/** The rows of chunk size for a first layer of `hp` units. */
+export function chunkRows(hp: number): number {
+  return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.floor(CHUNK_BYTES / (hp * 8))));
+}
+
+/** d = 2^shift·odd and the inverse of odd modulo 2³² (Newton's iteration doubles the correct bits each step). */
+export function exactDivision(d: number): { shift: number; inverse: number } {
+  let shift = 0;
+  while (((d >>> shift) & 1) === 0) shift++;
+  const odd = d >>> shift;
+  let x = odd; // correct to 3 bits: odd·odd ≡ 1 (mod 8)
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
+  return { shift, inverse: x | 0 };
+}
+
+/** Counts the non-zeros of X, and the most in a row. */
+function countNonZeros(X: Matrix): { nnz: number; maxRowNnz: number } {
+  const x = X.data;
+  let nnz = 0;
+  let maxRowNnz = 0;
+  for (let i = 0; i < X.rows; i++) {
+    const before = nnz;
+    const end = (i + 1) * X.cols;
+    for (let p = i * X.cols; p < end; p++) if (x[p] !== 0) nnz++;
+    maxRowNnz = Math.max(maxRowNnz, nnz - before);
+  }
+  return { nnz, maxRowNnz };
+}
+
+/**
+ * Lays out an evaluator for a network of `sizes` on X (m × n) and its targets in `arena`, and fills in X and the
+ * targets. The weights, gradient and per-thread buffers are reserved, not filled.
+ */
+export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targets: ArrayLike<number>, options: PlanOptions): Plan {
+  if (X.cols !== sizes[0]) throw new ShapeError(`the data has ${X.cols} columns but the network expects ${sizes[0]} inputs`);
+  if (targets.length !== X.rows) throw new ShapeError(`the data has ${X.rows} examples but there are ${targets.length} labels`);
+  const m = X.rows;
+  const n = X.cols;
+  const precision = options.precision ?? 'f64';
+  const { nnz, maxRowNnz } = countNonZeros(X);
+  // f32 runs the input layer on the sparse f32 kernels only
+  const sparse = precision === 'f32' || (options.sparse ?? nnz < WASM_SPARSE_THRESHOLD * X.data.length);
+  const f32 = precision === 'f32';
+  const vbytes = f32 ? 4 : 8;
+  const T = Math.max(1, Math.min(options.threads, Math.max(1, m)));
+  const L = sizes.length - 1;
+  const a = arena;
+
+  const layers: LayerPlan[] = [];
+  let paramOffset = 0;
+  for (let l = 1; l <= L; l++) {
+    const nIn = sizes[l - 1];
+    const nOut = sizes[l];
+    // f32: the input layer's products run on 4 lanes
+    const hp = roundUp(nOut, f32 && l === 1 ? 4 : 2);
+    layers.push({
+      nIn,
+      nOut,
+      hp,
+      paramOffset,
+      Wt: a.alloc((nIn + 1) * hp * 8),
+      Wt32: f32 && l === 1 ? a.alloc((nIn + 1) * hp * 4) : 0,
+      Wr: l > 1 ? a.alloc(nOut * layers[l - 2].hp * 8) : 0,
+    });
+    paramOffset += nOut * (nIn + 1);
+  }
+  const hp1 = layers[0].hp;
+  const rowBytes = hp1 * vbytes;
+  const chunk = options.chunk ?? chunkRows(hp1);
+  const P = paramCount(sizes);
+  const params = a.alloc(P * 8);
+  const grad = a.alloc(P * 8);
+  const args = a.alloc(16);
+  const targetsAt = a.alloc(m * 4);
+  const batchRows = a.alloc(m * 4);
+  const batchTargets = a.alloc(m * 4);
+  const predictions = a.alloc(m * 4);
+  const csr = { start: 0, offs: 0, vals: 0, nnz, maxRowNnz };
+  let dense = 0;
+  if (sparse) {
+    csr.start = a.alloc((m + 1) * 4);
+    csr.offs = a.alloc(nnz * 4);
+    csr.vals = a.alloc(nnz * vbytes);
+  } else {
+    dense = a.alloc(m * n * 8);
+  }
+
+  const thread: ThreadPlan[] = [];
+  for (let t = 0; t < T; t++) {
+    const r0 = Math.round((t * m) / T);
+    const r1 = Math.round(((t + 1) * m) / T);
+    const tl = layers.map((layer) => ({
+      Z: a.alloc(chunk * layer.hp * 8),
+      A: a.alloc(chunk * layer.hp * 8),
+      D: a.alloc(chunk * layer.hp * 8),
+      Gt: a.alloc((layer.nIn + 1) * layer.hp * 8),
+      u0: Math.round((t * layer.nOut) / T),
+      u1: Math.round(((t + 1) * layer.nOut) / T),
+      parts: a.alloc(T * 4),
+    }));
+    const chunks = Math.ceil((r1 - r0) / chunk);
+    thread.push({
+      r0,
+      r1,
+      layers: tl,
+      Z32: f32 ? a.alloc(chunk * hp1 * 4) : 0,
+      D32: f32 ? a.alloc(chunk * hp1 * 4) : 0,
+      Gt32: f32 ? a.alloc((n + 1) * hp1 * 4) : 0,
+      cscStart: sparse ? a.alloc((n + 1) * 4) : 0,
+      cscOffs: sparse ? a.alloc(Math.max(1, chunk * maxRowNnz) * 4) : 0,
+      cscVals: sparse ? a.alloc(Math.max(1, chunk * maxRowNnz) * vbytes) : 0,
+      cscNext: sparse ? a.alloc(n * 4) : 0,
+      // reserved now, written at the first whole-set gradient (untouched pages cost no memory until then)
+      blockStart: sparse ? a.alloc(Math.max(1, chunks) * (n + 1) * 4) : 0,
+      blockOffs: 0,
+      blockVals: 0,
+      gathered: sparse ? 0 : a.alloc(chunk * n * 8),
+      terms: a.alloc(8),
+      squares: a.alloc(L * 8),
+      blockReady: a.alloc(4),
+    });
+  }
+  // the blocks' compressed columns hold each non-zero once: laid out after the row counts are known (below)
+  const plan: Plan = {
+    sizes: [...sizes],
+    m,
+    n,
+    precision,
+    sparse,
+    activation: ACTIVATION_CODE[options.architecture.activation],
+    output: options.architecture.output,
+    threads: T,
+    chunk,
+    vbytes,
+    rowBytes,
+    ...exactDivision(rowBytes),
+    layers,
+    params,
+    grad,
+    args,
+    targets: targetsAt,
+    batchRows,
+    batchTargets,
+    predictions,
+    csr,
+    dense,
+    thread,
+  };
+  if (sparse) {
+    const rs = fillCompressedRows(a, plan, X);
+    for (const tp of thread) {
+      const blockNnz = rs[tp.r1] - rs[tp.r0];
+      tp.blockOffs = a.alloc(Math.max(1, blockNnz) * 4);
+      tp.blockVals = a.alloc(Math.max(1, blockNnz) * vbytes);
+    }
+  } else {
+    a.f64(dense, m * n).set(X.data);
+  }
+  // Views only now: a private memory no longer grows.
+  const tv = a.i32(targetsAt, m);
+  for (let i = 0; i < m; i++) tv[i] = targets[i];
+  for (const tp of thread) {
+    for (let l = 0; l < L; l++) a.i32(tp.layers[l].parts, T).set(thread.map((other) => other.layers[l].Gt + tp.layers[l].u0 * 8));
+  }
+  return plan;
+}
+
+/**
+ * X into the plan's compressed rows (column indices as byte offsets (1 + j)·rowBytes of the row of Wt a non-zero
+ * meets); returns the row starts (a copy, for laying out the blocks).
+ */
+function fillCompressedRows(a: Arena, plan: Plan, X: Matrix): Int32Array {
+  const { m, n, rowBytes } = plan;
+  const { nnz } = plan.csr;
+  const start = new Int32Array(m + 1);
+  const offs = a.i32(plan.csr.offs, nnz);
+  // one loop per value type, so that each store site sees one kind of array
+  if (plan.precision === 'f32') compressRows(X.data, m, n, rowBytes, start, offs, a.f32(plan.csr.vals, nnz));
+  else compressRows(X.data, m, n, rowBytes, start, offs, a.f64(plan.csr.vals, nnz));
+  a.i32(plan.csr.start, m + 1).set(start);
+  return start;
+}
+
+function compressRows<V extends Float32Array | Float64Array>(x: Float64Array, m: number, n: number, rowBytes: number, start: Int32Array, offs: Int32Array, vals: V): void {
+  const nnz = vals.length;
+  let q = 0;
+  for (let i = 0; i < m; i++) {
+    start[i] = q;
+    const base = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = x[base + j];
+      if (v !== 0) {
+        offs[q] = (j + 1) * rowBytes;
+        vals[q++] = v;
+      }
+    }
+  }
+  start[m] = q;
+  if (q !== nnz) throw new Error(`internal: ${q} non-zeros, ${nnz} counted`);
+}
