@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
-import type { CostEvaluator } from '../nn/fast/evaluator.js';
+import type { CostEvaluator, Precision } from '../nn/fast/evaluator.js';
 import { availableThreads, maxThreads, openEvaluator, resolveBackend, type BackendChoice } from '../nn/fast/backend.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../nn/activations.js';
 import type { WorkerPool } from '../nn/fast/threaded.js';
@@ -17,7 +17,7 @@ export { startWorkers, type BackendChoice } from '../nn/fast/backend.js';
 export interface BackendFlags {
   backend: string;
   threads?: string;
-  precision: string;
+  precision?: string;
 }
 
 export function addBackendOptions(cmd: Command): Command {
@@ -29,15 +29,17 @@ export function addBackendOptions(cmd: Command): Command {
     )
     .option('--threads <n>', `threads for the wasm backend (default: all ${availableThreads()} cores)`)
     .addOption(
-      new Option('--precision <p>', 'f64, or f32 for the input layer’s products (faster; the cost stays float64)')
-        .choices(['f64', 'f32'])
-        .default('f64'),
+      new Option('--precision <p>', 'f64, or f32 for the input layer’s products (faster; the cost stays float64); default: f32 for mini-batches, else f64').choices([
+        'f64',
+        'f32',
+      ]),
     );
 }
 
-export function parseBackend(flags: BackendFlags): BackendChoice {
+/** The backend the flags ask for; `precision` is the default where --precision is not given (see defaultPrecision). */
+export function parseBackend(flags: BackendFlags, fallback: Precision = 'f64'): BackendChoice {
   const backend = parseChoice('--backend', flags.backend, ['wasm', 'reference'] as const);
-  const precision = parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
+  const precision = flags.precision === undefined ? (backend === 'reference' ? 'f64' : fallback) : parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
   const threads = flags.threads === undefined ? undefined : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: maxThreads() });
   if (backend === 'reference' && (precision !== 'f64' || (threads !== undefined && threads !== 1))) {
     throw new UsageError('--backend reference runs in float64 on one thread: drop --precision and --threads');

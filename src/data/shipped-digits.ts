@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { splitDataset, type Dataset } from './dataset.js';
@@ -23,9 +24,46 @@ const PIXELS = 28 * 28;
 
 let cache: Dataset | undefined;
 
+/**
+ * The digits from the build's binary copy (scripts/build-digits.mjs: the same values, exactly), or undefined when
+ * there is none (a checkout not built yet).
+ */
+function fromBuild(): { X: Matrix; y: Int32Array } | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(gunzipSync(readFileSync(new URL('../../dist/data/shipped-digits.bin.gz', import.meta.url))));
+  } catch {
+    return undefined;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic !== 'NNLD' || view.getUint32(4, true) !== 1 || view.getUint32(12, true) !== PIXELS) return undefined;
+  const m = view.getUint32(8, true);
+  if (bytes.length !== 16 + m + 2 * m * PIXELS) return undefined;
+  const y = Int32Array.from(bytes.subarray(16, 16 + m));
+  const X = new Matrix(m, PIXELS);
+  const base = 16 + m;
+  const d = X.data;
+  for (let i = 0; i < m * PIXELS; i++) {
+    const k = bytes[base + 2 * i] | (bytes[base + 2 * i + 1] << 8); // little-endian, whatever the platform
+    d[i] = k === 0 ? 0 : k / 1000;
+  }
+  return { X, y };
+}
+
 /** All 10,000 digits, in the package's order (all 0s, then all 1s, …). */
 export function loadShippedDigits(): Dataset {
   if (cache !== undefined) return cache;
+  const built = fromBuild();
+  if (built !== undefined) {
+    cache = { ...built, labels: 'zero-based', numLabels: 10, source: SHIPPED_DIGITS, image: { height: 28, width: 28, order: 'row-major' } };
+    return cache;
+  }
+  return (cache = fromJson());
+}
+
+/** All 10,000 digits from the `mnist` package's JSON files. */
+export function fromJson(): Dataset {
   const require = createRequire(import.meta.url);
   const parts: number[][] = [];
   let m = 0;
@@ -52,7 +90,7 @@ export function loadShippedDigits(): Dataset {
     y.fill(d, row, row + data.length / PIXELS);
     row += data.length / PIXELS;
   });
-  cache = {
+  return {
     X,
     y,
     labels: 'zero-based',
@@ -60,10 +98,10 @@ export function loadShippedDigits(): Dataset {
     source: SHIPPED_DIGITS,
     image: { height: 28, width: 28, order: 'row-major' },
   };
-  return cache;
 }
 
 const SHIPPED_NAME = /^digits(?::(train|test))?$/;
+let split: { train: Dataset; test: Dataset } | undefined;
 
 /** Whether `name` names the shipped digits (`digits`, `digits:train`, `digits:test`) rather than a file. */
 export function isShippedDigits(name: string): boolean {
@@ -77,7 +115,9 @@ export function isShippedDigits(name: string): boolean {
 export function shippedDigits(name: string): Dataset | undefined {
   const match = SHIPPED_NAME.exec(name);
   if (match === null) return undefined;
-  const { train, test } = splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
+  // split once: the main job asks for both parts (the matrices are shared; nnlearn never writes into a data set's X)
+  split ??= splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
+  const { train, test } = split;
   const part = match[1] === 'train' ? train : match[1] === 'test' ? test : undefined;
   if (part !== undefined) return { ...part, source: name };
   // The whole set, in the same shuffled order (held-out part first), so that the first images are mixed digits.

@@ -15,7 +15,7 @@ import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
 import { accuracy, predictTargets } from './predict.js';
-import { OptionError, resolveTraining, type ResolvedTraining, type TrainOptions } from './train-options.js';
+import { defaultPrecision, OptionError, resolveTraining, type ResolvedTraining, type TrainOptions } from './train-options.js';
 import { trainingRun, type TrainingProblem, type TrainResult } from './training.js';
 
 export type { OptimizerName } from '../optim/registry.js';
@@ -162,7 +162,7 @@ export class Network {
       throw new OptionError('threads', 'threads need trainAsync (train runs in this thread)');
     }
     const run = this.prepareRun(X, y, options);
-    const evaluator = run.given ?? openLocalEvaluator(this.sizes, X, run.targets, this.backendChoice(options), this.architecture);
+    const evaluator = run.given ?? openLocalEvaluator(this.sizes, X, run.targets, this.backendChoice(options, run.settings), this.architecture);
     try {
       return runToEnd(trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options));
     } finally {
@@ -179,7 +179,7 @@ export class Network {
     const run = this.prepareRun(X, y, options);
     const evaluator =
       run.given ??
-      (await openEvaluator(this.sizes, X, run.targets, this.backendChoice(options), {
+      (await openEvaluator(this.sizes, X, run.targets, this.backendChoice(options, run.settings), {
         architecture: this.architecture,
         miniBatches: run.settings.batchSize !== undefined,
       }));
@@ -203,10 +203,11 @@ export class Network {
   }
 
   /** The backend the options ask for, checked (the same refusals as the CLI's, named as the library's options). */
-  private backendChoice(options: TrainOptions): BackendChoice {
+  private backendChoice(options: TrainOptions, settings: ResolvedTraining): BackendChoice {
     const backend = typeof options.backend === 'string' ? options.backend : undefined;
+    const precision = options.precision ?? (backend === 'reference' ? 'f64' : defaultPrecision(settings.batchSize));
     try {
-      return resolveBackend({ backend, threads: options.threads, precision: options.precision });
+      return resolveBackend({ backend, threads: options.threads, precision });
     } catch (err) {
       throw new OptionError('backend', (err as Error).message);
     }

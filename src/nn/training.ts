@@ -52,12 +52,12 @@ export interface TrainResult extends Omit<OptimizeResult, 'state'> {
  * ones; the evaluator divides λ by the rows it is given, hence λ·b/m. `onWholeSet` sees every whole-set cost.
  */
 export function trainingObjective(evaluator: CostEvaluator, lambda: number, m: number, grad: Float64Array, onWholeSet: (cost: number) => void): Objective {
-  return (theta, batch) => {
+  return (theta, batch, costOnly) => {
     if (batch !== undefined) {
       if (evaluator.evaluateBatch === undefined) throw new ValueError(`the ${evaluator.backend} evaluator on ${evaluator.threads} threads takes no mini-batches`);
       return { cost: evaluator.evaluateBatch(theta, (lambda * batch.length) / m, grad, batch), grad };
     }
-    const cost = evaluator.evaluate(theta, lambda, grad);
+    const cost = evaluator.evaluate(theta, lambda, costOnly === true ? null : grad);
     onWholeSet(cost);
     return { cost, grad };
   };

@@ -103,7 +103,7 @@ export function* firstOrderIterations(f: Objective, x0: Float64Array, options: S
     }
     if (state !== undefined) break;
     start = 0;
-    cost = f(theta).cost;
+    cost = f(theta, undefined, true).cost; // the epoch's cost: no gradient needed
     evaluations++;
     iter++;
     history.push(cost);

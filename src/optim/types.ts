@@ -6,8 +6,10 @@ import { ValueError } from '../errors.js';
 /**
  * A differentiable objective: the cost and its gradient at θ. The gradient may be a reused buffer. Stochastic
  * optimizers pass `batch`, the indices of the examples to average over (a mini-batch); without it, all of them.
+ * `costOnly` says the caller needs only the cost (an epoch's end): the gradient returned may then be stale, and an
+ * objective may skip computing it (a third of the work).
  */
-export type Objective = (theta: Float64Array, batch?: Int32Array) => { cost: number; grad: Float64Array };
+export type Objective = (theta: Float64Array, batch?: Int32Array, costOnly?: boolean) => { cost: number; grad: Float64Array };
 
 /** Reported after each iteration (for fmincg, each successful line search). */
 export interface IterationInfo {

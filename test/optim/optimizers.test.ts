@@ -222,3 +222,29 @@ test('a state that does not fit the problem is refused with what is wrong', () =
   const noMoment = { ...first.state, vectors: { m: first.state.vectors.m } };
   assert.throws(() => runToEnd(adamIterations(quadratic, new Float64Array(3), { resume: noMoment })), /no vector "v" of 3 numbers/);
 });
+
+test('Adam’s update in WebAssembly (the default) ends bit for bit where the plain loop does, on mini-batches too', () => {
+  const rng = new Random(4);
+  const A = rng.rand(40, 6);
+  const b = rng.rand(40, 1).data;
+  // least squares on rows: J = 1/(2|B|) Σ (a_i·x - b_i)²
+  const f = (x: Float64Array, batch?: Int32Array) => {
+    const rows = batch ?? Int32Array.from({ length: 40 }, (_, i) => i);
+    const grad = new Float64Array(6);
+    let cost = 0;
+    for (const i of rows) {
+      let r = -b[i];
+      for (let j = 0; j < 6; j++) r += A.data[i * 6 + j] * x[j];
+      cost += (r * r) / (2 * rows.length);
+      for (let j = 0; j < 6; j++) grad[j] += (r * A.data[i * 6 + j]) / rows.length;
+    }
+    return { cost, grad };
+  };
+  for (const batchSize of [undefined, 7]) {
+    const options = { maxIter: 30, learningRate: 0.05, batchSize, examples: 40, seed: 2 };
+    const wasm = adam(f, new Float64Array(6), options);
+    const plain = adam(f, new Float64Array(6), { ...options, plain: true });
+    assert.deepEqual(Array.from(wasm.theta), Array.from(plain.theta), `batch ${batchSize}`);
+    assert.deepEqual(wasm.costHistory, plain.costHistory);
+  }
+});

@@ -8,7 +8,7 @@ import { MODEL_FILE_EXTENSIONS } from '../../nn/formats/registry.js';
 import { UsageError } from '../../errors.js';
 import { MAX_CLASSES, type LabelConvention } from '../../data/labels.js';
 import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
-import { OptionError, resolveTraining, TRAIN_RULES, type ResolvedTraining, type TrainOptions } from '../../nn/train-options.js';
+import { defaultPrecision, OptionError, resolveTraining, TRAIN_RULES, type ResolvedTraining, type TrainOptions } from '../../nn/train-options.js';
 import type { Activation, OutputKind } from '../../nn/activations.js';
 import { parseBackend, type BackendChoice, type BackendFlags } from '../backend.js';
 import { MAX_UNITS, parseChoice, parseNumber, parseNumberList } from '../options.js';
@@ -165,7 +165,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     epsilon: f.epsilon === undefined || f.epsilon === 'sqrt6' || f.epsilon === 'he' ? f.epsilon : parseNumber('--epsilon', f.epsilon, { positive: true }),
     init: f.init,
   };
-  const backend = parseBackend(f);
+  const backend = parseBackend(f, defaultPrecision(settings.batchSize));
   if (f.out !== undefined) checkOutputFile('--out', f.out, MODEL_FILE_EXTENSIONS);
   if (f.outDir !== undefined) checkOutputFolder('--out-dir', f.outDir);
   if (f.checkpoint !== undefined) checkOutputFile('--checkpoint', f.checkpoint, ['.json']);
