@@ -3,7 +3,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadShippedDigits, shippedDigits } from '../../src/data/shipped-digits.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromJson, loadShippedDigits, shippedDigits } from '../../src/data/shipped-digits.js';
+import { repoRoot } from '../helpers.js';
 import { splitDataset, squareImage } from '../../src/data/dataset.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { Random } from '../../src/random.js';
@@ -61,4 +64,14 @@ test('splitDataset holds out round(m·f) rows and keeps the rest, disjoint and s
   assert.throws(() => splitDataset(data, 0.01, 0), /cannot hold out/);
   assert.equal(squareImage(400, 'column-major')?.width, 20);
   assert.equal(squareImage(401, 'column-major'), undefined);
+});
+
+test('the build’s binary copy of the shipped digits holds the very doubles the package’s JSON gives', { skip: existsSync(join(repoRoot, 'dist', 'data', 'shipped-digits.bin.gz')) ? false : 'needs the build (dist/data/shipped-digits.bin.gz)' }, () => {
+  const fast = loadShippedDigits();
+  const json = fromJson();
+  assert.equal(fast.X.data.length, json.X.data.length);
+  let differ = 0;
+  for (let i = 0; i < json.X.data.length; i++) if (!Object.is(fast.X.data[i], json.X.data[i])) differ++;
+  assert.equal(differ, 0);
+  assert.deepEqual(Array.from(fast.y), Array.from(json.y));
 });
