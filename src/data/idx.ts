@@ -116,15 +116,17 @@ export function parseIdx(input: Uint8Array, source = 'the IDX file', options: Id
   const count = (need - header) / type.size;
   if (!isGzip(input)) checkMemory(`${source}: ${dims.join('×')} values (${formatBytes(8 * count)} as float64)`, 8 * count, IDX_ADVICE);
   const values = new Float64Array(count);
-  for (let i = 0, o = header; i < count; i++, o += type.size) {
-    switch (code) {
-      case 0x08: values[i] = bytes[o]; break;
-      case 0x09: values[i] = view.getInt8(o); break;
-      case 0x0b: values[i] = view.getInt16(o, false); break;
-      case 0x0c: values[i] = view.getInt32(o, false); break;
-      case 0x0d: values[i] = view.getFloat32(o, false); break;
-      default: values[i] = view.getFloat64(o, false);
-    }
+  if (code === 0x08) {
+    // unsigned bytes (MNIST's pixels and labels): 47 million of them in the training images, one loop of its own
+    for (let i = 0; i < count; i++) values[i] = bytes[header + i];
+  } else {
+    const read: (o: number) => number =
+      code === 0x09 ? (o) => view.getInt8(o)
+      : code === 0x0b ? (o) => view.getInt16(o, false)
+      : code === 0x0c ? (o) => view.getInt32(o, false)
+      : code === 0x0d ? (o) => view.getFloat32(o, false)
+      : (o) => view.getFloat64(o, false);
+    for (let i = 0, o = header; i < count; i++, o += type.size) values[i] = read(o);
   }
   return { dims, values, type: code };
 }
