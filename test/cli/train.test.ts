@@ -81,7 +81,7 @@ describe('a model records its run', () => {
     assert.deepEqual(model.meta.flags, {
       labels: 'zero-based', numLabels: '10', hidden: '12', seed: '0', activation: 'sigmoid', output: 'sigmoid', optimizer: 'momentum',
       lambda: '1', maxIter: '3', learningRate: '0.05', momentum: '0.9', batchSize: '32', splitSeed: '0', validation: '0.1', patience: '10',
-      backend: 'wasm', threads: model.meta.flags.threads, precision: 'f64',
+      backend: 'wasm', threads: model.meta.flags.threads, precision: 'f32', // mini-batches: f32 by default
     });
     const again = join(tmp, 'again.json');
     const b = await runCli(['train', '--like', first, '--out', again, '--json', '--quiet']);

@@ -50,7 +50,7 @@ test('GradientSizes averages what each evaluation computed since the last read; 
   const w = new GradientSizes(sizes, createEvaluator(sizes, X, y, { backend: 'wasm' }));
   const reads: Float64Array[] = [];
   a.train(X, y, { optimizer: 'adam', batchSize: 8, maxIter: 3, backend: w.evaluator, onIteration: () => void reads.push(w.take()!) });
-  b.train(X, y, { optimizer: 'adam', batchSize: 8, maxIter: 3, backend: 'wasm' });
+  b.train(X, y, { optimizer: 'adam', batchSize: 8, maxIter: 3, backend: 'wasm', precision: 'f64' }); // as the evaluator given to a
   assert.deepEqual(Array.from(a.params), Array.from(b.params));
   assert.equal(reads.length, 3);
   assert.ok(reads.every((r) => r.length === 2 && r.every((v) => v > 0)));
