@@ -96,3 +96,38 @@ put(
   'checkpoint/null-state.json',
   `${JSON.stringify({ format: 'nnlearn-checkpoint', version: 3, flags: { hidden: '25' }, state: null })}\n`,
 );
+
+// --- issue 13: degenerate data, line endings, model files ---
+
+// the first line has a blank field: it was taken as a header and one example silently dropped (a header is a
+// line that is not numbers, never one with a blank)
+put('csv/blank-field-first-line.csv', '1,,0.5\n2,0.25,0.5\n1,0.3,0.1\n2,0.9,0.2\n');
+// CR-only line endings (classic Mac OS, some exports) were read as "a header but no data"
+put('csv/cr-only.csv', 'label,a,b\r1,0,0\r2,1,1\r1,0.1,0\r2,0.9,1\r1,0,0.2\r2,1,0.8\r');
+// labels the trained model lacks, in the held-out data (7 where the training data has 1 and 2)
+put('csv/test-label-outside.csv', 'label,a,b\n7,0,0\n1,1,1\n');
+// one class: a classifier trained on it always says that class
+put('csv/one-class.csv', 'label,a,b\n1,0,0\n1,1,1\n1,0.5,0.5\n');
+// four features, for the model files below
+put('csv/four-features.csv', 'label,a,b,c,d\n1,0.1,0.5,0.2,0.3\n2,0.25,0.5,0.1,0.1\n');
+
+// no examples: a 0×400 MAT-file and a 0-image IDX trained to "Accuracy: 0.00% (0 examples)", "Final cost: NaN"
+put(
+  'mat/no-examples-0x400.mat',
+  buildMat([
+    { name: 'X', cls: mx.DOUBLE, dims: [0, 400], type: mi.DOUBLE, values: [] },
+    { name: 'y', cls: mx.DOUBLE, dims: [0, 1], type: mi.DOUBLE, values: [] },
+  ]),
+);
+const noImages = new Uint8Array(16);
+noImages.set([0, 0, 8, 3]);
+new DataView(noImages.buffer).setUint32(8, 28, false);
+new DataView(noImages.buffer).setUint32(12, 28, false);
+put('idx/no-images-idx3-ubyte', noImages);
+put('idx/no-labels-idx1-ubyte', Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 0]));
+
+// a model whose image is -2×-2 (4 pixels, as its 4 inputs): an internal error in drawing once
+const small = modelToJson(Network.random([4, 2, 2], { seed: 1 })) as unknown as Record<string, unknown>;
+put('model/image-minus-2.json', `${JSON.stringify({ ...small, image: { height: -2, width: -2, order: 'row-major' } })}\n`);
+// a UTF-8 byte-order mark (Windows editors write one): refused with an invisible character in the message once
+put('model/byte-order-mark.json', `\ufeff${JSON.stringify(small)}\n`);
