@@ -89,9 +89,9 @@ function readBounded(path: string, max: number, accept?: (head: Uint8Array) => v
   return all;
 }
 
-/** Reads a whole text file (UTF-8), with readBytes' one-line errors. */
-export function readText(path: string): string {
-  return new TextDecoder().decode(readBytes(path));
+/** Reads a whole text file (UTF-8), with readBytes' one-line errors (and its `accept` of the first bytes). */
+export function readText(path: string, options: { accept?: (head: Uint8Array) => void } = {}): string {
+  return new TextDecoder().decode(readBytes(path, options));
 }
 
 /**

@@ -20,7 +20,8 @@ class Bytes {
     return this;
   }
   raw(bytes: ArrayLike<number>): this {
-    this.parts.push(...Array.from(bytes));
+    // one at a time: a spread of a picture's worth of values overflows the call stack
+    for (let i = 0; i < bytes.length; i++) this.parts.push(bytes[i]);
     return this;
   }
   pad(): this {

@@ -7,7 +7,8 @@ import { Command, Option } from 'commander';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NnlearnError, UsageError } from '../../errors.js';
+import { FormatError, NnlearnError, UsageError } from '../../errors.js';
+import { startsLikeJsonObject } from '../../nn/formats/sniff.js';
 import { readText, writeFileAtomic } from '../../data/files.js';
 import { modelToJson } from '../../nn/model.js';
 import { OPTIMIZERS, optimizerDefaultsHelp } from '../../optim/registry.js';
@@ -100,13 +101,24 @@ function keepTheRun(err: unknown, session: Session, meta: Record<string, unknown
   }
 }
 
+/**
+ * Reads a checkpoint: JSON, so refused by its first bytes when they start no JSON object (a pipe or a device such
+ * as /dev/zero was once read up to the memory limit first).
+ */
+function readCheckpoint(path: string): ReturnType<typeof parseCheckpoint> {
+  const accept = (head: Uint8Array) => {
+    if (!startsLikeJsonObject(head)) throw new FormatError(`${path}: not an nnlearn checkpoint (it does not start as JSON does)`);
+  };
+  return parseCheckpoint(readText(path, { accept }), path);
+}
+
 export function registerTrain(program: Command, io: Io): void {
   const cmd = trainCommand(program);
   cmd.action(async (given: TrainFlags) => {
     const typedKeys = (Object.keys(given) as (keyof TrainFlags)[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');
     const typed = Object.fromEntries(typedKeys.map((k) => [k, given[k]])) as Partial<TrainFlags>;
     // --resume: the interrupted run's own settings and the optimizer's state; --like: a model's recorded settings
-    const checkpoint = given.resume === undefined ? undefined : parseCheckpoint(readText(given.resume), given.resume);
+    const checkpoint = given.resume === undefined ? undefined : readCheckpoint(given.resume);
     const record = given.like === undefined ? undefined : readModelRecord(given.like);
     let flags: TrainFlags = given;
     let isSet = (k: keyof TrainFlags) => typedKeys.includes(k);

@@ -4,10 +4,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NnlearnError, UsageError } from '../../errors.js';
+import { FormatError, NnlearnError, UsageError } from '../../errors.js';
 import { nativeInflate, readBytes, writeFileAtomic } from '../../data/files.js';
 import type { Network } from '../network.js';
-import { formatOfFileName, modelFormat, readModel, writeModelFiles } from './registry.js';
+import { formatOfFileName, modelFormat, readModel, startsLikeModel, writeModelFiles } from './registry.js';
 import type { LoadedModel, ModelFormat, ModelFormatName, ModelMeta, ReadModelOptions } from './types.js';
 
 /**
@@ -20,7 +20,14 @@ export function readModelFile(path: string, options: Pick<ReadModelOptions, 'lab
     file = join(path, 'model.json');
     if (!existsSync(file)) throw new NnlearnError(`${path}: a folder with no model.json in it (give a model file)`);
   }
-  const bytes = readBytes(file);
+  // a pipe or a device (/dev/zero) has no size: it is refused by its first bytes when they start no model, rather
+  // than read up to the memory limit (12 GB and 90 s once); a file's content is judged whole by the readers below
+  const stream = existsSync(file) && !statSync(file).isFile();
+  const bytes = readBytes(file, {
+    accept: (head) => {
+      if (stream && !startsLikeModel(head)) throw new FormatError(`${file}: not a model nnlearn reads (its first bytes start no nnlearn JSON, MAT-file, ONNX or TensorFlow.js model)`);
+    },
+  });
   const dir = dirname(file);
   return readModel(bytes, {
     ...options,

@@ -10,7 +10,7 @@ import { jsonFormat } from './json.js';
 import { matFormat } from './mat.js';
 import { onnxFormat } from './onnx.js';
 import { tfjsFormat } from './tfjs.js';
-import { jsonObjectOf } from './sniff.js';
+import { jsonObjectOf, startsLikeJsonObject } from './sniff.js';
 import { checkFiniteWeights, type LoadedModel, type ModelFile, type ModelFormat, type ModelFormatName, type ModelMeta, type ReadModelOptions } from './types.js';
 
 /** Every format nnlearn reads and writes, in the order detection tries them. */
@@ -39,6 +39,15 @@ export function formatOfFileName(fileName: string): ModelFormat | undefined {
 /** The format of a model's bytes, judged by their content; undefined when none recognises them. */
 export function detectModelFormat(bytes: Uint8Array): ModelFormat | undefined {
   return MODEL_FORMATS.find((f) => f.detect(bytes));
+}
+
+/**
+ * Whether a file's first bytes (up to 128) can start a model of some format: a JSON object (nnlearn's, TF.js's),
+ * a MAT-file's header, or an ONNX ModelProto's first tag (ir_version, 0x08). For pipes and devices, which are
+ * refused by their first bytes rather than read to the memory limit.
+ */
+export function startsLikeModel(head: Uint8Array): boolean {
+  return startsLikeJsonObject(head) || head[0] === 0x08 || (head.length >= 128 && matFormat.detect(head)) || String.fromCharCode(...head.subarray(0, 6)) === 'MATLAB';
 }
 
 /**
