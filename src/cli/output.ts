@@ -3,7 +3,7 @@
  * checks that an output flag names somewhere writable, made before any work so that an hour of training is
  * never lost to a typo in --out.
  */
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkExtension, temporaryName } from '../data/files.js';
 import { NnlearnError, UsageError } from '../errors.js';
@@ -11,13 +11,25 @@ import { NnlearnError, UsageError } from '../errors.js';
 /** The folder runs write to unless told otherwise. */
 export const DEFAULT_OUTPUT_ROOT = 'nnlearn-out';
 
-/** A new folder `nnlearn-out/<command>-<date>-<time>` (with a suffix if taken), created. */
+/**
+ * A new folder `nnlearn-out/<command>-<date>-<time>` (with a suffix if taken), created. Each name is claimed by
+ * creating it (mkdir fails on one that exists): two runs started in the same second once both found the name
+ * free and shared the folder, its model and its checkpoint.
+ */
 export function newRunFolder(command: string, now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  let dir = join(DEFAULT_OUTPUT_ROOT, `${command}-${stamp}`);
-  for (let k = 2; existsSync(dir); k++) dir = join(DEFAULT_OUTPUT_ROOT, `${command}-${stamp}-${k}`);
-  return ensureFolder(dir);
+  ensureFolder(DEFAULT_OUTPUT_ROOT);
+  for (let k = 1; ; k++) {
+    const dir = join(DEFAULT_OUTPUT_ROOT, k === 1 ? `${command}-${stamp}` : `${command}-${stamp}-${k}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new NnlearnError(`${dir}: cannot create the output folder (${code ?? (err as Error).message})`);
+    }
+  }
 }
 
 /** Creates `dir` (and its parents) if needed, with a one-line error when it cannot. */
@@ -65,21 +77,22 @@ export function checkOutputFolder(flag: string, dir: string, given = dir): void 
 
 /**
  * Checks an output file named by `flag` before any work is done: its extension is one of `extensions` (when
- * given), it is not a folder, and its folder can be created and written to.
+ * given), it is not a folder, and its folder can be created and written to; `what` says what the file is when
+ * it is not the flag's own value (the checkpoint named after --out).
  */
-export function checkOutputFile(flag: string, path: string, extensions?: readonly string[]): void {
+export function checkOutputFile(flag: string, path: string, extensions?: readonly string[], what?: string): void {
   if (path === '') throw new UsageError(`${flag}: empty file name`);
   if (extensions !== undefined) checkExtension(flag, path, extensions);
   if (kindAt(path) === 'folder') throw new UsageError(`${flag}: "${path}" is a folder; give a file name`);
   checkOutputFolder(flag, dirname(path), path);
-  probeWrite(flag, path);
+  probeWrite(flag, path, what);
 }
 
 /**
  * Creates and removes the temporary file a write to `path` would make, where its folder exists: a name too long
  * once the temporary part is added (ENAMETOOLONG), a read-only file system, are found now, not after training.
  */
-function probeWrite(flag: string, path: string): void {
+function probeWrite(flag: string, path: string, what?: string): void {
   if (kindAt(dirname(path)) !== 'folder') return; // made later; its nearest existing ancestor was checked
   const tmp = temporaryName(path);
   try {
@@ -87,7 +100,7 @@ function probeWrite(flag: string, path: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENAMETOOLONG' ? 'the name is too long (with the temporary name written first)' : `it cannot be written (${code ?? (err as Error).message})`;
-    throw new UsageError(`${flag}: "${path}": ${why}`);
+    throw new UsageError(`${flag}: "${path}"${what === undefined ? '' : ` (${what})`}: ${why}`);
   }
   try {
     unlinkSync(tmp);
@@ -129,7 +142,7 @@ export function checkOutputsNotInputs(values: Record<string, unknown>, positiona
     }
   };
   for (const k of INPUT_FLAGS) add(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, values[k]);
-  positional.forEach((p) => add('the input', p));
+  positional.forEach((p) => add('input', p)); // "the input file" in the messages
   for (const k of OUTPUT_FLAGS) {
     const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const outs = typeof values[k] === 'string' ? [values[k] as string] : Array.isArray(values[k]) ? (values[k] as string[]) : [];

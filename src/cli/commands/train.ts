@@ -4,7 +4,7 @@
  * the report (../train/report.ts: model, pictures, summary, advice).
  */
 import { Command, Option } from 'commander';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, NnlearnError, UsageError } from '../../errors.js';
@@ -19,8 +19,8 @@ import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
 import { maxThreads } from '../../nn/fast/backend.js';
 import { checkOutputsNotInputs } from '../output.js';
-import { planTraining, type TrainFlags } from '../train/plan.js';
-import { runSession, type Session } from '../train/session.js';
+import { planTraining, type TrainFlags, type TrainPlan } from '../train/plan.js';
+import { checkpointPath, runSession, type Session } from '../train/session.js';
 import { checkRecordedFlags, fileChanges, likeFlags, nnlearnVersion, readModelRecord, recordFlags, recordOutputs } from '../train/record.js';
 import { adviceFor, adviceLine, modelMeta, printSummary, runSummary, writeOutputs } from '../train/report.js';
 
@@ -102,6 +102,30 @@ function keepTheRun(err: unknown, session: Session, meta: Record<string, unknown
 }
 
 /**
+ * A new run never overwrites another run's checkpoint: one left where this run would save its own (the same --out
+ * or --out-dir again after a Ctrl-C, a kill or a crash) is that run, to resume or to remove, not to lose silently.
+ * (A resumed run saves where the run it continues did: that checkpoint is its own, or a copy's.)
+ */
+function keepOtherRuns(plan: TrainPlan): void {
+  const o = plan.outputs;
+  if (o.out === undefined && o.outDir === undefined && o.checkpoint === undefined) return; // a new folder of its own
+  const file = checkpointPath(plan, o.outDir);
+  if (!existsSync(file)) return;
+  throw new UsageError(`${file} holds the checkpoint of an interrupted run: go on with nnlearn train --resume ${file}, or remove it to start anew`);
+}
+
+/** Whether two paths name one file (by device and inode). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Reads a checkpoint: JSON, so refused by its first bytes when they start no JSON object (a pipe or a device such
  * as /dev/zero was once read up to the memory limit first).
  */
@@ -140,6 +164,7 @@ export function registerTrain(program: Command, io: Io): void {
     // the recorded settings of --resume and --like name inputs too (the hook saw only the typed flags)
     checkOutputsNotInputs({ ...flags, resume: given.resume, like: given.like });
     const plan = planTraining(flags, isSet);
+    if (checkpoint === undefined) keepOtherRuns(plan);
     const session = await runSession(plan, io, {
       resume: checkpoint?.state,
       resumeData: checkpoint?.data,
@@ -159,6 +184,9 @@ export function registerTrain(program: Command, io: Io): void {
     }
     // the run's outputs are written: its checkpoint has done its work
     if (session.checkpoint !== undefined) rmSync(session.checkpoint.path, { force: true });
+    // … and so has the one it resumed from, when it is the run's own (left there, it would stop the next run)
+    const own = checkpointPath(plan, session.outDir);
+    if (given.resume !== undefined && sameFile(own, given.resume)) rmSync(own, { force: true });
     const advice = adviceFor(session);
     if (advice !== undefined) io.err(adviceLine(advice));
     if (plan.json) {

@@ -3,7 +3,7 @@
  * flag is checked here, before any work; the training settings by the library's own validator
  * (../../nn/train-options.ts), so that the CLI and the library refuse the same things in the same words.
  */
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MODEL_FILE_EXTENSIONS } from '../../nn/formats/registry.js';
 import { UsageError } from '../../errors.js';
 import { MAX_CLASSES, type LabelConvention } from '../../data/labels.js';
@@ -167,6 +167,11 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
   };
   const backend = parseBackend(f, defaultPrecision(settings.batchSize));
   if (f.out !== undefined) checkOutputFile('--out', f.out, MODEL_FILE_EXTENSIONS);
+  // the checkpoint named after --out is 16 characters longer: a name that fits for the model but not for its
+  // checkpoint once lost the run at the first Ctrl-C (ENAMETOOLONG); found now, before any work
+  if (f.out !== undefined && f.outDir === undefined && f.checkpoint === undefined) {
+    checkOutputFile('--out', checkpointBeside(f.out), ['.json'], 'the checkpoint named after it');
+  }
   if (f.outDir !== undefined) checkOutputFolder('--out-dir', f.outDir);
   if (f.checkpoint !== undefined) checkOutputFile('--checkpoint', f.checkpoint, ['.json']);
   return {
@@ -179,6 +184,11 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     quiet: f.quiet === true,
     json: f.json === true,
   };
+}
+
+/** The checkpoint of a run with --out alone: beside the model, named after it (two runs in one folder never share one). */
+export function checkpointBeside(out: string): string {
+  return join(dirname(out), `${basename(out).replace(/\.[^.]*$/, '')}.checkpoint.json`);
 }
 
 /**

@@ -2,7 +2,7 @@
  * `nnlearn train`'s run: the data and the network from the plan, the evaluator, the training with its progress,
  * and a checkpoint when a signal stops it. What the run produced goes to ./report.ts.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { InterruptedError, NnlearnError, ShapeError, UsageError, ValueError } from '../../errors.js';
 import { fileChanges } from './record.js';
@@ -20,7 +20,7 @@ import type { Io } from '../io.js';
 import { ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
 import { prepareEvaluator } from '../backend.js';
-import { asFlagError, type TrainPlan } from './plan.js';
+import { asFlagError, checkpointBeside, type TrainPlan } from './plan.js';
 
 /** The signals that stop a run with a checkpoint. */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -80,7 +80,7 @@ function startingNetwork(plan: TrainPlan, init: Network | undefined, train: Data
 export function checkpointPath(plan: TrainPlan, outDir: string | undefined): string {
   const o = plan.outputs;
   if (o.checkpoint !== undefined) return o.checkpoint;
-  if (o.out !== undefined && outDir === undefined) return join(dirname(o.out), `${o.out.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '')}.checkpoint.json`);
+  if (o.out !== undefined && outDir === undefined) return checkpointBeside(o.out);
   return join(outDir ?? '.', 'checkpoint.json');
 }
 
@@ -149,7 +149,8 @@ function writeCheckpoint(file: string, text: string): { path: string | undefined
     return { path: file };
   } catch (err) {
     const why = (err as Error).message;
-    const fallback = join(tmpdir(), `nnlearn-${process.pid}-${basename(file)}`);
+    // short whatever the original's length (a long name was the failure once), and this run's own
+    const fallback = join(tmpdir(), `nnlearn-${process.pid}-${basename(file).slice(-64)}`);
     try {
       writeFileAtomic(fallback, text);
       return { path: fallback, why };
