@@ -300,3 +300,11 @@ test('--num-labels 3 with the shipped digits (labels 0..9) is refused, not ignor
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^nnlearn: digits:train: label \d \(example \d+\) is not one of the 3 classes asked for \(zero-based labels 0\.\.2\)\n$/);
 });
+
+test('a message about a huge value is clipped to one readable line (once a 1 MB expression repeated whole)', async () => {
+  const r = await runCli(['train', '--hidden', `1,${'9'.repeat(1_000_000)}`, '--out', join(tmp, 'clip.json')]);
+  assert.equal(r.code, 2, r.stderr.slice(0, 200));
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.ok(r.stderr.length <= 700, `${r.stderr.length} characters`);
+  assert.match(r.stderr, /^nnlearn: --hidden: .*…/);
+});
