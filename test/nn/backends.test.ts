@@ -34,11 +34,13 @@ function relDiff(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 }
 
-/** An instance of the kernels on a private memory, and an allocator over it. */
-function kernels() {
+/** An instance of the kernels on a private memory, and an allocator over it (every buffer past `pad` bytes). */
+function kernels(pad = 0) {
   const memory = createMemory(false);
   const k = instantiate(compiledModule(false), memory);
-  return { k, a: new Arena(memory, k.heapBase(), false) };
+  const a = new Arena(memory, k.heapBase(), false);
+  if (pad > 0) a.alloc(pad);
+  return { k, a };
 }
 
 /** Θ (units × (n+1)) transposed into the kernels' Wt layout ((n+1) × hp). */
@@ -53,85 +55,96 @@ const flavors: WasmFlavor[] = wasmFlavor() === 'relaxed' ? ['relaxed', 'simd'] :
 
 for (const flavor of flavors) {
   describe(`wasm kernels (${flavor} build) against the reference kernels`, () => {
+    /** The input layer's products on m×n data with `units` outputs agree with the reference's; the buffers lie past `pad` bytes. */
+    const productsAgree = (m: number, n: number, units: number, seed: number, precision: 'f64' | 'f32', pad = 0) => {
+      const rng = new Random(seed);
+      const X = randomMatrix(rng, m, n, 0.5);
+      const T = randomMatrix(rng, units, n + 1);
+      const f32 = precision === 'f32';
+      const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
+      const esz = f32 ? 4 : 8;
+      const { k, a } = kernels(pad);
+      // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
+      let nnz = 0;
+      for (const v of X.data) if (v !== 0) nnz++;
+      const rs = a.alloc((m + 1) * 4), ro = a.alloc(nnz * 4), rv = a.alloc(nnz * esz);
+      const cs = a.alloc((n + 1) * 4), co = a.alloc(nnz * 4), cv = a.alloc(nnz * esz);
+      const Wt = a.alloc((n + 1) * hp * esz), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
+      const Aact = a.alloc(m * hp * 8), Aact2 = a.alloc(m * hp * 8);
+      const Xd = a.alloc(m * n * 8), W64 = a.alloc((n + 1) * hp * 8), Z64 = a.alloc(m * hp * 8), D64 = a.alloc(m * hp * 8), G64 = a.alloc((n + 1) * hp * 8);
+      const vals = (at: number, c: number) => (f32 ? a.f32(at, c) : a.f64(at, c));
+      const rowStart = a.i32(rs, m + 1), rowOff = a.i32(ro, nnz), rowVal = vals(rv, nnz);
+      const colStart = a.i32(cs, n + 1), colOff = a.i32(co, nnz), colVal = vals(cv, nnz);
+      let q = 0;
+      for (let i = 0; i < m; i++) {
+        rowStart[i] = q;
+        for (let j = 0; j < n; j++) if (X.get(i, j) !== 0) { rowOff[q] = (j + 1) * hp * esz; rowVal[q++] = X.get(i, j); }
+      }
+      rowStart[m] = q;
+      q = 0;
+      for (let j = 0; j < n; j++) {
+        colStart[j] = q;
+        for (let i = 0; i < m; i++) if (X.get(i, j) !== 0) { colOff[q] = i * hp * esz; colVal[q++] = X.get(i, j); }
+      }
+      colStart[n] = q;
+      const Dm = randomMatrix(rng, m, units);
+      const Dpad = new Float64Array(m * hp);
+      for (let i = 0; i < m; i++) for (let u = 0; u < units; u++) Dpad[i * hp + u] = Dm.get(i, u);
+      vals(Wt, (n + 1) * hp).set(toWt(T, hp));
+      vals(D, m * hp).set(Dpad);
+      a.f64(W64, (n + 1) * hp).set(toWt(T, hp));
+      a.f64(D64, m * hp).set(Dpad);
+      a.f64(Xd, m * n).set(X.data);
+      const tol = f32 ? 1e-5 : 1e-13;
+      const Zref = affineABt(X, T);
+      const Gref = affineAtB(Dm, X);
+      const check = (got: ArrayLike<number>, ref: Matrix, transposed: boolean, what: string) => {
+        const g = new Float64Array(ref.data.length);
+        for (let r = 0; r < ref.rows; r++) for (let c = 0; c < ref.cols; c++) g[r * ref.cols + c] = transposed ? got[c * hp + r] : got[r * hp + c];
+        assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
+      };
+      if (f32) {
+        k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
+        k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
+      } else {
+        k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
+        k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
+      }
+      check(vals(Z, m * hp), Zref, false, 'fwdSparse');
+      const G = Float64Array.from(vals(Gt, (n + 1) * hp));
+      for (let u = 0; u < hp; u++) G[u] = Array.from({ length: m }, (_, i) => Dpad[i * hp + u]).reduce((s, v) => s + v, 0);
+      check(G, Gref, true, 'bwdSparse');
+      // accumulate: a second pass adds the same product again
+      if (f32) k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 1);
+      else k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 1);
+      const G2 = Float64Array.from(vals(Gt, (n + 1) * hp), (v) => v / 2);
+      G2.set(G.subarray(0, hp), 0);
+      check(G2, Gref, true, 'bwdSparse accumulated');
+      k.fwdDense64(Xd, m, n, n, W64, hp, Z64, Aact2);
+      check(a.f64(Z64, m * hp), Zref, false, 'fwdDense64');
+      // the fused sigmoid: A = σ(Z) for the hidden layers
+      const Aref = new Matrix(m, units);
+      for (let i = 0; i < Aref.data.length; i++) Aref.data[i] = sigmoidScalar(Zref.data[i]);
+      check(a.f64(Aact, m * hp), Aref, false, 'fwdSparse, fused sigmoid');
+      check(a.f64(Aact2, m * hp), Aref, false, 'fwdDense64, fused sigmoid');
+      k.bwdDense64(Xd, m, n, n, D64, hp, G64, 0);
+      check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
+    };
+
     test('the sparse and dense input products equal [1 X]·Θᵀ and Dᵀ·[1 X]', () => {
       useWasmFlavor(flavor);
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 40 }), fc.nat(1000), fc.constantFrom<'f64' | 'f32'>('f64', 'f32'), (m, n, units, seed, precision) => {
-          const rng = new Random(seed);
-          const X = randomMatrix(rng, m, n, 0.5);
-          const T = randomMatrix(rng, units, n + 1);
-          const f32 = precision === 'f32';
-          const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
-          const esz = f32 ? 4 : 8;
-          const { k, a } = kernels();
-          // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
-          let nnz = 0;
-          for (const v of X.data) if (v !== 0) nnz++;
-          const rs = a.alloc((m + 1) * 4), ro = a.alloc(nnz * 4), rv = a.alloc(nnz * esz);
-          const cs = a.alloc((n + 1) * 4), co = a.alloc(nnz * 4), cv = a.alloc(nnz * esz);
-          const Wt = a.alloc((n + 1) * hp * esz), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
-          const Aact = a.alloc(m * hp * 8), Aact2 = a.alloc(m * hp * 8);
-          const Xd = a.alloc(m * n * 8), W64 = a.alloc((n + 1) * hp * 8), Z64 = a.alloc(m * hp * 8), D64 = a.alloc(m * hp * 8), G64 = a.alloc((n + 1) * hp * 8);
-          const vals = (at: number, c: number) => (f32 ? a.f32(at, c) : a.f64(at, c));
-          const rowStart = a.i32(rs, m + 1), rowOff = a.i32(ro, nnz), rowVal = vals(rv, nnz);
-          const colStart = a.i32(cs, n + 1), colOff = a.i32(co, nnz), colVal = vals(cv, nnz);
-          let q = 0;
-          for (let i = 0; i < m; i++) {
-            rowStart[i] = q;
-            for (let j = 0; j < n; j++) if (X.get(i, j) !== 0) { rowOff[q] = (j + 1) * hp * esz; rowVal[q++] = X.get(i, j); }
-          }
-          rowStart[m] = q;
-          q = 0;
-          for (let j = 0; j < n; j++) {
-            colStart[j] = q;
-            for (let i = 0; i < m; i++) if (X.get(i, j) !== 0) { colOff[q] = i * hp * esz; colVal[q++] = X.get(i, j); }
-          }
-          colStart[n] = q;
-          const Dm = randomMatrix(rng, m, units);
-          const Dpad = new Float64Array(m * hp);
-          for (let i = 0; i < m; i++) for (let u = 0; u < units; u++) Dpad[i * hp + u] = Dm.get(i, u);
-          vals(Wt, (n + 1) * hp).set(toWt(T, hp));
-          vals(D, m * hp).set(Dpad);
-          a.f64(W64, (n + 1) * hp).set(toWt(T, hp));
-          a.f64(D64, m * hp).set(Dpad);
-          a.f64(Xd, m * n).set(X.data);
-          const tol = f32 ? 1e-5 : 1e-13;
-          const Zref = affineABt(X, T);
-          const Gref = affineAtB(Dm, X);
-          const check = (got: ArrayLike<number>, ref: Matrix, transposed: boolean, what: string) => {
-            const g = new Float64Array(ref.data.length);
-            for (let r = 0; r < ref.rows; r++) for (let c = 0; c < ref.cols; c++) g[r * ref.cols + c] = transposed ? got[c * hp + r] : got[r * hp + c];
-            assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
-          };
-          if (f32) {
-            k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
-            k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
-          } else {
-            k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
-            k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
-          }
-          check(vals(Z, m * hp), Zref, false, 'fwdSparse');
-          const G = Float64Array.from(vals(Gt, (n + 1) * hp));
-          for (let u = 0; u < hp; u++) G[u] = Array.from({ length: m }, (_, i) => Dpad[i * hp + u]).reduce((s, v) => s + v, 0);
-          check(G, Gref, true, 'bwdSparse');
-          // accumulate: a second pass adds the same product again
-          if (f32) k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 1);
-          else k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 1);
-          const G2 = Float64Array.from(vals(Gt, (n + 1) * hp), (v) => v / 2);
-          G2.set(G.subarray(0, hp), 0);
-          check(G2, Gref, true, 'bwdSparse accumulated');
-          k.fwdDense64(Xd, m, n, n, W64, hp, Z64, Aact2);
-          check(a.f64(Z64, m * hp), Zref, false, 'fwdDense64');
-          // the fused sigmoid: A = σ(Z) for the hidden layers
-          const Aref = new Matrix(m, units);
-          for (let i = 0; i < Aref.data.length; i++) Aref.data[i] = sigmoidScalar(Zref.data[i]);
-          check(a.f64(Aact, m * hp), Aref, false, 'fwdSparse, fused sigmoid');
-          check(a.f64(Aact2, m * hp), Aref, false, 'fwdDense64, fused sigmoid');
-          k.bwdDense64(Xd, m, n, n, D64, hp, G64, 0);
-          check(a.f64(G64, (n + 1) * hp), Gref, true, 'bwdDense64');
-        }),
+        fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 17 }), fc.integer({ min: 1, max: 40 }), fc.nat(1000), fc.constantFrom<'f64' | 'f32'>('f64', 'f32'), (m, n, units, seed, precision) =>
+          productsAgree(m, n, units, seed, precision),
+        ),
         { numRuns: 150 },
       );
+    });
+
+    test('… with every buffer past 2 GiB, where 32-bit signed offsets once turned negative ("Start offset -2089362016")', () => {
+      useWasmFlavor(flavor);
+      // the memory below is reserved, never touched: its pages cost address space, not memory
+      for (const [m, n, units, seed] of [[7, 13, 25, 1], [3, 5, 40, 2]]) for (const precision of ['f64', 'f32'] as const) productsAgree(m, n, units, seed, precision, 2 ** 31 + 64);
     });
 
     test('deltaBack64 (and its f32 variant) equals (D·Θ(:, 2:end)) ∘ a(1 - a), with zero padding; row sums add up', () => {
