@@ -47,7 +47,9 @@ export function randInitializeWeights(lIn: number, lOut: number, options: InitOp
 
 /** Initial weights for every layer of a network, drawn in order from one generator. */
 export function randInitializeNetwork(sizes: readonly number[], options: InitOptions = {}): Matrix[] {
-  checkAllocatable(sizes); // before allocating: a size typed wrong is an error, not an out-of-memory crash
+  // before allocating: a size typed wrong is an error, not an out-of-memory crash; two copies, as Network.random
+  // unrolls these matrices into its parameters
+  checkAllocatable(sizes, 2);
   const rng = options.rng instanceof Random ? options.rng : new Random(options.rng ?? 0);
   const out: Matrix[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {

@@ -75,7 +75,7 @@ export class Network {
   readonly inputScale: number | undefined;
 
   constructor(sizes: readonly number[], params?: Float64Array, options: NetworkOptions = {}) {
-    checkAllocatable(sizes);
+    checkAllocatable(sizes, params === undefined ? 1 : 0); // weights given: nothing more to allocate
     this.sizes = [...sizes];
     const n = paramCount(sizes);
     if (params !== undefined && params.length !== n) {

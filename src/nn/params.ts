@@ -9,6 +9,7 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
+import { checkMemory } from '../memory.js';
 
 /**
  * How Thetas are unrolled into one vector: `'row-major'` (the notebook's `ravel()`, nnlearn's) or
@@ -26,14 +27,18 @@ export function checkLayerSizes(sizes: readonly number[]): void {
   }
 }
 
-/** Checks that a network of these sizes can be allocated (describing one needs no such check). */
-export function checkAllocatable(sizes: readonly number[]): void {
+/**
+ * Checks that a network of these sizes can be allocated (describing one needs no such check): within the weights'
+ * cap, and `copies` copies of its weights within the memory budget (../memory.ts).
+ */
+export function checkAllocatable(sizes: readonly number[], copies = 1): void {
   checkLayerSizes(sizes);
   let n = 0;
   for (let l = 0; l + 1 < sizes.length; l++) n += (sizes[l] + 1) * sizes[l + 1];
   if (n > MAX_PARAMETERS) {
     throw new ShapeError(`layers [${sizes.join(', ')}] have ${n} weights, more than nnlearn allocates (${MAX_PARAMETERS}: 1 GiB of float64)`);
   }
+  if (copies > 0) checkMemory(`a network of layers [${sizes.join(', ')}] (${n} weights)`, 8 * n * copies, 'fewer hidden units, or a larger --max-memory if the machine has the memory');
 }
 
 /**

@@ -5,6 +5,7 @@
  * them.
  */
 import { DivergenceError, ValueError } from '../errors.js';
+import { checkMemory } from '../memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { optimizerEntry, type OptimizerName } from '../optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult, OptimizerState } from '../optim/types.js';
@@ -61,6 +62,17 @@ export function trainingObjective(evaluator: CostEvaluator, lambda: number, m: n
     onWholeSet(cost);
     return { cost, grad };
   };
+}
+
+/**
+ * Checks that training `n` weights with `optimizer` fits the memory budget (../memory.ts) before anything is
+ * allocated: the optimizer's vectors, the gradient, and early stopping's best weights (a network within the
+ * weights' cap can still need gigabytes to train: L-BFGS keeps 25 copies). A caller that builds an evaluator
+ * first checks before that too.
+ */
+export function checkTrainingMemory(n: number, optimizer: OptimizerName, validation: boolean): void {
+  const copies = optimizerEntry(optimizer).vectors + 1 + (validation ? 1 : 0);
+  checkMemory(`training ${n} weights with ${optimizer} (${copies} vectors of them)`, 8 * n * copies, 'fewer hidden units, or a larger --max-memory if the machine has the memory');
 }
 
 /**
@@ -194,6 +206,7 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
     p.validation === undefined
       ? undefined
       : new EarlyStopping(p.sizes, p.validation.X, p.validation.targets, p.architecture, settings.patience, p.params, resume?.validation, resume?.optimizerState.costHistory ?? []);
+  checkTrainingMemory(p.params.length, settings.optimizer, p.validation !== undefined);
   const grad = new Float64Array(p.params.length);
   const f = trainingObjective(p.evaluator, settings.lambda, p.X.rows, grad, (cost) => watch.start(cost));
   // Mini-batch runs evaluate the whole set only after each epoch, by when a far too large step has long blown up:

@@ -45,6 +45,11 @@ export interface OptimizerEntry {
   lineSearch: boolean;
   /** the defaults, chosen by measurement (see above) */
   defaults: OptimizerSettings;
+  /**
+   * The vectors of the parameters' length it keeps (x and its own, as its source allocates them): its memory is
+   * this many times the weights', checked against the budget before it starts (src/memory.ts).
+   */
+  vectors: number;
   /** the run as a generator of iterations (see Iterations) */
   iterations(f: Objective, x0: Float64Array, settings: OptimizerSettings, common: StochasticOptions): Iterations;
 }
@@ -56,6 +61,7 @@ const entries: readonly OptimizerEntry[] = [
     file: 'fmincg.ts',
     lineSearch: true,
     defaults: { maxIter: 50, batchSize: undefined, learningRate: undefined, momentum: undefined },
+    vectors: 6, // x, X0, df0, df1, df2, s
     iterations: (f, x0, s, common) => fmincgIterations(f, x0, { ...common, maxIter: s.maxIter }),
   },
   {
@@ -64,6 +70,7 @@ const entries: readonly OptimizerEntry[] = [
     file: 'lbfgs.ts',
     lineSearch: true,
     defaults: { maxIter: 50, batchSize: undefined, learningRate: undefined, momentum: undefined },
+    vectors: 25, // x, xt, d, g and 10 pairs (s, y), and the gradient it copies
     iterations: (f, x0, s, common) => lbfgsIterations(f, x0, { ...common, maxIter: s.maxIter }),
   },
   {
@@ -72,6 +79,7 @@ const entries: readonly OptimizerEntry[] = [
     file: 'gradient-descent.ts',
     lineSearch: false,
     defaults: { maxIter: 10, batchSize: 32, learningRate: 1, momentum: undefined },
+    vectors: 2, // θ and the gradient
     iterations: (f, x0, s, common) =>
       gradientDescentIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate }),
   },
@@ -81,6 +89,7 @@ const entries: readonly OptimizerEntry[] = [
     file: 'momentum.ts',
     lineSearch: false,
     defaults: { maxIter: 10, batchSize: 32, learningRate: 0.05, momentum: 0.9 },
+    vectors: 3, // θ, the gradient, the velocity
     iterations: (f, x0, s, common) =>
       momentumIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate, momentum: s.momentum }),
   },
@@ -90,6 +99,7 @@ const entries: readonly OptimizerEntry[] = [
     file: 'adam.ts',
     lineSearch: false,
     defaults: { maxIter: 10, batchSize: 32, learningRate: 0.001, momentum: undefined },
+    vectors: 4, // θ, the gradient, m, v
     iterations: (f, x0, s, common) =>
       adamIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate }),
   },

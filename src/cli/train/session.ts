@@ -10,7 +10,7 @@ import { startGuardian } from '../guardian.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { splitDataset, type Dataset } from '../../data/dataset.js';
 import { Network, type TrainResult } from '../../nn/network.js';
-import type { TrainState } from '../../nn/training.js';
+import { checkTrainingMemory, type TrainState } from '../../nn/training.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
 import { startWorkers } from '../../nn/fast/backend.js';
 import type { CostEvaluator } from '../../nn/fast/evaluator.js';
@@ -111,6 +111,8 @@ export async function runSession(
       if (changes.length > 0) throw new NnlearnError(`--resume: ${changes[0]}; the resumed run would not continue the interrupted one`);
     }
     const net = startingNetwork(plan, init, data.train);
+    // before the evaluator lays out its memory: what training will need on top of it
+    checkTrainingMemory(net.params.length, plan.settings.optimizer, data.validation !== undefined);
     const outDir = plan.outputs.outDir !== undefined ? ensureFolder(plan.outputs.outDir) : plan.outputs.out === undefined ? newRunFolder('train') : undefined;
     const started = performance.now();
     const miniBatches = plan.settings.batchSize !== undefined && plan.settings.batchSize < data.fit.X.rows;
