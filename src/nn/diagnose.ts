@@ -32,6 +32,13 @@ export interface RunAdvice {
 export const STEEP_RELATIVE = 0.05;
 
 /**
+ * The training accuracy (percent) from which a falling cost is no longer news: the network fits the training set
+ * (MNIST's 784-300-10 at 99.3% after 6 epochs, its cost still 20% lower each epoch), and more iterations would
+ * mostly fit it closer, not generalize better.
+ */
+export const FITTED_ACCURACY = 97;
+
+/**
  * The share of the training examples the commonest class has, in percent: the accuracy of always guessing it.
  * `targets` are output units 0..K-1.
  */
@@ -72,7 +79,7 @@ export function diagnoseRun(run: {
   if (n < 3) return undefined;
   const k = Math.max(1, Math.round(n / 10));
   const relative = (c[n - 1 - k] - c[n - 1]) / k / Math.abs(c[n - 1]);
-  if (relative > STEEP_RELATIVE) {
+  if (relative > STEEP_RELATIVE && run.trainAccuracy < FITTED_ACCURACY) {
     const suggestions: Suggestion[] = [{ option: 'maxIter', value: more }];
     if (fasterRate !== undefined) suggestions.push({ option: 'learningRate', value: fasterRate });
     return {
