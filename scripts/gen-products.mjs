@@ -46,7 +46,7 @@ const spec = (ty) => ({ v: `${ty}x${ty === 'f64' ? 2 : 4}`, esz: ty === 'f64' ? 
  * Stores the block's sums at `zi + off` (forward) or `g + off` (backward).
  */
 function blockBody(kind, ty, nvec, chains, indent) {
-  const { v, shift, madd } = spec(ty);
+  const { v, shift, madd, esz } = spec(ty);
   const pad = ' '.repeat(indent);
   const base = kind === 'fwd' ? 'Wt' : 'D';
   const out = kind === 'fwd' ? 'zi' : 'g';
@@ -54,7 +54,7 @@ function blockBody(kind, ty, nvec, chains, indent) {
   const step = (c, q, extra) => {
     const p = pad + ' '.repeat(extra);
     const ls = [
-      `${p}const x${c} = ${v}.splat(load<${ty}>(vals + (<usize>(${q}) << ${shift})));`,
+      `${p}const x${c} = v128.load${8*esz}_splat(vals + (<usize>(${q}) << ${shift}));`,
       `${p}const p${c} = ${base} + <usize>load<i32>(offs + (<usize>(${q}) << 2)) + off;`,
     ];
     for (let k = 0; k < nvec; k++) ls.push(`${p}${acc(c, k)} = ${madd}(x${c}, v128.load(p${c}, ${16 * k}), ${acc(c, k)});`);

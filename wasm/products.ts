@@ -33,7 +33,7 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a6 = v128.load(Wt + off, 96);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -67,7 +67,7 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a5 = v128.load(Wt + off, 80);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -98,7 +98,7 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a4 = v128.load(Wt + off, 64);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -126,7 +126,7 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a3 = v128.load(Wt + off, 48);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -151,7 +151,7 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a2 = v128.load(Wt + off, 32);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -175,17 +175,17 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a1_1 = f64x2.splat(0);
         let q = q0;
         for (; q + 2 <= q1; q += 2) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
-          const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+          const x1 = v128.load64_splat(vals + (<usize>(q + 1) << 3));
           const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
           a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
           a1_1 = madd64(x1, v128.load(p1, 16), a1_1);
         }
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
           a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -207,21 +207,21 @@ export function fwdSparse64(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a0_3 = f64x2.splat(0);
         let q = q0;
         for (; q + 4 <= q1; q += 4) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
-          const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+          const x1 = v128.load64_splat(vals + (<usize>(q + 1) << 3));
           const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
           a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
-          const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
+          const x2 = v128.load64_splat(vals + (<usize>(q + 2) << 3));
           const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
           a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
-          const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
+          const x3 = v128.load64_splat(vals + (<usize>(q + 3) << 3));
           const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
           a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
         }
         for (; q < q1; q++) {
-          const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+          const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd64(x0, v128.load(p0, 0), a0);
         }
@@ -254,7 +254,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a6 = v128.load(Wt + off, 96);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -288,7 +288,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a5 = v128.load(Wt + off, 80);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -319,7 +319,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a4 = v128.load(Wt + off, 64);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -347,7 +347,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a3 = v128.load(Wt + off, 48);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -372,7 +372,7 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a2 = v128.load(Wt + off, 32);
         let q = q0;
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -396,17 +396,17 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a1_1 = f32x4.splat(0);
         let q = q0;
         for (; q + 2 <= q1; q += 2) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
-          const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+          const x1 = v128.load32_splat(vals + (<usize>(q + 1) << 2));
           const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
           a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
           a1_1 = madd32(x1, v128.load(p1, 16), a1_1);
         }
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
           a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -428,21 +428,21 @@ export function fwdSparse32(start: usize, offs: usize, vals: usize, m: i32, Wt: 
         let a0_3 = f32x4.splat(0);
         let q = q0;
         for (; q + 4 <= q1; q += 4) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
-          const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+          const x1 = v128.load32_splat(vals + (<usize>(q + 1) << 2));
           const p1 = Wt + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
           a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
-          const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
+          const x2 = v128.load32_splat(vals + (<usize>(q + 2) << 2));
           const p2 = Wt + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
           a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
-          const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
+          const x3 = v128.load32_splat(vals + (<usize>(q + 3) << 2));
           const p3 = Wt + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
           a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
         }
         for (; q < q1; q++) {
-          const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+          const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
           const p0 = Wt + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
           a0 = madd32(x0, v128.load(p0, 0), a0);
         }
@@ -472,7 +472,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a6 = accumulate != 0 ? v128.load(g + off, 96) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -505,7 +505,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a5 = accumulate != 0 ? v128.load(g + off, 80) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -535,7 +535,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a4 = accumulate != 0 ? v128.load(g + off, 64) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -562,7 +562,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a3 = accumulate != 0 ? v128.load(g + off, 48) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -586,7 +586,7 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a2 = accumulate != 0 ? v128.load(g + off, 32) : f64x2.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -609,17 +609,17 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a1_1 = f64x2.splat(0);
       let q = q0;
       for (; q + 2 <= q1; q += 2) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
-        const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+        const x1 = v128.load64_splat(vals + (<usize>(q + 1) << 3));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
         a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
         a1_1 = madd64(x1, v128.load(p1, 16), a1_1);
       }
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
         a1 = madd64(x0, v128.load(p0, 16), a1);
@@ -640,21 +640,21 @@ export function bwdSparse64(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a0_3 = f64x2.splat(0);
       let q = q0;
       for (; q + 4 <= q1; q += 4) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
-        const x1 = f64x2.splat(load<f64>(vals + (<usize>(q + 1) << 3)));
+        const x1 = v128.load64_splat(vals + (<usize>(q + 1) << 3));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
         a0_1 = madd64(x1, v128.load(p1, 0), a0_1);
-        const x2 = f64x2.splat(load<f64>(vals + (<usize>(q + 2) << 3)));
+        const x2 = v128.load64_splat(vals + (<usize>(q + 2) << 3));
         const p2 = D + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
         a0_2 = madd64(x2, v128.load(p2, 0), a0_2);
-        const x3 = f64x2.splat(load<f64>(vals + (<usize>(q + 3) << 3)));
+        const x3 = v128.load64_splat(vals + (<usize>(q + 3) << 3));
         const p3 = D + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
         a0_3 = madd64(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
-        const x0 = f64x2.splat(load<f64>(vals + (<usize>(q) << 3)));
+        const x0 = v128.load64_splat(vals + (<usize>(q) << 3));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd64(x0, v128.load(p0, 0), a0);
       }
@@ -682,7 +682,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a6 = accumulate != 0 ? v128.load(g + off, 96) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -715,7 +715,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a5 = accumulate != 0 ? v128.load(g + off, 80) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -745,7 +745,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a4 = accumulate != 0 ? v128.load(g + off, 64) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -772,7 +772,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a3 = accumulate != 0 ? v128.load(g + off, 48) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -796,7 +796,7 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a2 = accumulate != 0 ? v128.load(g + off, 32) : f32x4.splat(0);
       let q = q0;
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -819,17 +819,17 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a1_1 = f32x4.splat(0);
       let q = q0;
       for (; q + 2 <= q1; q += 2) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
-        const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+        const x1 = v128.load32_splat(vals + (<usize>(q + 1) << 2));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
         a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
         a1_1 = madd32(x1, v128.load(p1, 16), a1_1);
       }
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
         a1 = madd32(x0, v128.load(p0, 16), a1);
@@ -850,21 +850,21 @@ export function bwdSparse32(start: usize, offs: usize, vals: usize, n: i32, D: u
       let a0_3 = f32x4.splat(0);
       let q = q0;
       for (; q + 4 <= q1; q += 4) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
-        const x1 = f32x4.splat(load<f32>(vals + (<usize>(q + 1) << 2)));
+        const x1 = v128.load32_splat(vals + (<usize>(q + 1) << 2));
         const p1 = D + <usize>load<i32>(offs + (<usize>(q + 1) << 2)) + off;
         a0_1 = madd32(x1, v128.load(p1, 0), a0_1);
-        const x2 = f32x4.splat(load<f32>(vals + (<usize>(q + 2) << 2)));
+        const x2 = v128.load32_splat(vals + (<usize>(q + 2) << 2));
         const p2 = D + <usize>load<i32>(offs + (<usize>(q + 2) << 2)) + off;
         a0_2 = madd32(x2, v128.load(p2, 0), a0_2);
-        const x3 = f32x4.splat(load<f32>(vals + (<usize>(q + 3) << 2)));
+        const x3 = v128.load32_splat(vals + (<usize>(q + 3) << 2));
         const p3 = D + <usize>load<i32>(offs + (<usize>(q + 3) << 2)) + off;
         a0_3 = madd32(x3, v128.load(p3, 0), a0_3);
       }
       for (; q < q1; q++) {
-        const x0 = f32x4.splat(load<f32>(vals + (<usize>(q) << 2)));
+        const x0 = v128.load32_splat(vals + (<usize>(q) << 2));
         const p0 = D + <usize>load<i32>(offs + (<usize>(q) << 2)) + off;
         a0 = madd32(x0, v128.load(p0, 0), a0);
       }

@@ -1,7 +1,8 @@
 /**
  * Progress of long work on stderr: a bar drawn in place (cli-progress) when stderr is a terminal, with the
  * iteration, the cost and the time left; plain lines otherwise, one per iteration, in the course's fmincg
- * format ("Iteration    12 | Cost: 4.563841e-01"), so that logs and pipes stay readable.
+ * format ("Iteration    12 | Cost: 4.563841e-01"; "Epoch" when the steps are epochs of mini-batches), so that logs and
+ * pipes stay readable.
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { formatIteration } from '../optim/fmincg.js';
@@ -14,7 +15,7 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-export function startProgress(io: Io, total: number, options: { label: string; quiet?: boolean }): Progress {
+export function startProgress(io: Io, total: number, options: { label: string; quiet?: boolean; epochs?: boolean }): Progress {
   if (options.quiet) return SILENT;
   if (io.errIsTTY && io.errStream !== undefined) {
     const bar = new SingleBar(
@@ -35,7 +36,10 @@ export function startProgress(io: Io, total: number, options: { label: string; q
     };
   }
   return {
-    update: (iteration, cost) => io.err(`${options.label}: ${formatIteration(iteration, cost)}\n`),
+    update: (iteration, cost) => {
+      const line = formatIteration(iteration, cost);
+      io.err(`${options.label}: ${options.epochs ? line.replace('Iteration ', 'Epoch ') : line}\n`);
+    },
     stop: () => undefined,
   };
 }

@@ -95,6 +95,14 @@ describe('nnlearn train', () => {
     assert.equal(model.format, 'nnlearn-model');
   });
 
+  test('mini-batch progress counts epochs: "Epoch    1 | Cost: …", one line per epoch', async () => {
+    const r = await runCli(['train', '--data', smallData(), '--hidden', '5', '--optimizer', 'adam', '--max-iter', '3', '--out', join(tmp, 'epochs.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('train: '));
+    assert.deepEqual(lines.map((l) => /^train: Epoch {4}(\d) \| Cost: \d\.\d{6}e[+-]\d\d$/.exec(l)?.[1]), ['1', '2', '3']);
+    assert.match(r.stdout, /after 3 epochs/);
+  });
+
   test('the same seed gives the same result; --init starts from given weights', async () => {
     const file = smallData();
     const args = ['train', '--data', file, '--hidden', '3', '--max-iter', '5', '--json', '--quiet'];

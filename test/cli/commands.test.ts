@@ -265,7 +265,7 @@ describe('interruption', () => {
     let signalled = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      if (!signalled && new RegExp(`Iteration +${after} \\|`).test(stderr)) {
+      if (!signalled && new RegExp(`(Iteration|Epoch) +${after} \\|`).test(stderr)) {
         signalled = true;
         child.kill('SIGINT');
       }

@@ -159,7 +159,7 @@ describe('a fault at save time loses no run', () => {
         out: (t) => (stdout += t),
         err: (t) => {
           stderr += t;
-          if (!done && /Iteration +2 \|/.test(stderr)) {
+          if (!done && /(Iteration|Epoch) +2 \|/.test(stderr)) {
             done = true;
             fault();
           }

@@ -36,7 +36,7 @@ function runStopped(args: string[], cwd: string, at: number, stop: (pid: number)
   const child = spawn(process.execPath, [bin, ...args], { cwd, detached, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   let stopped = false;
-  const line = new RegExp(`Iteration +${at} \\|`);
+  const line = new RegExp(`(Iteration|Epoch) +${at} \\|`);
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
     if (!stopped && line.test(stderr)) {

@@ -185,7 +185,7 @@ async function trainSaving(
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n`);
   };
-  const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet });
+  const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet, epochs: plan.settings.batchSize !== undefined });
   // NNLEARN_CHECKPOINT_SECONDS changes the period (0: at every pause; the tests use it to show it changes nothing)
   const every = Number(process.env.NNLEARN_CHECKPOINT_SECONDS ?? CHECKPOINT_SECONDS);
   let state = resume;
