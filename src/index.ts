@@ -100,6 +100,7 @@ export {
   registerThreadPlatform,
   availableThreads,
   resolveBackend,
+  startWorkers,
   openEvaluator,
   type BackendChoice,
   type ThreadPlatform,

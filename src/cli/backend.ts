@@ -54,8 +54,8 @@ export async function prepareEvaluator(
   y: ArrayLike<number>,
   labels: LabelConvention,
   choice: BackendChoice,
-  options: { pool?: WorkerPool; architecture?: Architecture; miniBatches?: boolean } = {},
+  options: { pool?: WorkerPool; architecture?: Architecture } = {},
 ): Promise<CostEvaluator> {
   const targets = labelsToTargets(y, sizes[sizes.length - 1], labels);
-  return openEvaluator(sizes, X, targets, choice, { architecture: options.architecture ?? COURSE_ARCHITECTURE, miniBatches: options.miniBatches, pool: options.pool });
+  return openEvaluator(sizes, X, targets, choice, { architecture: options.architecture ?? COURSE_ARCHITECTURE, pool: options.pool });
 }

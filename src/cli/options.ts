@@ -1,6 +1,7 @@
 /**
  * Parsing and checking of command-line values: each bad value gets a one-line UsageError that names the flag.
  */
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseDecimal } from '../format.js';
 import { numberProblem, type NumberRule } from '../nn/train-options.js';
@@ -32,4 +33,18 @@ export function parseChoice<T extends string>(flag: string, text: string, choice
     throw new UsageError(`${flag}: "${text}" is not one of ${choices.join(', ')}`);
   }
   return text as T;
+}
+
+/** The values of --labels: a label convention (src/data/labels.ts), or auto (what the data or the model records). */
+export const LABEL_CHOICES = ['auto', 'course', 'zero-based'] as const;
+export type LabelChoice = (typeof LABEL_CHOICES)[number];
+
+/** The --labels option of every command that takes labels or a model, with that command's help text. */
+export function labelsOption(help: string): Option {
+  return new Option('--labels <convention>', help).choices(LABEL_CHOICES).default('auto');
+}
+
+/** A --labels value, checked. */
+export function parseLabels(text: string): LabelChoice {
+  return parseChoice('--labels', text, LABEL_CHOICES);
 }

@@ -179,10 +179,7 @@ export class Network {
     const run = this.prepareRun(X, y, options);
     const evaluator =
       run.given ??
-      (await openEvaluator(this.sizes, X, run.targets, this.backendChoice(options, run.settings), {
-        architecture: this.architecture,
-        miniBatches: run.settings.batchSize !== undefined,
-      }));
+      (await openEvaluator(this.sizes, X, run.targets, this.backendChoice(options, run.settings), { architecture: this.architecture }));
     try {
       const steps = trainingRun({ ...run.problem, evaluator: this.batching(evaluator, run) }, run.settings, options);
       for (;;) {

@@ -95,13 +95,10 @@ function labelsOf(digitsLabels: Uint8Array, convention: 'course' | 'zero-based')
   return Int32Array.from(digitsLabels, (d) => (convention === 'course' && d === 0 ? 10 : d));
 }
 
-async function makeEvaluator(net: Network, X: Matrix, targets: Int32Array, firstOrder: boolean, batch: number): Promise<CostEvaluator> {
+async function makeEvaluator(net: Network, X: Matrix, targets: Int32Array): Promise<CostEvaluator> {
   const architecture = net.architecture;
   if (webThreadsAvailable() && defaultWebThreads() > 1) {
-    const threaded = await createWebThreadedEvaluator(net.sizes, X, targets, threadWorkerUrl, defaultWebThreads(), { architecture });
-    // mini-batches need the evaluator's own batch evaluation; without it one thread does them faster
-    if (!(firstOrder && batch > 0) || (threaded as CostEvaluator).evaluateBatch !== undefined) return threaded;
-    threaded.close();
+    return createWebThreadedEvaluator(net.sizes, X, targets, threadWorkerUrl, defaultWebThreads(), { architecture });
   }
   return createEvaluator(net.sizes, X, targets, { backend: 'wasm', architecture });
 }
@@ -119,13 +116,15 @@ async function train(m: Extract<PageMessage, { type: 'train' }>): Promise<void> 
   const targets = labelsToTargets(labelsOf(digits.train.labels, net.labels), net.numLabels, net.labels);
   const testTargets = labelsToTargets(labelsOf(digits.test.labels, net.labels), net.numLabels, net.labels);
   const firstOrder = isFirstOrder(s.optimizer);
-  const inner = await makeEvaluator(net, X, targets, firstOrder, s.batch);
-  const testEval = createEvaluator(net.sizes, Xt, testTargets, { backend: 'wasm', architecture: net.architecture });
-  const sizes = new GradientSizes(net.sizes, inner);
-  post({ type: 'started', threads: inner.threads, backend: inner.backend });
-  const n1 = net.sizes[1] * (net.sizes[0] + 1);
-  let lastPicture = 0;
+  const inner = await makeEvaluator(net, X, targets);
+  let testEval: CostEvaluator | undefined;
   try {
+    testEval = createEvaluator(net.sizes, Xt, testTargets, { backend: 'wasm', architecture: net.architecture });
+    const test = testEval;
+    const sizes = new GradientSizes(net.sizes, inner);
+    post({ type: 'started', threads: inner.threads, backend: inner.backend });
+    const n1 = net.sizes[1] * (net.sizes[0] + 1);
+    let lastPicture = 0;
     const result = await net.trainAsync(X, labelsOf(digits.train.labels, net.labels), {
       lambda: s.lambda,
       maxIter: s.iterations,
@@ -144,7 +143,7 @@ async function train(m: Extract<PageMessage, { type: 'train' }>): Promise<void> 
             iteration,
             cost,
             trainAccuracy: accuracy(inner.predictTargets(theta), targets),
-            testAccuracy: accuracy(testEval.predictTargets(theta), testTargets),
+            testAccuracy: accuracy(test.predictTargets(theta), testTargets),
             gradientRms: Array.from(sizes.take() ?? []),
             ...(theta1 !== undefined ? { theta1 } : {}),
           },
@@ -163,12 +162,12 @@ async function train(m: Extract<PageMessage, { type: 'train' }>): Promise<void> 
         stopReason: result.stopReason,
         ...(result.state !== undefined ? { state: result.state as TrainState } : {}),
         trainAccuracy: result.trainAccuracy,
-        testAccuracy: accuracy(testEval.predictTargets(net.params), testTargets),
+        testAccuracy: accuracy(test.predictTargets(net.params), testTargets),
       },
       [params.buffer],
     );
   } finally {
     inner.close();
-    testEval.close();
+    testEval?.close();
   }
 }

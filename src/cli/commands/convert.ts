@@ -7,7 +7,7 @@ import { formatOfFileName, MODEL_FORMAT_NAMES, modelFormat } from '../../nn/form
 import { modelOutputFormat, readModelFile, writeModel } from '../../nn/formats/files.js';
 import { jsonOption, type Io } from '../io.js';
 import { MODEL_HELP } from '../data.js';
-import { parseChoice } from '../options.js';
+import { labelsOption, parseLabels } from '../options.js';
 import { checkOutputFile, checkOutputFolder } from '../output.js';
 
 interface ConvertFlags {
@@ -17,8 +17,6 @@ interface ConvertFlags {
   json?: boolean;
 }
 
-const LABELS = ['auto', 'course', 'zero-based'] as const;
-
 export function registerConvert(program: Command, io: Io): void {
   program
     .command('convert')
@@ -26,14 +24,10 @@ export function registerConvert(program: Command, io: Io): void {
     .argument('<model>', MODEL_HELP)
     .requiredOption('--to <out>', 'where to write: a .json, .mat or .onnx file (the format from its name), or a folder with --format tfjs')
     .addOption(new Option('--format <name>', 'the format to write (json, mat, onnx; tfjs writes OUT/model.json and OUT/weights.bin)').choices(MODEL_FORMAT_NAMES))
-    .addOption(
-      new Option('--labels <convention>', "the label convention of a model that records none (default: course for a MAT-file, zero-based for ONNX and TF.js)")
-        .choices(LABELS)
-        .default('auto'),
-    )
+    .addOption(labelsOption('the label convention of a model that records none (default: course for a MAT-file, zero-based for ONNX and TF.js)'))
     .addOption(jsonOption())
     .action((path: string, opts: ConvertFlags) => {
-      const labels = parseChoice('--labels', opts.labels, LABELS);
+      const labels = parseLabels(opts.labels);
       const target = modelOutputFormat(opts.to, opts.format, '--to');
       // checked before reading: a folder format takes a folder (or its model.json), a file format a file
       if (target.folder && formatOfFileName(opts.to) === undefined) checkOutputFolder('--to', opts.to);

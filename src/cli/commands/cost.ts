@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { costFunction } from '../../nn/cost.js';
 import { jsonOption, type Io } from '../io.js';
 import { loadMatData, loadWeights, targetsForModel } from '../data.js';
-import { parseChoice, parseNumber } from '../options.js';
+import { labelsOption, parseLabels, parseNumber } from '../options.js';
 
 export function registerCost(program: Command, io: Io): void {
   program
@@ -11,11 +11,11 @@ export function registerCost(program: Command, io: Io): void {
     .requiredOption('--data <file.mat>', 'data: a MAT-file with X (m×n) and y (m×1)')
     .requiredOption('--weights <file.mat>', 'weights: a MAT-file with Theta1, Theta2, … (the course’s labels 1..K unless it records its own)')
     .option('--lambda <λ>', 'regularization parameter', '0')
-    .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
+    .addOption(labelsOption('label convention of y'))
     .addOption(jsonOption())
     .action((opts: { data: string; weights: string; lambda: string; labels: string; json?: boolean }) => {
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
-      const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
+      const labels = parseLabels(opts.labels);
       const net = loadWeights(opts.weights);
       const data = loadMatData(opts.data, net.numLabels, labels);
       // the labels as the weights' output units: checked against the weights' convention, as predict does

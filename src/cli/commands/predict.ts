@@ -4,7 +4,7 @@
  * only): the predictions. Either way `--out p.csv` writes one row per example (its row, the predicted label, the
  * output of every class), `--out cm.png|svg` draws the confusion matrix, and --json prints all of it.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { checkData } from '../../nn/cost.js';
 import { classMetrics, confusionMatrix, type ClassMetrics } from '../../nn/confusion.js';
@@ -16,7 +16,7 @@ import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
-import { parseChoice } from '../options.js';
+import { labelsOption, parseLabels } from '../options.js';
 import { checkOutputFile } from '../output.js';
 import { extname } from 'node:path';
 
@@ -71,17 +71,13 @@ export function registerPredict(program: Command, io: Io): void {
     .description('predict the labels of a data set with a trained model; with labels, the accuracy, confusion matrix and per-class precision, recall and F1')
     .requiredOption('--model <file>', MODEL_HELP)
     .requiredOption('--data <file>', `the data to predict: ${DATA_HELP}; labels are optional`)
-    .addOption(
-      new Option('--labels <convention>', 'label convention of a model that records none (the course’s ex4weights.mat; nnlearn’s files record theirs)')
-        .choices(['auto', 'course', 'zero-based'])
-        .default('auto'),
-    )
+    .addOption(labelsOption('label convention of a model that records none (the course’s ex4weights.mat; nnlearn’s files record theirs)'))
     .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
     .option('--label-column <c>', 'a CSV file’s label column: first, last, a number, none (default: none when the file has as many columns as the model has inputs, else a header’s "label" column or the first)')
     .option('--out <file>', 'write the predictions (.csv: row, label, each class’s output) or draw the confusion matrix (.png, .svg); may be repeated', collect, [])
     .addOption(jsonOption())
     .action(async (opts: PredictFlags) => {
-      const labels = parseChoice('--labels', opts.labels, ['auto', 'course', 'zero-based'] as const);
+      const labels = parseLabels(opts.labels);
       const labelColumn = opts.labelColumn === undefined ? undefined : parseLabelColumn(opts.labelColumn);
       for (const out of opts.out) checkOutputFile('--out', out, ['.csv', '.png', '.svg']);
       const net = loadModel(opts.model, labels);

@@ -17,6 +17,7 @@ import { parseCheckpoint } from '../checkpoint.js';
 import { jsonOption, type Io } from '../io.js';
 import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
+import { labelsOption } from '../options.js';
 import { maxThreads } from '../../nn/fast/backend.js';
 import { checkOutputsNotInputs } from '../output.js';
 import { planTraining, type TrainFlags, type TrainPlan } from '../train/plan.js';
@@ -60,7 +61,7 @@ function trainCommand(program: Command): Command {
     .option('--batch-size <n>', 'examples per mini-batch for gd, momentum and adam, or "full" (default: the optimizer’s)')
     .option('--validation <fraction>', 'hold out this fraction of the training data for early stopping')
     .option('--patience <n>', `early stopping: iterations without a better validation cost (default ${DEFAULT_PATIENCE})`)
-    .addOption(new Option('--labels <convention>', 'label convention of y').choices(['auto', 'course', 'zero-based']).default('auto'))
+    .addOption(labelsOption('label convention of y'))
     .option('--num-labels <K>', 'number of classes (default: what the labels imply, or the --init weights’ outputs)')
     .option('--out <file>', 'save the trained model to this file: .json, .mat with Theta1…ThetaL, or .onnx (nnlearn convert writes TensorFlow.js)')
     .option(
@@ -68,7 +69,11 @@ function trainCommand(program: Command): Command {
       'write model.json and the pictures (hidden.png, cost.png, cost.svg) here (default: a new folder under ' +
         './nnlearn-out, unless --out is given)',
     )
-    .option('--checkpoint <file>', 'where Ctrl-C saves the run for --resume (default: beside the model, named after it)')
+    .option(
+      '--checkpoint <file>',
+      'where the run is saved for --resume, every minute and on Ctrl-C or kill (default: checkpoint.json in the run’s ' +
+        'folder, or beside --out named after it, e.g. model.checkpoint.json)',
+    )
     .option('--resume <checkpoint>', 'continue an interrupted run from its checkpoint, with its settings')
     .option('--like <model.json>', 'rerun the run recorded in a model that nnlearn train wrote; flags given here change it')
     .addOption(jsonOption())

@@ -11,7 +11,7 @@ import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
 import { defaultPrecision, OptionError, resolveTraining, TRAIN_RULES, type ResolvedTraining, type TrainOptions } from '../../nn/train-options.js';
 import type { Activation, OutputKind } from '../../nn/activations.js';
 import { parseBackend, type BackendChoice, type BackendFlags } from '../backend.js';
-import { MAX_UNITS, parseChoice, parseNumber, parseNumberList } from '../options.js';
+import { MAX_UNITS, parseChoice, parseLabels, parseNumber, parseNumberList } from '../options.js';
 import { checkOutputFile, checkOutputFolder } from '../output.js';
 import { parseLabelColumn, type LabelColumn } from '../data.js';
 import { isShippedDigits } from '../../data/shipped-digits.js';
@@ -150,7 +150,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     splitSeed: num('--split-seed', f.splitSeed, { integer: true, min: 0, max: 0xffffffff }) ?? 0,
     labelsFile: f.labelsFile,
     labelColumn: f.labelColumn === undefined ? undefined : parseLabelColumn(f.labelColumn),
-    labels: parseChoice('--labels', f.labels, ['auto', 'course', 'zero-based'] as const),
+    labels: parseLabels(f.labels),
     numLabels: num('--num-labels', f.numLabels, { integer: true, min: 2, max: MAX_CLASSES }),
     validation,
   };

@@ -115,12 +115,7 @@ export async function runSession(
     checkTrainingMemory(net.params.length, plan.settings.optimizer, data.validation !== undefined);
     const outDir = plan.outputs.outDir !== undefined ? ensureFolder(plan.outputs.outDir) : plan.outputs.out === undefined ? newRunFolder('train') : undefined;
     const started = performance.now();
-    const miniBatches = plan.settings.batchSize !== undefined && plan.settings.batchSize < data.fit.X.rows;
-    const evaluator = await prepareEvaluator(net.sizes, data.fit.X, data.fit.y, net.labels, plan.backend, {
-      pool,
-      architecture: net.architecture,
-      miniBatches,
-    });
+    const evaluator = await prepareEvaluator(net.sizes, data.fit.X, data.fit.y, net.labels, plan.backend, { pool, architecture: net.architecture });
     const record = (settings: ResolvedTraining) => options.record(data, settings, outDir);
     let trained: Awaited<ReturnType<typeof trainSaving>>;
     try {
@@ -187,7 +182,9 @@ async function trainSaving(
   };
   const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet, epochs: plan.settings.batchSize !== undefined });
   // NNLEARN_CHECKPOINT_SECONDS changes the period (0: at every pause; the tests use it to show it changes nothing)
-  const every = Number(process.env.NNLEARN_CHECKPOINT_SECONDS ?? CHECKPOINT_SECONDS);
+  // (a value that is not a number ≥ 0 leaves the default: it must never turn the periodic checkpoints off)
+  const given = Number(process.env.NNLEARN_CHECKPOINT_SECONDS ?? CHECKPOINT_SECONDS);
+  const every = Number.isFinite(given) && given >= 0 ? given : CHECKPOINT_SECONDS;
   let state = resume;
   let checkpoint: Session['checkpoint'];
   let warned = false;

@@ -12,7 +12,7 @@ import type { Matrix } from '../../linalg/matrix.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { createEvaluator, wasmSupports, type BackendName, type CostEvaluator } from './evaluator.js';
 import type { Precision } from './partition.js';
-import { ThreadedEvaluator, WorkerPool, type ThreadSpawner } from './threaded.js';
+import { FastEvaluator, WorkerPool, type ThreadSpawner } from './threaded.js';
 
 /** How to evaluate: the backend, its threads and the input layer's precision. */
 export interface BackendChoice {
@@ -78,11 +78,9 @@ export function startWorkers(choice: BackendChoice): WorkerPool | undefined {
   return new WorkerPool(choice.threads - 1, platform.spawn);
 }
 
-/** How to open an evaluator: the architecture, whether the run takes mini-batches, workers already started. */
+/** How to open an evaluator: the architecture, workers already started. */
 export interface OpenOptions {
   architecture?: Architecture;
-  /** the run takes mini-batches (evaluateBatch) */
-  miniBatches?: boolean;
   /** workers started by startWorkers */
   pool?: WorkerPool;
 }
@@ -93,8 +91,8 @@ export function openLocalEvaluator(sizes: readonly number[], X: Matrix, targets:
 }
 
 /**
- * `ev`, able to take mini-batches: where it cannot (the kernels keep dense inputs whole; an evaluator given by the
- * caller), the batches go to the reference on the batch's rows.
+ * `ev`, able to take mini-batches: an evaluator given by the caller without evaluateBatch gets its batches from the
+ * reference, on the batch's rows (nnlearn's own evaluators all take batches).
  */
 export function withBatches(ev: CostEvaluator, sizes: readonly number[], X: Matrix, targets: Int32Array, arch: Architecture): CostEvaluator {
   if (ev.evaluateBatch !== undefined) return ev;
@@ -123,9 +121,17 @@ export async function openEvaluator(
 ): Promise<CostEvaluator> {
   const arch = options.architecture ?? COURSE_ARCHITECTURE;
   if (!threaded(choice, X, arch)) {
-    options.pool?.close();
+    options.pool?.unneeded();
     return openLocalEvaluator(sizes, X, targets, choice, arch);
   }
   const pool = options.pool ?? (startWorkers(choice) as WorkerPool);
-  return new ThreadedEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision, architecture: arch }, pool).ready();
+  let ev: FastEvaluator;
+  try {
+    ev = new FastEvaluator(sizes, X, targets, choice.threads, { precision: choice.precision, architecture: arch }, pool);
+  } catch (err) {
+    // not built (a memory budget, a shape): the workers started for it end with it (Web Workers would stay)
+    pool.unneeded();
+    throw err;
+  }
+  return ev.ready();
 }

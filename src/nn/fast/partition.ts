@@ -14,8 +14,6 @@ import { instantiate, type WasmKernels } from '../../linalg/wasm/instance.js';
 import type { Plan, ThreadPlan } from './plan.js';
 
 export type { Precision } from './plan.js';
-/** The evaluator's options (the former name of FastOptions). */
-export type { FastOptions as PartitionOptions } from './threaded.js';
 
 /** What a chunk of rows is: rows base..base+count-1, or the rows listed at `list` (a pointer), with their targets. */
 interface Chunk {

@@ -103,7 +103,8 @@ export type ThreadSpawner = () => ThreadHandle;
 /**
  * Worker threads started ahead of their data: a command can start them before it reads its data, so that their
  * start-up (about 0.1 s) overlaps the reading. A pool made with `reuse` lends its workers to one evaluator after
- * another (a page that trains again, a test suite); otherwise its workers serve one evaluator and end with it.
+ * another (a program that trains many networks, a test suite); otherwise its workers serve one evaluator and end
+ * with it.
  */
 export class WorkerPool {
   readonly workers: ThreadHandle[];
@@ -145,6 +146,14 @@ export class WorkerPool {
         if (i >= 0) this.workers.splice(i, 1);
       }
     }
+  }
+
+  /**
+   * Said by an evaluator that needs no workers after all (one thread): a pool for one evaluator ends its workers,
+   * a reusable pool keeps them for the next.
+   */
+  unneeded(): void {
+    if (!this.reuse) this.close();
   }
 
   /** Ends the workers not lent out (all of them, once every evaluator is closed). */
@@ -278,7 +287,7 @@ export class FastEvaluator implements CostEvaluator {
     const slots = (CONTROL.finished + Math.max(1, T - 1)) * 4;
     this.control = new Int32Array(T > 1 ? new SharedArrayBuffer(slots) : new ArrayBuffer(slots));
     if (T === 1) {
-      pool?.close();
+      pool?.unneeded();
       return;
     }
     if (pool === undefined) throw new NnlearnError(`${T} threads need a pool of ${T - 1} workers`);
@@ -309,9 +318,12 @@ export class FastEvaluator implements CostEvaluator {
     this.local.warmUp();
     const deadline = Date.now() + WAIT_MS;
     while (Atomics.load(this.control, CONTROL.ready) < this.threads - 1) {
-      if (Atomics.load(this.control, CONTROL.failed) !== 0 || Date.now() > deadline) {
+      const failed = Atomics.load(this.control, CONTROL.failed) !== 0;
+      if (failed || Date.now() > deadline) {
         this.close();
-        throw new NnlearnError(`worker threads failed to start: ${this.error?.message ?? 'timed out'} (--threads 1 runs without them)`);
+        // the flag in shared memory can be seen before the worker's error event is delivered
+        const why = this.error?.message ?? (failed ? 'a worker stopped with an error' : 'timed out');
+        throw new NnlearnError(`worker threads failed to start: ${why} (--threads 1 runs without them)`);
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -381,6 +393,11 @@ export class FastEvaluator implements CostEvaluator {
     try {
       terms = runShare(this.local, control, view.args, command);
     } catch (err) {
+      // this thread failed (or saw a worker fail): the workers waiting at a barrier see the flag and leave it, and
+      // go back to their pool as failed
+      Atomics.store(control, CONTROL.failed, 1);
+      Atomics.notify(control, CONTROL.packed);
+      Atomics.notify(control, CONTROL.reduced);
       this.close();
       throw new NnlearnError(`a worker thread failed to evaluate: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
     }
@@ -454,6 +471,3 @@ export class FastEvaluator implements CostEvaluator {
     this.pool?.release(this.workers, this.error === undefined && Atomics.load(this.control, CONTROL.failed) === 0);
   }
 }
-
-/** The former name of FastEvaluator (it runs on one thread or several). */
-export { FastEvaluator as ThreadedEvaluator };

@@ -25,12 +25,24 @@ export function spawnNodeWorker(): ThreadHandle {
     const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
     w = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`, { eval: true });
   }
+  return nodeWorkerHandle(w);
+}
+
+/** A started Node worker as the threaded evaluator's handle. */
+export function nodeWorkerHandle(w: Worker): ThreadHandle {
   w.unref(); // an idle pool never keeps the process alive
+  // A worker's 'error' event can arrive after its evaluator has given up on it (another thread saw the failure
+  // first, through the shared memory, and closed): one listener for the worker's whole life keeps such a late
+  // event from becoming an uncaught exception, and passes the error on to whoever listens at the time.
+  const listeners = new Set<(err: Error) => void>();
+  w.on('error', (e: Error) => {
+    for (const l of listeners) l(e);
+  });
   return {
     postMessage: (m) => w.postMessage(m),
     onError: (listener) => {
-      w.on('error', listener);
-      return () => void w.off('error', listener);
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     terminate: () => void w.terminate(),
   };

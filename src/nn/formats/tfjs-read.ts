@@ -199,7 +199,7 @@ function weightEntries(modelJson: Json, sibling: (path: string) => Uint8Array | 
       }
       const stored = spec.quantization?.dtype ?? spec.dtype;
       const width = BYTES[stored];
-      if (width === undefined) fail(`weight "${spec.name}" is stored as ${JSON.stringify(stored)}; nnlearn reads float32, float16, uint8, uint16`);
+      if (width === undefined) fail(`weight "${spec.name}" is stored as ${JSON.stringify(stored)}; nnlearn reads float32, float16, int32, uint16, uint8, bool`);
       const count = spec.shape.reduce((a, d) => a * d, 1);
       if (offset + count * width > total) fail(`weight "${spec.name}" needs ${count * width} bytes from byte ${offset}, but the weight files hold ${total}`);
       entries.set(spec.name, { spec, bytes, offset });
