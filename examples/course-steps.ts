@@ -5,13 +5,16 @@
  *
  *   npx tsx examples/course-steps.ts [ex4data1.mat] [ex4weights.mat]
  *
- * (defaults: the rebuilt ex4data1 and the course's weights in ../shared/data)
+ * (defaults: the rebuilt ex4data1 and the course's weights in ../shared/data beside the repository, wherever it
+ * runs from)
  */
+import { fileURLToPath } from 'node:url';
 import { checkNNGradients, nnCostFunction, Network, predict, accuracy, randInitializeWeights, sigmoidGradient, unrollParams } from 'nnlearn';
 import { readMatFile } from 'nnlearn/node';
 
-const dataFile = process.argv[2] ?? '../shared/data/ex4data1_reconstructed.mat';
-const weightsFile = process.argv[3] ?? '../shared/data/ex4weights.mat';
+const shared = (name: string) => fileURLToPath(new URL(`../../shared/data/${name}`, import.meta.url));
+const dataFile = process.argv[2] ?? shared('ex4data1_reconstructed.mat');
+const weightsFile = process.argv[3] ?? shared('ex4weights.mat');
 
 // 1.1 the data: 5000 20×20 digits, one per row of X; y holds the labels 1..10 (10 is the digit 0)
 const data = readMatFile(dataFile);

@@ -4,13 +4,14 @@
  *
  *   npx tsx examples/mnist-idx.ts [folder with the four MNIST .gz files] [epochs] [training images to use]
  *
- * (defaults: ../shared/data/mnist, 10 epochs, all 60,000; about 98% test accuracy)
+ * (defaults: ../shared/data/mnist beside the repository, 10 epochs, all 60,000; about 98% test accuracy)
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Network, describeSettings, selectRows } from 'nnlearn';
 import { loadDataset } from 'nnlearn/node'; // importing nnlearn/node also gives training Node's threads
 
-const dir = process.argv[2] ?? '../shared/data/mnist';
+const dir = process.argv[2] ?? fileURLToPath(new URL('../../shared/data/mnist', import.meta.url));
 const epochs = Number(process.argv[3] ?? 10);
 const limit = Number(process.argv[4] ?? Infinity);
 

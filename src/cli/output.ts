@@ -127,6 +127,21 @@ function identity(path: string): string | undefined {
 }
 
 /**
+ * Refuses to write any of `outputs` when it is one of the files `inputs` (by device and inode: through links and
+ * other spellings too). For outputs known only once the work is done, such as a TF.js model's files.
+ */
+export function checkNotInputs(flag: string, outputs: readonly string[], inputs: readonly string[]): void {
+  for (const out of outputs) {
+    const id = identity(out);
+    if (id === undefined) continue;
+    const input = inputs.find((p) => identity(p) === id);
+    if (input !== undefined) {
+      throw new UsageError(`${flag}: writing "${out}" would overwrite the input file "${input}": an output must never overwrite an input; give another name`);
+    }
+  }
+}
+
+/**
  * Refuses a command whose output would overwrite one of its inputs: the same file by device and inode (so through
  * links and other spellings of the path too), or an input inside an output folder under a name the command writes
  * there. `train --data d.mat --out d.mat` once replaced the data with the model. A checkpoint may be both (a resumed

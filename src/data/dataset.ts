@@ -62,15 +62,17 @@ export function squareImage(n: number, order: ImageShape['order']): ImageShape |
 
 /** The rows `rows` of a data set, as a new data set (copies). */
 export function selectRows(data: Dataset, rows: ArrayLike<number>, source: string): Dataset {
-  const n = data.X.cols;
-  const X = new Matrix(rows.length, n);
   const y = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    X.data.set(data.X.data.subarray(r * n, (r + 1) * n), i * n);
-    y[i] = data.y[r];
-  }
-  return { ...data, X, y, source };
+  for (let i = 0; i < rows.length; i++) y[i] = data.y[rows[i]];
+  return { ...data, X: rowsOf(data.X, rows), y, source };
+}
+
+/** The rows `rows` of X, in that order (len(rows) × n). */
+export function rowsOf(X: Matrix, rows: ArrayLike<number>): Matrix {
+  const n = X.cols;
+  const out = new Matrix(rows.length, n);
+  for (let i = 0; i < rows.length; i++) out.data.set(X.data.subarray(rows[i] * n, (rows[i] + 1) * n), i * n);
+  return out;
 }
 
 /**

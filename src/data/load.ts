@@ -32,7 +32,11 @@ export interface LoadOptions {
   labelColumn?: LabelColumn;
   /** the number of inputs expected (a model's): a CSV with exactly that many columns has no labels */
   features?: number;
+  /** features alone are read too (IDX images without a labels file, a MAT-file without y); implied by `features` */
+  labelsOptional?: boolean;
 }
+
+const labelsOptional = (options: LoadOptions): boolean => options.labelsOptional ?? options.features !== undefined;
 
 /**
  * A labelled data set from what the user typed: the shipped digits by name, a `.mat` file, an IDX images file or
@@ -85,7 +89,7 @@ function readInputs(spec: string, options: LoadOptions): Inputs {
   const file = identify(spec, bytes);
   if (dataFormat(bytes) === 'idx') return { ...loadIdxData(spec, bytes, options), file };
   noLabelsFile();
-  return { ...matData(new MatFile(bytes, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto', options.features !== undefined), file };
+  return { ...matData(new MatFile(bytes, spec, { inflate: nativeInflate }), options.numLabels, options.labels ?? 'auto', labelsOptional(options)), file };
 }
 
 /** A data file's format by its first bytes: IDX (raw, or gzipped: MNIST's .gz files), a MAT-file, or undefined. */
@@ -166,7 +170,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
   const labelsPath = options.labelsFile ?? idxLabelsPath(path);
   if (labelsPath === undefined) {
     // features alone: loadDataset says what labels file it looked for
-    if (options.features !== undefined) return { X, source: path, image, scale: idxScale };
+    if (labelsOptional(options)) return { X, source: path, image, scale: idxScale };
     throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
   }
   const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { readMat, writeMat } from '../../src/data/mat.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { Random } from '../../src/random.js';
+import { shippedDigits } from '../../src/data/shipped-digits.js';
+import type { Dataset } from '../../src/data/dataset.js';
 import { repoRoot, runCli, shared } from '../helpers.js';
 
 const weights = shared('ex4weights.mat');
@@ -49,6 +51,27 @@ describe('nnlearn cost', () => {
       assert.equal(r.stderr.split('\n').length, 2, r.stderr);
       assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
     }
+  });
+
+  test('any data the other commands read: the shipped digits, IDX, CSV give the cost the same data gives as a MAT-file', async () => {
+    const model = join(tmp, 'cost-model.json');
+    assert.equal((await runCli(['train', '--max-iter', '3', '--quiet', '--out', model])).code, 0);
+    const test = shippedDigits('digits:test') as Dataset;
+    const mat = join(tmp, 'digits-test.mat');
+    writeFileSync(mat, writeMat({ X: test.X, y: new Matrix(test.X.rows, 1, Float64Array.from(test.y)) }));
+    const csv = join(tmp, 'digits-test.csv');
+    const rows: string[] = [];
+    for (let i = 0; i < test.X.rows; i++) rows.push([test.y[i], ...test.X.data.subarray(i * 784, (i + 1) * 784)].join(','));
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const cost = async (data: string) => {
+      const r = await runCli(['cost', '--data', data, '--weights', model, '--lambda', '1', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { cost: number }).cost;
+    };
+    const fromMat = await cost(mat);
+    assert.ok(fromMat > 0.5 && fromMat < 3.3, `cost ${fromMat}`);
+    assert.equal(await cost('digits:test'), fromMat);
+    assert.equal(await cost(csv), fromMat);
   });
 
   test('data that does not fit the weights names both sizes', { skip: weights.skip }, async () => {

@@ -58,6 +58,30 @@ describe('nnlearn display and hidden', () => {
     assert.equal(s.image.order, 'column-major');
   });
 
+  test('display draws data without labels: a CSV of pixels (--label-column none), IDX images with no labels file', async () => {
+    // four 5×5 images (row-major) of a bright first row, as 8-bit pixels with no label column
+    const csv = join(tmp, 'pixels.csv');
+    const image = Array.from({ length: 25 }, (_, p) => (p < 5 ? 255 : 0));
+    writeFileSync(csv, `${Array.from({ length: 4 }, () => image.join(',')).join('\n')}\n`);
+    const guessed = await runCli(['display', '--data', csv, '--out', join(tmp, 'p.png')]);
+    assert.equal(guessed.code, 2);
+    assert.match(guessed.stderr, /rows of 24 values are not square images; nothing to draw \(if the file has no label column: --label-column none\)/);
+    const out = join(tmp, 'pixels.png');
+    const r = await runCli(['display', '--data', csv, '--label-column', 'none', '--first', '--out', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(pngSize(out), [13, 13]); // 2×2 images of 5×5 with 1 pixel of padding around each
+    const png = PNG.sync.read(readFileSync(out));
+    const px = (x: number, y: number) => png.data[(y * png.width + x) * 4];
+    assert.ok(px(3, 1) > px(3, 3) + 100, `row-major: the bright first row is the picture’s top row (${px(3, 1)}, ${px(3, 3)})`);
+    // IDX images alone (no labels file beside them): drawn, as predict reads them
+    const idx = join(mkdtempSync(join(tmp, 'idx-')), 'images-idx3-ubyte');
+    const header = Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 3]);
+    writeFileSync(idx, Buffer.concat([header, Buffer.alloc(18, 200)]));
+    const r2 = await runCli(['display', '--data', idx, '--out', join(tmp, 'idx.png'), '--json']);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.equal((JSON.parse(r2.stdout) as { count: number }).count, 2);
+  });
+
   test('display of 100 course digits is a 211×211 PNG', { skip: ex4.skip }, async () => {
     const out = join(tmp, 'ex4grid.png');
     const r = await runCli(['display', '--data', ex4.path, '--out', out]);

@@ -106,6 +106,22 @@ describe('train --out and convert', () => {
     assert.match(r.stderr, /notes\.json: JSON, but neither an nnlearn model .* nor a TensorFlow\.js model\.json/);
   });
 
+  test('a TF.js model is never overwritten by its own conversion (its model.json or its weights), and is left whole', async () => {
+    const folder = join(tmp, 'self-tfjs');
+    await ok(['convert', json, '--to', folder, '--format', 'tfjs']);
+    const before = [readFileSync(join(folder, 'model.json')), readFileSync(join(folder, 'weights.bin'))];
+    for (const args of [
+      ['convert', folder, '--to', join(folder, 'model.json')],
+      ['convert', join(folder, 'model.json'), '--to', folder, '--format', 'tfjs'],
+      ['convert', folder, '--to', join(folder, 'model.json'), '--format', 'tfjs'],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /--to: writing ".*model\.json" would overwrite the input file ".*model\.json"/);
+    }
+    assert.deepEqual([readFileSync(join(folder, 'model.json')), readFileSync(join(folder, 'weights.bin'))], before);
+  });
+
   test('a TF.js model that records no label convention takes --labels; one written by nnlearn keeps its own', async () => {
     const dir = join(tmp, 'foreign');
     await ok(['convert', json, '--to', dir, '--format', 'tfjs']);

@@ -8,7 +8,7 @@ import { modelOutputFormat, readModelFile, writeModel } from '../../nn/formats/f
 import { jsonOption, type Io } from '../io.js';
 import { MODEL_HELP } from '../data.js';
 import { labelsOption, parseLabels } from '../options.js';
-import { checkOutputFile, checkOutputFolder } from '../output.js';
+import { checkNotInputs, checkOutputFile, checkOutputFolder } from '../output.js';
 
 interface ConvertFlags {
   to: string;
@@ -34,7 +34,8 @@ export function registerConvert(program: Command, io: Io): void {
       else checkOutputFile('--to', opts.to);
       const model = readModelFile(path, { labels });
       const net = model.network;
-      const written = writeModel(opts.to, net, model.meta, target.name);
+      // a TF.js model is several files: none that this writes may be one it was read from
+      const written = writeModel(opts.to, net, model.meta, target.name, (paths) => checkNotInputs('--to', paths, model.files));
       const summary = {
         from: { path, format: model.format },
         to: { path: opts.to, format: written.format, files: written.files },

@@ -92,7 +92,7 @@ function describeModel(model: LoadedModel, path: string, io: Io, json: boolean, 
     const scale = net.inputScale !== undefined && net.inputScale !== 1 ? `, raw values divided by ${net.inputScale}` : '';
     io.out(`  inputs: ${net.image.height}×${net.image.width} images, ${net.image.order}${scale}\n`);
   }
-  if (meta === undefined) io.out('No record of its training (a model from elsewhere, or from nnlearn before 0.2)\n');
+  if (meta === undefined) io.out('No record of its training (a model from elsewhere, or from an nnlearn that did not record it)\n');
   else for (const line of trainingLines(meta, path)) io.out(`${line}\n`);
   if (picture !== undefined) io.out(`Wrote ${picture}\n`);
 }

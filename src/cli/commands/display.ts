@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
-import { selectRows } from '../../data/dataset.js';
+import { rowsOf } from '../../data/dataset.js';
 import { Random } from '../../random.js';
 import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveRaster } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadDataset, loadModel, MODEL_HELP } from '../data.js';
+import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn } from '../data.js';
 import { parseChoice, parseNumber } from '../options.js';
 import type { ImageShape } from '../../data/dataset.js';
 import { checkOutputFile } from '../output.js';
@@ -17,6 +17,7 @@ interface DisplayFlags {
   first?: boolean;
   order?: string;
   labelsFile?: string;
+  labelColumn?: string;
   scale: string;
   out: string;
   json?: boolean;
@@ -32,7 +33,11 @@ function orderOption(): Option {
 function withOrder(image: ImageShape | undefined, order: string | undefined, n: number, source: string): ImageShape {
   const side = Math.round(Math.sqrt(n));
   const base = image ?? (side * side === n ? { height: side, width: side, order: 'column-major' as const } : undefined);
-  if (base === undefined) throw new UsageError(`${source}: rows of ${n} values are not square images; nothing to draw`);
+  if (base === undefined) {
+    // a CSV of pixels alone whose first column was taken for labels: one more column would be a square
+    const more = Math.round(Math.sqrt(n + 1)) ** 2 === n + 1 ? ' (if the file has no label column: --label-column none)' : '';
+    throw new UsageError(`${source}: rows of ${n} values are not square images; nothing to draw${more}`);
+  }
   return order === undefined ? base : { ...base, order: parseChoice('--order', order, ['row-major', 'column-major'] as const) };
 }
 
@@ -45,7 +50,8 @@ export function registerDisplay(program: Command, io: Io): void {
     .option('--seed <s>', 'pick the examples at random with this seed (NumPy permutation)', '0')
     .addOption(new Option('--first', 'take the first examples instead of a random choice').conflicts('seed'))
     .addOption(orderOption())
-    .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images')
+    .option('--labels-file <file>', 'the IDX labels file, when it is not beside the images (labels are not needed)')
+    .option('--label-column <c>', 'a CSV file’s label column, left out of the pictures: first, last, a number, none (default: a header’s "label" column, or the first)')
     .option('--scale <k>', 'magnify each pixel k times', '1')
     .requiredOption('--out <file.png>', 'the picture to write')
     .addOption(jsonOption())
@@ -54,12 +60,14 @@ export function registerDisplay(program: Command, io: Io): void {
       const seed = parseNumber('--seed', opts.seed, { integer: true, min: 0, max: 0xffffffff });
       const scale = parseNumber('--scale', opts.scale, { integer: true, min: 1, max: 32 });
       checkOutputFile('--out', opts.out, ['.png']);
-      const data = loadDataset(opts.data, { labelsFile: opts.labelsFile });
+      const labelColumn = opts.labelColumn === undefined ? undefined : parseLabelColumn(opts.labelColumn);
+      // only the images are drawn: data without labels (IDX images alone, a CSV of pixels) is fine
+      const data = loadInputs(opts.data, { labelsFile: opts.labelsFile, labelColumn, labelsOptional: true });
       const image = withOrder(data.image, opts.order, data.X.cols, data.source);
       const m = Math.min(count, data.X.rows);
       // The course: `rand_indices = randperm(m); sel = X(rand_indices(1:100), :)`.
       const rows = opts.first ? Int32Array.from({ length: m }, (_, i) => i) : new Random(seed).permutation(data.X.rows).subarray(0, m);
-      const raster = displayData(selectRows(data, rows, data.source).X, image);
+      const raster = displayData(rowsOf(data.X, rows), image);
       await saveRaster(raster, opts.out, scale);
       const result = { out: opts.out, width: raster.width * scale, height: raster.height * scale, count: m, image, rows: Array.from(rows, (r) => r + 1) };
       if (opts.json) io.out(`${JSON.stringify(result)}\n`);

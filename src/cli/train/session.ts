@@ -178,7 +178,8 @@ async function trainSaving(
     interrupted ??= signal;
     // the listeners are gone after this first one: a second signal ends the process at once
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
-    io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (Ctrl-C again quits at once)\n`);
+    const again = signal === 'SIGINT' ? 'Ctrl-C again quits at once' : `a second ${signal} quits at once`;
+    io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (${again})\n`);
   };
   const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet, epochs: plan.settings.batchSize !== undefined });
   // NNLEARN_CHECKPOINT_SECONDS changes the period (0: at every pause; the tests use it to show it changes nothing)

@@ -10,11 +10,16 @@ import type { Network } from '../network.js';
 import { formatOfFileName, modelFormat, readModel, startsLikeModel, writeModelFiles } from './registry.js';
 import type { LoadedModel, ModelFormat, ModelFormatName, ModelMeta, ReadModelOptions } from './types.js';
 
+/** A model read from disk, with the files it was read from (a TF.js model: its model.json and weight files). */
+export interface LoadedModelFile extends LoadedModel {
+  files: string[];
+}
+
 /**
  * Reads the model at `path`, whatever its format: nnlearn JSON, a MAT-file, ONNX, or a TF.js model.json (or the
  * folder that holds it) with its weight files beside it.
  */
-export function readModelFile(path: string, options: Pick<ReadModelOptions, 'labels'> = {}): LoadedModel {
+export function readModelFile(path: string, options: Pick<ReadModelOptions, 'labels'> = {}): LoadedModelFile {
   let file = path;
   if (existsSync(path) && statSync(path).isDirectory()) {
     file = join(path, 'model.json');
@@ -29,12 +34,19 @@ export function readModelFile(path: string, options: Pick<ReadModelOptions, 'lab
     },
   });
   const dir = dirname(file);
-  return readModel(bytes, {
+  const files = [file];
+  const model = readModel(bytes, {
     ...options,
     source: file,
     inflate: nativeInflate,
-    sibling: (name) => (existsSync(join(dir, name)) ? readBytes(join(dir, name)) : undefined),
+    sibling: (name) => {
+      const p = join(dir, name);
+      if (!existsSync(p)) return undefined;
+      files.push(p);
+      return readBytes(p);
+    },
   });
+  return { ...model, files };
 }
 
 /**
@@ -65,20 +77,23 @@ export function modelOutputFormat(path: string, format?: ModelFormatName | strin
 /**
  * Writes `net` (and `meta`, where the format keeps it) to `path` in `format` or the format its name says; a TF.js
  * model becomes `path/model.json` and `path/weights.bin` (or `path` and weights.bin beside it, when `path` ends in
- * .json). Each file is written whole or not at all, the weights before the model.json that names them. Returns the
- * paths written and what the format could not hold.
+ * .json). Each file is written whole or not at all, the weights before the model.json that names them. `check`
+ * sees every path before anything is written (and may refuse). Returns the paths written and what the format could
+ * not hold.
  */
 export function writeModel(
   path: string,
   net: Network,
   meta?: ModelMeta,
   format?: ModelFormatName,
+  check?: (paths: readonly string[]) => void,
 ): { format: ModelFormatName; files: string[]; losses: string[] } {
   const f = modelOutputFormat(path, format);
   const { files, losses } = writeModelFiles(net, f.name, meta);
   const entryPath = !f.folder || formatOfFileName(path) !== undefined ? path : join(path, files[0].name);
   const dir = dirname(entryPath);
   const paths = files.map((file, i) => (i === 0 ? entryPath : join(dir, file.name)));
+  check?.(paths);
   for (let i = files.length - 1; i >= 0; i--) writeFileAtomic(paths[i], files[i].bytes);
   return { format: f.name, files: paths, losses };
 }
