@@ -30,4 +30,4 @@ export { loadShippedDigits, shippedDigits, isShippedDigits, SHIPPED_DIGITS, SHIP
 export { rasterToPng, svgToPng } from './viz/png.js';
 export { saveChart, saveRaster } from './viz/save.js';
 export { nodeThreadPlatform, defaultThreads } from './nn/fast/threads-node.js';
-export { readModelFile, writeModel, modelOutputFormat } from './nn/formats/files.js';
+export { readModelFile, writeModel, modelOutputFormat, type LoadedModelFile } from './nn/formats/files.js';
