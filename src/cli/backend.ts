@@ -39,12 +39,13 @@ export function addBackendOptions(cmd: Command): Command {
 /** The backend the flags ask for; `precision` is the default where --precision is not given (see defaultPrecision). */
 export function parseBackend(flags: BackendFlags, fallback: Precision = 'f64'): BackendChoice {
   const backend = parseChoice('--backend', flags.backend, ['wasm', 'reference'] as const);
-  const precision = flags.precision === undefined ? (backend === 'reference' ? 'f64' : fallback) : parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
+  const precision = flags.precision === undefined ? undefined : parseChoice('--precision', flags.precision, ['f64', 'f32'] as const);
   const threads = flags.threads === undefined ? undefined : parseNumber('--threads', flags.threads, { integer: true, min: 1, max: maxThreads() });
-  if (backend === 'reference' && (precision !== 'f64' || (threads !== undefined && threads !== 1))) {
+  // resolveBackend refuses this too; here in the flags' own words
+  if (backend === 'reference' && ((precision !== undefined && precision !== 'f64') || (threads !== undefined && threads !== 1))) {
     throw new UsageError('--backend reference runs in float64 on one thread: drop --precision and --threads');
   }
-  return resolveBackend({ backend, threads, precision });
+  return resolveBackend({ backend, threads, precision, defaultPrecision: fallback });
 }
 
 /** An evaluator for training a network of `sizes` on X and labels y (close it when done). */

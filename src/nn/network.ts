@@ -202,9 +202,8 @@ export class Network {
   /** The backend the options ask for, checked (the same refusals as the CLI's, named as the library's options). */
   private backendChoice(options: TrainOptions, settings: ResolvedTraining): BackendChoice {
     const backend = typeof options.backend === 'string' ? options.backend : undefined;
-    const precision = options.precision ?? (backend === 'reference' ? 'f64' : defaultPrecision(settings.batchSize));
     try {
-      return resolveBackend({ backend, threads: options.threads, precision });
+      return resolveBackend({ backend, threads: options.threads, precision: options.precision, defaultPrecision: defaultPrecision(settings.batchSize) });
     } catch (err) {
       throw new OptionError('backend', (err as Error).message);
     }

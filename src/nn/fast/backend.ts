@@ -10,7 +10,7 @@
 import { UsageError } from '../../errors.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
-import { createEvaluator, wasmSupports, type BackendName, type CostEvaluator } from './evaluator.js';
+import { createEvaluator, wasmSupports, type BackendName, type BatchEvaluator, type CostEvaluator } from './evaluator.js';
 import type { Precision } from './partition.js';
 import { FastEvaluator, WorkerPool, type ThreadSpawner } from './threaded.js';
 
@@ -46,12 +46,15 @@ export function maxThreads(): number {
 }
 
 /**
- * A choice with its defaults filled in and checked: all available threads, float64. The reference runs in float64
- * on one thread; asking it for more is refused rather than ignored.
+ * A choice with its defaults filled in and checked: all available threads; the precision given, else float64 for
+ * the reference and `defaultPrecision` (float64 unless said: see defaultPrecision in ../train-options.ts) for the
+ * kernels. The reference runs in float64 on one thread; asking it for more is refused rather than ignored.
  */
-export function resolveBackend(given: { backend?: BackendName; threads?: number; precision?: Precision } = {}): BackendChoice {
+export function resolveBackend(
+  given: { backend?: BackendName; threads?: number; precision?: Precision; defaultPrecision?: Precision } = {},
+): BackendChoice {
   const backend = given.backend ?? 'wasm';
-  const precision = given.precision ?? 'f64';
+  const precision = given.precision ?? (backend === 'reference' ? 'f64' : (given.defaultPrecision ?? 'f64'));
   if (backend === 'reference' && (precision !== 'f64' || (given.threads !== undefined && given.threads !== 1))) {
     throw new UsageError('the reference backend runs in float64 on one thread: drop the precision and thread settings');
   }
@@ -86,8 +89,8 @@ export interface OpenOptions {
 }
 
 /** An evaluator in this thread (the reference, or the SIMD kernels): synchronous, for Network.train. */
-export function openLocalEvaluator(sizes: readonly number[], X: Matrix, targets: Int32Array, choice: BackendChoice, arch: Architecture = COURSE_ARCHITECTURE): CostEvaluator {
-  return withBatches(createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture: arch }), sizes, X, targets, arch);
+export function openLocalEvaluator(sizes: readonly number[], X: Matrix, targets: Int32Array, choice: BackendChoice, arch: Architecture = COURSE_ARCHITECTURE): BatchEvaluator {
+  return createEvaluator(sizes, X, targets, { backend: choice.backend, precision: choice.precision, architecture: arch });
 }
 
 /**
