@@ -15,7 +15,7 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-export function startProgress(io: Io, total: number, options: { label: string; quiet?: boolean; epochs?: boolean }): Progress {
+export function startProgress(io: Io, total: number, options: { label: string; quiet?: boolean; unit?: 'iterations' | 'epochs' }): Progress {
   if (options.quiet) return SILENT;
   if (io.errIsTTY && io.errStream !== undefined) {
     const bar = new SingleBar(
@@ -38,7 +38,7 @@ export function startProgress(io: Io, total: number, options: { label: string; q
   return {
     update: (iteration, cost) => {
       const line = formatIteration(iteration, cost);
-      io.err(`${options.label}: ${options.epochs ? line.replace('Iteration ', 'Epoch ') : line}\n`);
+      io.err(`${options.label}: ${options.unit === 'epochs' ? line.replace('Iteration ', 'Epoch ') : line}\n`);
     },
     stop: () => undefined,
   };

@@ -3,7 +3,7 @@
  * still falling steeply at the last iteration, is not an error (the weights are what was asked for), but a user
  * should be told before trusting them. The library returns the advice; the CLI prints it as one line on stderr.
  */
-import type { OptimizerName } from '../optim/registry.js';
+import { iterationUnit, type OptimizerName } from '../optim/registry.js';
 import type { ResolvedTraining } from './train-options.js';
 
 /** A change to try: an option and its value. */
@@ -59,7 +59,7 @@ export function diagnoseRun(run: {
   stopReason: string;
 }): RunAdvice | undefined {
   const s = run.settings;
-  const unit = s.batchSize === undefined ? 'iteration' : 'epoch';
+  const unit = iterationUnit(s).slice(0, -1); // one iteration, one epoch
   const more = Math.max(2 * s.maxIter, s.maxIter + 10);
   const fasterRate = s.learningRate === undefined ? undefined : Number((s.learningRate * 3).toPrecision(12)); // 0.0003, not 0.00030000000000000003
   // near chance: less than a tenth of the way from always guessing the commonest class to perfect

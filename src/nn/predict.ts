@@ -13,11 +13,16 @@ export function predictTargets(thetas: readonly Matrix[], X: Matrix, arch: Archi
   const sizes = sizesOfThetas(thetas);
   checkData(sizes, X, { length: X.rows });
   const H = forward(thetas, X, new Workspace(sizes, X.rows), arch);
-  const K = H.cols;
-  const p = new Int32Array(X.rows);
-  for (let i = 0; i < X.rows; i++) {
+  return argmaxRows(H.data, H.cols);
+}
+
+/** The index of the largest of each row's K values, in rows of K (ties to the first, as MATLAB's `max`). */
+export function argmaxRows(v: ArrayLike<number>, K: number): Int32Array {
+  const m = v.length / K;
+  const p = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
     let best = 0;
-    for (let k = 1; k < K; k++) if (H.data[i * K + k] > H.data[i * K + best]) best = k;
+    for (let k = 1; k < K; k++) if (v[i * K + k] > v[i * K + best]) best = k;
     p[i] = best;
   }
   return p;

@@ -8,7 +8,8 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { checkData } from '../../nn/cost.js';
 import { classMetrics, confusionMatrix, type ClassMetrics } from '../../nn/confusion.js';
-import { accuracy } from '../../nn/predict.js';
+import { accuracy, argmaxRows } from '../../nn/predict.js';
+import { targetsToLabels } from '../../data/labels.js';
 import type { Network } from '../../nn/network.js';
 import type { Dataset, Inputs } from '../../data/dataset.js';
 import { writeFileAtomic } from '../../data/files.js';
@@ -89,8 +90,8 @@ export function registerPredict(program: Command, io: Io): void {
       const outputs = net.outputs(data.X);
       const K = net.numLabels;
       const predicted = argmaxRows(outputs.data, K);
-      const names = Array.from({ length: K }, (_, k) => String(net.labels === 'course' ? k + 1 : k));
-      const predictedLabels = Array.from(predicted, (t) => Number(names[t]));
+      const names = Array.from(targetsToLabels(Array.from({ length: K }, (_, k) => k), net.labels), String);
+      const predictedLabels = Array.from(targetsToLabels(predicted, net.labels));
       const written: string[] = [];
       for (const out of opts.out.filter((o) => extname(o).toLowerCase() === '.csv')) {
         writeFileAtomic(out, predictionsCsv(predictedLabels, outputs.data, K, names));
@@ -123,18 +124,6 @@ export function registerPredict(program: Command, io: Io): void {
       io.out(formatClassMetrics(scored.metrics, names));
       if (written.length > 0) io.out(`\nWrote ${written.join(', ')}\n`);
     });
-}
-
-/** The index of the largest of each row's K values (ties to the first, as MATLAB's max). */
-function argmaxRows(v: Float64Array, K: number): Int32Array {
-  const m = v.length / K;
-  const p = new Int32Array(m);
-  for (let i = 0; i < m; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (v[i * K + k] > v[i * K + best]) best = k;
-    p[i] = best;
-  }
-  return p;
 }
 
 interface Scored {

@@ -9,7 +9,7 @@ import { labelsToTargets } from '../../data/labels.js';
 import { modelToJson } from '../../nn/model.js';
 import { writeModel } from '../../nn/formats/files.js';
 import { chanceAccuracy, diagnoseRun, type RunAdvice } from '../../nn/diagnose.js';
-import { describeSettings } from '../../optim/registry.js';
+import { describeSettings, iterationUnit } from '../../optim/registry.js';
 import { costChart } from '../../viz/charts.js';
 import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
@@ -117,7 +117,7 @@ export function adviceLine(a: RunAdvice): string {
 /** The summary on stdout, as the course prints it, with the settings in force. */
 export function printSummary(io: Io, summary: RunSummary, s: Session, written: string[], plan: TrainPlan): void {
   const { result, data } = s;
-  const unit = result.settings.batchSize === undefined ? 'iterations' : 'epochs';
+  const unit = iterationUnit(result.settings);
   io.out(`Training Set Accuracy: ${result.trainAccuracy.toFixed(2)}% (${data.fit.X.rows} examples of ${data.fit.source})\n`);
   if (data.test !== undefined && summary.testAccuracy !== null) {
     io.out(`Test Set Accuracy: ${summary.testAccuracy.toFixed(2)}% (${data.test.X.rows} examples of ${data.test.source})\n`);

@@ -12,6 +12,7 @@ import { splitDataset, type Dataset } from '../../data/dataset.js';
 import { Network, type TrainResult } from '../../nn/network.js';
 import { checkTrainingMemory, type TrainState } from '../../nn/training.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
+import { iterationUnit } from '../../optim/registry.js';
 import { startWorkers } from '../../nn/fast/backend.js';
 import type { CostEvaluator } from '../../nn/fast/evaluator.js';
 import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
@@ -181,7 +182,7 @@ async function trainSaving(
     const again = signal === 'SIGINT' ? 'Ctrl-C again quits at once' : `a second ${signal} quits at once`;
     io.err(`\nnnlearn: ${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this step to save a checkpoint (${again})\n`);
   };
-  const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet, epochs: plan.settings.batchSize !== undefined });
+  const progress = startProgress(io, plan.settings.maxIter, { label: 'train', quiet: plan.quiet, unit: iterationUnit(plan.settings) });
   // NNLEARN_CHECKPOINT_SECONDS changes the period (0: at every pause; the tests use it to show it changes nothing)
   // (a value that is not a number ≥ 0 leaves the default: it must never turn the periodic checkpoints off)
   const given = Number(process.env.NNLEARN_CHECKPOINT_SECONDS ?? CHECKPOINT_SECONDS);
