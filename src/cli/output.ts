@@ -126,6 +126,12 @@ function identity(path: string): string | undefined {
   }
 }
 
+/** Whether two paths name one existing file (by device and inode: through links and other spellings too). */
+export function sameFile(a: string, b: string): boolean {
+  const id = identity(a);
+  return id !== undefined && id === identity(b);
+}
+
 /**
  * Refuses to write any of `outputs` when it is one of the files `inputs` (by device and inode: through links and
  * other spellings too). For outputs known only once the work is done, such as a TF.js model's files.

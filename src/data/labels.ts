@@ -110,7 +110,7 @@ export function digitTargets(y: ArrayLike<number>, from: LabelConvention, to: La
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     if (!Number.isInteger(v) || v < lo || v > lo + 9) return undefined;
-    const digit = from === 'course' ? v % 10 : v;
+    const digit = digitOfLabel(v, from);
     t[i] = to === 'course' ? (digit === 0 ? 9 : digit - 1) : digit;
   }
   return t;

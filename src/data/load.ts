@@ -10,9 +10,9 @@ import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js'
 import { Matrix } from '../linalg/matrix.js';
 import { detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
 import { checkReadable, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
-import { MatFile } from './mat.js';
+import { isMatFile, MatFile } from './mat.js';
 import { splitDataset, squareImage, type Dataset, type FileIdentity, type Inputs } from './dataset.js';
-import { idxImages, idxLabels, parseIdx } from './idx.js';
+import { idxImages, idxLabels, isGzip, parseIdx } from './idx.js';
 import { CsvParser, scalePixels, splitLabels, type LabelColumn } from './csv.js';
 
 export type { LabelColumn } from './csv.js';
@@ -95,8 +95,8 @@ function readInputs(spec: string, options: LoadOptions): Inputs {
 /** A data file's format by its first bytes: IDX (raw, or gzipped: MNIST's .gz files), a MAT-file, or undefined. */
 function dataFormat(head: Uint8Array): 'idx' | 'mat' | undefined {
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] >= 0x08 && head[2] <= 0x0e) return 'idx';
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'idx';
-  if (head.length >= 128 && (String.fromCharCode(...head.subarray(0, 6)) === 'MATLAB' || (head[126] === 0x49 && head[127] === 0x4d) || (head[126] === 0x4d && head[127] === 0x49))) return 'mat';
+  if (isGzip(head)) return 'idx';
+  if (isMatFile(head)) return 'mat';
   return undefined;
 }
 
@@ -186,7 +186,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
  * ex4weights.mat: course labels; a foreign ONNX or TF.js model: zero-based) takes it.
  */
 export function loadModel(path: string, labels: LabelConvention | 'auto' = 'auto'): Network {
-  return checkedWeights(readModelFile(path, { labels }).network, path);
+  return readModelFile(path, { labels }).network; // its weights checked finite by readModel
 }
 
 /** Checks that every label of `data` is one of K classes in `convention`; the error names the first that is not. */
@@ -301,23 +301,9 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
  * convention when the file records none, and the file's own otherwise.
  */
 export function loadWeights(path: string, labels?: LabelConvention): Network {
-  const { network, labelsRecorded } = readModelFile(path);
-  checkedWeights(network, path);
+  const { network, labelsRecorded } = readModelFile(path); // its weights checked finite by readModel
   if (labels === undefined || labelsRecorded || labels === network.labels) return network;
   return new Network(network.sizes, network.params, { ...network.options, labels });
-}
-
-/** Refuses weights that are not finite, naming the first one. */
-function checkedWeights(net: Network, path: string): Network {
-  net.thetas.forEach((T, l) => {
-    for (let i = 0; i < T.rows; i++) {
-      for (let j = 0; j < T.cols; j++) {
-        const v = T.get(i, j);
-        if (!Number.isFinite(v)) throw new ValueError(`${path}: Theta${l + 1}(${i + 1}, ${j + 1}) is ${v}; weights must be finite`);
-      }
-    }
-  });
-  return net;
 }
 
 /** The data a training run works on: a training set and a held-out one (a file, or a fraction of the training set). */

@@ -136,6 +136,19 @@ interface ParsedVariable extends MatVariableInfo {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
+/**
+ * Whether bytes start a Level 5 MAT-file: the "MATLAB" text from byte 0 (MATLAB, Octave and scipy write "MATLAB 5.0
+ * MAT-file"; a 7.3 file is recognised so that reading it says why it is refused), or version 0x0100 and an endian
+ * indicator at byte 124.
+ */
+export function isMatFile(bytes: Uint8Array): boolean {
+  if (bytes.length < 128) return false;
+  if (String.fromCharCode(...bytes.subarray(0, 6)) === 'MATLAB') return true;
+  const le = bytes[126] === 0x49 && bytes[127] === 0x4d && bytes[124] === 0x00 && bytes[125] === 0x01; // "IM"
+  const be = bytes[126] === 0x4d && bytes[127] === 0x49 && bytes[124] === 0x01 && bytes[125] === 0x00; // "MI"
+  return le || be;
+}
+
 /** A MAT-file parsed in memory; `matrix(name)` converts a variable to a row-major float64 Matrix. */
 export class MatFile {
   /** what error messages call the file (its path) */

@@ -4,7 +4,7 @@
  * the report (../train/report.ts: model, pictures, summary, advice).
  */
 import { Command, Option } from 'commander';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, NnlearnError, UsageError } from '../../errors.js';
@@ -19,7 +19,7 @@ import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
 import { labelsOption } from '../options.js';
 import { maxThreads } from '../../nn/fast/backend.js';
-import { checkOutputsNotInputs } from '../output.js';
+import { checkOutputsNotInputs, sameFile } from '../output.js';
 import { planTraining, type TrainFlags, type TrainPlan } from '../train/plan.js';
 import { checkpointPath, runSession, type Session } from '../train/session.js';
 import { checkRecordedFlags, fileChanges, likeFlags, nnlearnVersion, readModelRecord, recordFlags, recordOutputs } from '../train/record.js';
@@ -117,17 +117,6 @@ function keepOtherRuns(plan: TrainPlan): void {
   const file = checkpointPath(plan, o.outDir);
   if (!existsSync(file)) return;
   throw new UsageError(`${file} holds the checkpoint of an interrupted run: go on with nnlearn train --resume ${file}, or remove it to start anew`);
-}
-
-/** Whether two paths name one file (by device and inode). */
-function sameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -2,7 +2,7 @@
  * MAT-files as models (../model.ts): Theta1 … ThetaL as Octave and scipy read them, and nnlearn_* codes for the
  * architecture, labels, input scale and image layout. The course's ex4weights.mat is one, with course labels.
  */
-import { MatFile } from '../../data/mat.js';
+import { isMatFile, MatFile } from '../../data/mat.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { metaFromMat, modelToMat, networkFromMat } from '../model.js';
 import { Network } from '../network.js';
@@ -20,15 +20,7 @@ export const matFormat: ModelFormat = {
   title: 'MAT-file',
   extensions: ['.mat'],
   folder: false,
-  // the Level 5 header: "MATLAB" text from byte 0 (MATLAB, Octave and scipy write "MATLAB 5.0 MAT-file"; a 7.3
-  // file is detected so that reading it says why it is refused), or version 0x0100 and an endian indicator at 124
-  detect(bytes) {
-    if (bytes.length < 128) return false;
-    if (String.fromCharCode(...bytes.subarray(0, 6)) === 'MATLAB') return true;
-    const le = bytes[126] === 0x49 && bytes[127] === 0x4d && bytes[124] === 0x00 && bytes[125] === 0x01; // "IM"
-    const be = bytes[126] === 0x4d && bytes[127] === 0x49 && bytes[124] === 0x01 && bytes[125] === 0x00; // "MI"
-    return le || be;
-  },
+  detect: isMatFile,
   read(bytes, options) {
     const source = options.source ?? 'the MAT-file';
     const mat = new MatFile(bytes, source, options.inflate === undefined ? {} : { inflate: options.inflate });
