@@ -79,6 +79,11 @@ export function detectConvention(y: ArrayLike<number>, numLabels: number): Label
   );
 }
 
+/** The classes that labels up to `max` imply: 1..max in the course's convention, 0..max zero-based (at least 2). */
+export function classCount(convention: LabelConvention, max: number): number {
+  return Math.max(2, convention === 'course' ? max : max + 1);
+}
+
 /** One-hot rows: row i has a 1 in column targets[i] (the notebook's `np.eye(K)[y]`). */
 export function oneHot(targets: ArrayLike<number>, numLabels: number): Matrix {
   const Y = new Matrix(targets.length, numLabels);

@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
+import { classCount, detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
 import { checkReadable, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
 import { isMatFile, MatFile } from './mat.js';
 import { splitDataset, squareImage, type Dataset, type FileIdentity, type Inputs } from './dataset.js';
@@ -123,10 +123,8 @@ function loadCsvData(path: string, options: LoadOptions): Inputs {
   const base = { X, source: path, image: squareImage(X.cols, 'row-major'), scale, file };
   if (y === undefined) return base;
   const max = maxLabel(y);
-  let min = Infinity;
-  for (const v of y) min = Math.min(min, v);
-  const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : min === 0 ? 'zero-based' : 'course';
-  const numLabels = options.numLabels ?? Math.max(2, conv === 'course' ? max : max + 1);
+  const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : detectConvention(y, max + 1);
+  const numLabels = options.numLabels ?? classCount(conv, max);
   return { ...base, y, labels: conv, numLabels };
 }
 
@@ -176,7 +174,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
   const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
   const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
-  const numLabels = options.numLabels ?? Math.max(2, (conv === 'course' ? 0 : 1) + maxLabel(y));
+  const numLabels = options.numLabels ?? classCount(conv, maxLabel(y));
   return { X, y, labels: conv, numLabels, source: path, image, scale: idxScale };
 }
 
@@ -290,7 +288,7 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
     if (v > max) max = v;
   }
   const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
-  const K = numLabels ?? Math.max(conv === 'course' ? max : max + 1, 2);
+  const K = numLabels ?? classCount(conv, max);
   // raw 8-bit pixels to [0, 1], as the IDX and CSV loaders do (the course's X, already scaled, is left alone)
   const scale = scalePixels(X);
   return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major'), scale };
