@@ -9,8 +9,7 @@ import { checkMemory } from '../memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { optimizerEntry, type OptimizerName } from '../optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult, OptimizerState } from '../optim/types.js';
-import { costFunction } from './cost.js';
-import type { CostEvaluator } from './fast/evaluator.js';
+import { createEvaluator, type CostEvaluator } from './fast/evaluator.js';
 import type { Architecture } from './activations.js';
 import { accuracy } from './predict.js';
 import type { ResolvedTraining, TrainOptions } from './train-options.js';
@@ -132,12 +131,14 @@ export class EarlyStopping {
   bestTrainingCost: number;
   readonly bestParams: Float64Array;
   stopped = false;
+  /** the reference on the held-out set: its workspace made once, not at every iteration */
+  private readonly heldOut: CostEvaluator;
 
   constructor(
-    private readonly sizes: readonly number[],
-    private readonly X: Matrix,
-    private readonly targets: Int32Array,
-    private readonly arch: Architecture,
+    sizes: readonly number[],
+    X: Matrix,
+    targets: Int32Array,
+    arch: Architecture,
     private readonly patience: number,
     start: Float64Array,
     resume: TrainState['validation'] | undefined,
@@ -151,11 +152,12 @@ export class EarlyStopping {
     this.bestIteration = resume?.bestIteration ?? 0;
     this.bestTrainingCost = this.bestIteration > 0 ? (trainingCosts[this.bestIteration - 1] ?? NaN) : NaN;
     this.bestParams = Float64Array.from(resume?.bestParams ?? start);
+    this.heldOut = createEvaluator(sizes, X, targets, { backend: 'reference', architecture: arch });
   }
 
   /** Records an iteration; false when training should stop here. */
   observe(info: IterationInfo): boolean {
-    const c = costFunction(this.sizes, info.theta, this.X, this.targets, 0, { gradient: false, architecture: this.arch }).cost;
+    const c = this.heldOut.evaluate(info.theta, 0, null);
     this.history.push(c);
     if (c < this.bestCost) {
       this.bestCost = c;
