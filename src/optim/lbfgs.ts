@@ -6,7 +6,6 @@
  *   J(θ + αd) <= J(θ) + c1·α·∇Jᵀd,   |∇J(θ + αd)ᵀd| <= c2·|∇Jᵀd|,   c1 = 1e-4, c2 = 0.9.
  * `maxIter` counts line searches, as fmincg's MaxIter does, so that the two compare at equal settings.
  */
-import { ValueError } from '../errors.js';
 import {
   dot,
   pause,
@@ -72,8 +71,7 @@ export function* lbfgsIterations(f: Objective, x0: Float64Array, options: LbfgsO
     cost = resumedNumber(resume, 'cost');
     grad = Float64Array.from(resumedVector(resume, 'g', n));
     iter = resumedNumber(resume, 'iter', { integer: true, min: 0, max: maxIter });
-    const pairs = resumedNumber(resume, 'pairs');
-    if (!Number.isInteger(pairs) || pairs < 0 || pairs > M) throw new ValueError(`the state to resume has ${pairs} curvature pairs; at most ${M} are kept`);
+    const pairs = resumedNumber(resume, 'pairs', { integer: true, min: 0, max: M }); // curvature pairs: at most M are kept
     for (let j = 0; j < pairs; j++) {
       S.push(Float64Array.from(resumedVector(resume, `s${j}`, n)));
       Y.push(Float64Array.from(resumedVector(resume, `y${j}`, n)));
