@@ -24,11 +24,6 @@ export function setMemoryLimit(bytes: number, usage?: () => number): void {
   if (usage !== undefined) inUse = usage;
 }
 
-/** The budget in bytes. */
-export function memoryLimit(): number {
-  return limit;
-}
-
 /** What the budget still allows, in bytes. */
 export function memoryAvailable(): number {
   return Math.max(0, limit - inUse());

@@ -12,7 +12,7 @@ import { COURSE_ARCHITECTURE, type Architecture } from '../nn/activations.js';
 import type { WorkerPool } from '../nn/fast/threaded.js';
 import { parseChoice, parseNumber } from './options.js';
 
-export { startWorkers, type BackendChoice } from '../nn/fast/backend.js';
+export type { BackendChoice } from '../nn/fast/backend.js';
 
 export interface BackendFlags {
   backend: string;

@@ -57,7 +57,7 @@ export function printableIo(io: Io): Io {
 }
 
 /** The longest message printed: past it, the middle is left out ("…"), as in a 1 MB expression's parse error. */
-export const MAX_MESSAGE = 600;
+const MAX_MESSAGE = 600;
 
 /** A message clipped to MAX_MESSAGE characters, keeping its start and its end (clipMiddle). */
 export function clip(message: string, max = MAX_MESSAGE): string {

@@ -24,7 +24,7 @@ import { checkOutputsNotInputs } from './output.js';
 import { registerThreadPlatform } from '../nn/fast/backend.js';
 import { nodeThreadPlatform } from '../nn/fast/threads-node.js';
 
-export { processIo, type Io } from './io.js';
+export type { Io } from './io.js';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;

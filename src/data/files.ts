@@ -141,7 +141,7 @@ function alive(pid: number): boolean {
 }
 
 /** Removes the temporary files that killed writes to `path` left behind (their writer's process is gone). */
-export function removeStaleTemporaries(path: string): void {
+function removeStaleTemporaries(path: string): void {
   const prefix = `.${basename(path)}.`;
   let names: string[];
   try {

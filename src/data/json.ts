@@ -24,7 +24,7 @@ function parseCost(length: number, tokens: number): number {
  * longest when one is longer than MAX_JSON_ARRAY. Returns the number of elements in all (for the memory check).
  * The text need not be valid JSON: JSON.parse still checks it.
  */
-export function scanJson(text: string, source: string, maxArray = MAX_JSON_ARRAY): number {
+function scanJson(text: string, source: string, maxArray = MAX_JSON_ARRAY): number {
   const counts: number[] = []; // one per open array or object (-1 for an object)
   let tokens = 0;
   let inString = false;

@@ -35,7 +35,7 @@ export class NonFiniteError extends ValueError {
 }
 
 /** The name of a node in a message: its label, else its text as written, else the graph written out. */
-export function nodeName(v: Value): string {
+function nodeName(v: Value): string {
   if (v.label !== undefined) return clipMiddle(v.label, NAME_LENGTH);
   if (v.span !== undefined) return written(v);
   return clipMiddle(writeGraph(v, WRITE_DEPTH), NAME_LENGTH);

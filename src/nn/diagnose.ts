@@ -29,14 +29,14 @@ export interface RunAdvice {
  * 3.3%, still improving but settling; Adam's 10 epochs at α = 0.001 and batch 128 on the same digits end at 7–8%,
  * at 76% accuracy.
  */
-export const STEEP_RELATIVE = 0.05;
+const STEEP_RELATIVE = 0.05;
 
 /**
  * The training accuracy (percent) from which a falling cost is no longer news: the network fits the training set
  * (MNIST's 784-300-10 at 99.3% after 6 epochs, its cost still 20% lower each epoch), and more iterations would
  * mostly fit it closer, not generalize better.
  */
-export const FITTED_ACCURACY = 97;
+const FITTED_ACCURACY = 97;
 
 /**
  * The share of the training examples the commonest class has, in percent: the accuracy of always guessing it.

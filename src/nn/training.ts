@@ -51,7 +51,7 @@ export interface TrainResult extends Omit<OptimizeResult, 'state'> {
  * the whole set's penalty λ/(2m)·ΣΘ² (m the whole set's size), so that its cost and gradient estimate the full
  * ones; the evaluator divides λ by the rows it is given, hence λ·b/m. `onWholeSet` sees every whole-set cost.
  */
-export function trainingObjective(evaluator: CostEvaluator, lambda: number, m: number, grad: Float64Array, onWholeSet: (cost: number) => void): Objective {
+function trainingObjective(evaluator: CostEvaluator, lambda: number, m: number, grad: Float64Array, onWholeSet: (cost: number) => void): Objective {
   return (theta, batch, costOnly) => {
     if (batch !== undefined) {
       if (evaluator.evaluateBatch === undefined) throw new ValueError(`the ${evaluator.backend} evaluator on ${evaluator.threads} threads takes no mini-batches`);
@@ -79,7 +79,7 @@ export function checkTrainingMemory(n: number, optimizer: OptimizerName, validat
  * before anything prints it (a learning rate far too large does this within a few steps). So does a starting
  * point whose cost is already infinite (weights so large that the outputs saturate).
  */
-export class DivergenceWatch {
+class DivergenceWatch {
   constructor(
     /** the first whole-set cost (NaN until there is one) */
     public initialCost: number,
@@ -123,7 +123,7 @@ export class DivergenceWatch {
  * Early stopping on held-out data: after every iteration, the held-out cost (without the penalty); the best
  * weights are kept, and training stops when `patience` iterations have not beaten them.
  */
-export class EarlyStopping {
+class EarlyStopping {
   readonly history: number[];
   bestCost: number;
   bestIteration: number;

@@ -51,10 +51,10 @@ export interface Session {
 }
 
 /** How often a long run saves a checkpoint (at the next pause), so that a crash or a kill -9 loses at most this much. */
-export const CHECKPOINT_SECONDS = 60;
+const CHECKPOINT_SECONDS = 60;
 
 /** Loads the data the plan names, and splits off the validation part. */
-export function loadRunData(plan: TrainPlan, numLabels: number | undefined): RunData {
+function loadRunData(plan: TrainPlan, numLabels: number | undefined): RunData {
   const d = plan.data;
   const { train, test } = loadTrainTest({ ...d, numLabels: numLabels ?? d.numLabels });
   const { train: fit, test: validation } = d.validation === undefined ? { train, test: undefined } : splitDataset(train, d.validation, d.splitSeed);
