@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { ACTIVATIONS, OUTPUTS } from '../../nn/activations.js';
 import { UsageError } from '../../errors.js';
 import { formatExp } from '../../format.js';
 import { checkNNGradients } from '../../nn/gradcheck.js';
@@ -27,8 +28,8 @@ export function registerCheckGradients(program: Command, io: Io): void {
     .option('--lambda <λ>', 'regularization parameter', '0')
     .option('--layers <sizes>', 'layer sizes of the debug network, inputs to outputs', '3,5,3')
     .option('--m <examples>', 'debug examples', '5')
-    .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
-    .addOption(new Option('--output <kind>', 'output layer').choices(['sigmoid', 'softmax']).default('sigmoid'))
+    .addOption(new Option('--activation <g>', 'hidden units').choices(ACTIVATIONS).default('sigmoid'))
+    .addOption(new Option('--output <kind>', 'output layer').choices(OUTPUTS).default('sigmoid'))
     .addOption(jsonOption())
     .action((opts: CheckFlags) => {
       const lambda = parseNumber('--lambda', opts.lambda, { min: 0 });
@@ -38,8 +39,8 @@ export function registerCheckGradients(program: Command, io: Io): void {
         throw new UsageError('--layers: the numerical gradient takes two cost evaluations per weight; keep it under 20000 weights');
       }
       const m = parseNumber('--m', opts.m, { integer: true, min: 1, max: 10000 });
-      const activation = parseChoice('--activation', opts.activation, ['sigmoid', 'tanh', 'relu'] as const);
-      const output = parseChoice('--output', opts.output, ['sigmoid', 'softmax'] as const);
+      const activation = parseChoice('--activation', opts.activation, ACTIVATIONS);
+      const output = parseChoice('--output', opts.output, OUTPUTS);
       const r = checkNNGradients(lambda, { layers, m, activation, output });
       if (opts.json) {
         io.out(

@@ -4,6 +4,7 @@
  * the report (../train/report.ts: model, pictures, summary, advice).
  */
 import { Command, Option } from 'commander';
+import { ACTIVATIONS, OUTPUTS } from '../../nn/activations.js';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +47,8 @@ function trainCommand(program: Command): Command {
       '--epsilon <ε>',
       'initial weights uniform in [-ε, ε]: a number, "sqrt6" for √6/√(L_in+L_out), or "he" (default: 0.12, the course’s; "he" for relu)',
     )
-    .addOption(new Option('--activation <g>', 'hidden units').choices(['sigmoid', 'tanh', 'relu']).default('sigmoid'))
-    .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(['sigmoid', 'softmax']).default('sigmoid'))
+    .addOption(new Option('--activation <g>', 'hidden units').choices(ACTIVATIONS).default('sigmoid'))
+    .addOption(new Option('--output <kind>', 'output layer: independent sigmoids (the course) or softmax').choices(OUTPUTS).default('sigmoid'))
     .addOption(
       new Option('--init <model>', 'start from the weights of a model (ex4weights.mat, or any model file nnlearn reads) instead of random ones; they set the layer sizes').conflicts([
         'hidden',

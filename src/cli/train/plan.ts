@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.js';
 import { MAX_CLASSES, type LabelConvention } from '../../data/labels.js';
 import { OPTIMIZERS, type OptimizerName } from '../../optim/registry.js';
 import { defaultPrecision, OptionError, resolveTraining, TRAIN_RULES, type ResolvedTraining, type TrainOptions } from '../../nn/train-options.js';
-import type { Activation, OutputKind } from '../../nn/activations.js';
+import { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind } from '../../nn/activations.js';
 import { parseBackend, type BackendChoice, type BackendFlags } from '../backend.js';
 import { MAX_UNITS, parseChoice, parseLabels, parseNumber, parseNumberList } from '../options.js';
 import { checkOutputFile, checkOutputFolder } from '../output.js';
@@ -159,8 +159,8 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
   }
   const network: NetworkPlan = {
     hidden: parseNumberList('--hidden', f.hidden ?? '25', { integer: true, min: 1, max: MAX_UNITS }),
-    activation: parseChoice('--activation', f.activation, ['sigmoid', 'tanh', 'relu'] as const),
-    output: parseChoice('--output', f.output, ['sigmoid', 'softmax'] as const),
+    activation: parseChoice('--activation', f.activation, ACTIVATIONS),
+    output: parseChoice('--output', f.output, OUTPUTS),
     seed,
     epsilon: f.epsilon === undefined || f.epsilon === 'sqrt6' || f.epsilon === 'he' ? f.epsilon : parseNumber('--epsilon', f.epsilon, { positive: true }),
     init: f.init,
