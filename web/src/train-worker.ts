@@ -11,7 +11,8 @@
 import { Network } from '../../src/nn/network.js';
 import type { TrainState } from '../../src/nn/network.js';
 import { createEvaluator, type CostEvaluator } from '../../src/nn/fast/evaluator.js';
-import { createWebThreadedEvaluator, defaultWebThreads, webThreadsAvailable } from '../../src/nn/fast/threads-web.js';
+import { openEvaluator, registerThreadPlatform, resolveBackend } from '../../src/nn/fast/backend.js';
+import { defaultWebThreads, webThreadsAvailable, webWorkerSpawner } from '../../src/nn/fast/threads-web.js';
 import { GradientSizes } from '../../src/nn/gradient-sizes.js';
 import { labelsToTargets } from '../../src/data/labels.js';
 import { accuracy } from '../../src/nn/predict.js';
@@ -23,6 +24,10 @@ import type { ModelSpec, PageMessage, WorkerMessage } from './protocol.js';
 import threadWorkerUrl from '../../src/nn/fast/worker-web.ts?worker&url';
 
 const post = (m: WorkerMessage, transfer: Transferable[] = []) => self.postMessage(m, { transfer });
+
+// Web Workers as the backend module's threads, where the page may share memory (cross-origin isolated): the
+// backend module (src/nn/fast/backend.ts) then decides, as it does for the library and the command line
+if (webThreadsAvailable()) registerThreadPlatform({ cores: defaultWebThreads, spawn: webWorkerSpawner(threadWorkerUrl) });
 
 let digits: PageDigits | undefined;
 let stopRequested = false;
@@ -95,12 +100,9 @@ function labelsOf(digitsLabels: Uint8Array, convention: 'course' | 'zero-based')
   return Int32Array.from(digitsLabels, (d) => (convention === 'course' && d === 0 ? 10 : d));
 }
 
-async function makeEvaluator(net: Network, X: Matrix, targets: Int32Array): Promise<CostEvaluator> {
-  const architecture = net.architecture;
-  if (webThreadsAvailable() && defaultWebThreads() > 1) {
-    return createWebThreadedEvaluator(net.sizes, X, targets, threadWorkerUrl, defaultWebThreads(), { architecture });
-  }
-  return createEvaluator(net.sizes, X, targets, { backend: 'wasm', architecture });
+/** The training set's evaluator: the kernels on every core where threads are available, else on this thread (float64). */
+function makeEvaluator(net: Network, X: Matrix, targets: Int32Array): Promise<CostEvaluator> {
+  return openEvaluator(net.sizes, X, targets, resolveBackend({ precision: 'f64' }), { architecture: net.architecture });
 }
 
 async function train(m: Extract<PageMessage, { type: 'train' }>): Promise<void> {
