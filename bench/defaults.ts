@@ -6,10 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPTIMIZERS } from '../src/optim/registry.js';
+import { machine } from './machine.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mnist = resolve(root, '..', 'shared', 'data', 'mnist');
@@ -44,7 +45,8 @@ if (!onlyDigits && existsSync(join(mnist, 'train-images-idx3-ubyte.gz'))) {
   for (const o of OPTIMIZERS) rows.push(train('MNIST', [...files, '--optimizer', o]));
 }
 
-console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} cores), Node ${process.version}; whole \`nnlearn train\` processes\n`);
+const host = machine();
+console.log(`Measured ${host.date.slice(0, 10)} on ${host.cpu} (${host.cores} cores), Node ${host.node}; whole \`nnlearn train\` processes\n`);
 console.log('| data | flags | settings in force | test accuracy | seconds |');
 console.log('| --- | --- | --- | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.data} | \`${r.command}\` | ${r.settings} | ${r.testAccuracy.toFixed(2)}% | ${r.seconds.toFixed(1)} |`);

@@ -10,6 +10,7 @@ import { loadDataset } from '../src/cli/data.js';
 import { labelsToTargets } from '../src/data/labels.js';
 import { createThreadedEvaluator } from '../src/nn/fast/threads-node.js';
 import { Network } from '../src/nn/network.js';
+import { accuracy } from '../src/nn/predict.js';
 
 const [dir, epochsArg, threadsArg, precisionArg] = process.argv.slice(2);
 const epochs = Number(epochsArg ?? 10);
@@ -42,10 +43,7 @@ net.train(train.X, train.y, {
   backend: ev,
   onIteration: ({ theta }) => {
     epochSeconds.push((performance.now() - epochStart) / 1000);
-    const predicted = testEv.predictTargets(theta);
-    let right = 0;
-    for (let i = 0; i < predicted.length; i++) if (predicted[i] === testTargets[i]) right++;
-    testAccuracy.push((100 * right) / predicted.length);
+    testAccuracy.push(accuracy(testEv.predictTargets(theta), testTargets));
     epochStart = performance.now();
   },
 });

@@ -13,11 +13,12 @@
  *   npm run bench:page -- web/dist     # or probes a built page (npm run build:web)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { buildPage, CHROMIUM } from '../test/web/harness.js';
 import { serveStatic } from '../web/serve.js';
+import { load, machine } from './machine.js';
 
 interface TraceEvent {
   name: string;
@@ -114,9 +115,10 @@ try {
   const stoppedAt = Number(await page.getByTestId('train-status').getAttribute('data-iteration'));
   const stopMs = (await page.evaluate(() => performance.now())) - pressed.t;
 
+  const host = machine();
   const report = {
-    date: new Date().toISOString(),
-    cpu: `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} logical cores)`,
+    date: host.date,
+    cpu: `${host.cpu} (${host.cores} logical cores)`,
     chromium: browser.version(),
     firstView: { bytes: first.bytes, ms: first.ms, files: first.files, at1_6Mbit: { ms: slow.ms, bytes: slow.bytes } },
     training: {
@@ -142,7 +144,7 @@ try {
       `first prediction after ${(slow.ms / 1000).toFixed(1)} s at 1.6 Mbit/s\n` +
       `training (${report.training.settings}): longest main-thread task ${report.training.mainThread.longestMs.toFixed(1)} ms, ` +
       `${report.training.mainThread.over50ms} over 50 ms, of ${tasks.length}; by the main thread's CPU time ${cpuTasks[0]?.toFixed(1)} ms, ` +
-      `${report.training.mainThread.cpuOver50ms} over 50 ms; run ${(trainMs / 1000).toFixed(1)} s on ${threads} thread(s); load average ${loadavg()[0].toFixed(1)}\n` +
+      `${report.training.mainThread.cpuOver50ms} over 50 ms; run ${(trainMs / 1000).toFixed(1)} s on ${threads} thread(s); load average ${load().toFixed(1)}\n` +
       `Stop pressed at iteration ${pressed.at}, stopped at ${stoppedAt}, ${Math.round(stopMs)} ms later\n` +
       `${report.cpu}, Chromium ${report.chromium}, ${report.date}`,
   );
