@@ -102,6 +102,16 @@ export function digitOfLabel(label: number, convention: LabelConvention): number
   return convention === 'course' ? label % 10 : label;
 }
 
+/** The label of a digit, for the 10 digit classes (course: 0 → 10; the inverse of digitOfLabel). */
+export function labelOfDigit(digit: number, convention: LabelConvention): number {
+  return convention === 'course' && digit === 0 ? 10 : digit;
+}
+
+/** The output unit of a digit, for the 10 digit classes (course: 1 → unit 0, …, 0 → unit 9). */
+export function unitOfDigit(digit: number, convention: LabelConvention): number {
+  return convention === 'course' ? (digit === 0 ? 9 : digit - 1) : digit;
+}
+
 /**
  * The targets (output units) of labels in one convention for a network trained in another, for the digits: the
  * course's labels are 1..10 with 10 for the digit 0, the notebook's 0..9 (which is why the notebook rolls the rows
@@ -116,7 +126,7 @@ export function digitTargets(y: ArrayLike<number>, from: LabelConvention, to: La
     const v = y[i];
     if (!Number.isInteger(v) || v < lo || v > lo + 9) return undefined;
     const digit = digitOfLabel(v, from);
-    t[i] = to === 'course' ? (digit === 0 ? 9 : digit - 1) : digit;
+    t[i] = unitOfDigit(digit, to);
   }
   return t;
 }

@@ -9,9 +9,10 @@ import { backpropTrace, type BackpropTrace, type TraceStep } from '../../src/nn/
 import { costFunction, nnCostFunction } from '../../src/nn/cost.js';
 import type { Network } from '../../src/nn/network.js';
 import { digitPixels, pageDigits } from './digits.js';
-import { imageOf } from './model.js';
+import { cannotRead, imageOf } from './model.js';
 import { fromMnistLayout } from '../../src/data/resize.js';
-import { unitOfDigit, type Reading } from './draw.js';
+import type { Reading } from './draw.js';
+import { unitOfDigit } from '../../src/data/labels.js';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 
@@ -89,7 +90,7 @@ export function setUpBackprop(getNet: () => Network | undefined, getReading: () 
 
   async function start(keepLabel: boolean): Promise<void> {
     const net = getNet();
-    if (net === undefined || imageOf(net) === undefined || net.numLabels !== 10) {
+    if (net === undefined || cannotRead(net) !== undefined) {
       note.textContent = 'The step-through needs a model that reads digits.';
       return;
     }
@@ -106,7 +107,7 @@ export function setUpBackprop(getNet: () => Network | undefined, getReading: () 
       note.textContent = 'λ must be a number of at least 0.';
       return;
     }
-    const t = backpropTrace(net.sizes, net.params, input, unitOfDigit(net, digit), { lambda, architecture: net.architecture });
+    const t = backpropTrace(net.sizes, net.params, input, unitOfDigit(digit, net.labels), { lambda, architecture: net.architecture });
     const check = gradientCheck(net, input, digit, lambda, t.grad);
     trace = { ...t, net, input, lambda, check };
     note.textContent = `${ex.what}, the right answer y = ${digit}; network ${net.sizes.join('-')} (${net.activation}, ${net.output} output), λ = ${lambda}. J for this example: ${t.cost.toFixed(6)}.`;
@@ -118,7 +119,7 @@ export function setUpBackprop(getNet: () => Network | undefined, getReading: () 
   /** The library's own gradient for this one example: nnCostFunction for the course's network, else costFunction. */
   function gradientCheck(net: Network, input: Float64Array, digit: number, lambda: number, grad: Float64Array): number {
     const X = new Matrix(1, input.length, input);
-    const unit = unitOfDigit(net, digit);
+    const unit = unitOfDigit(digit, net.labels);
     const label = net.labels === 'course' ? unit + 1 : unit;
     const ref =
       net.activation === 'sigmoid' && net.output === 'sigmoid'

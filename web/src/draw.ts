@@ -11,6 +11,7 @@ import { fromMnistLayout } from '../../src/data/resize.js';
 import { strokesToInput, type Point } from '../../src/data/strokes.js';
 import type { Network } from '../../src/nn/network.js';
 import { cannotRead, imageOf } from './model.js';
+import { unitOfDigit } from '../../src/data/labels.js';
 import { digitPixels, pageDigits } from './digits.js';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -27,11 +28,6 @@ export interface Reading {
   probabilities: Float64Array;
   digit: number;
   source: Source;
-}
-
-/** The output unit of each digit 0..9 in a network's label convention (the course's: unit k is label k+1, 10 = 0). */
-export function unitOfDigit(net: Network, digit: number): number {
-  return net.labels === 'course' ? (digit === 0 ? 9 : digit - 1) : digit;
 }
 
 export interface DrawingPanel {
@@ -138,7 +134,7 @@ export function setUpDrawing(onReading: (r: Reading | undefined) => void): Drawi
     let sum = 0;
     for (const v of out) sum += v;
     const probabilities = Float64Array.from({ length: 10 }, (_, d) => {
-      const v = out[unitOfDigit(net!, d)];
+      const v = out[unitOfDigit(d, net!.labels)];
       return net!.output === 'softmax' ? v : v / sum;
     });
     let digit = 0;

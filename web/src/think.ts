@@ -9,7 +9,8 @@ import { fromMnistLayout } from '../../src/data/resize.js';
 import { forward, Workspace } from '../../src/nn/cost.js';
 import type { Network } from '../../src/nn/network.js';
 import { imageOf } from './model.js';
-import { unitOfDigit, type Reading } from './draw.js';
+import type { Reading } from './draw.js';
+import { unitOfDigit } from '../../src/data/labels.js';
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
 
@@ -138,7 +139,7 @@ export function setUpThink(): { show: (net: Network | undefined, r: Reading | un
       );
     }
     const out = ws.A[L - 1].data;
-    const byDigit = Array.from({ length: 10 }, (_, d) => out[unitOfDigit(net, d)]);
+    const byDigit = Array.from({ length: 10 }, (_, d) => out[unitOfDigit(d, net.labels)]);
     const c = document.createElement('canvas');
     drawUnits(c, byDigit, 1, 10);
     figure(`h = a(${L}): the ${out.length} outputs`, c, `Layer ${L}, the output: ${byDigit.map((v, d) => `${d}: ${v.toFixed(2)}`).join(', ')}`);

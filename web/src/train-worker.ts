@@ -14,7 +14,7 @@ import { createEvaluator, type CostEvaluator } from '../../src/nn/fast/evaluator
 import { openEvaluator, registerThreadPlatform, resolveBackend } from '../../src/nn/fast/backend.js';
 import { defaultWebThreads, webThreadsAvailable, webWorkerSpawner } from '../../src/nn/fast/threads-web.js';
 import { GradientSizes } from '../../src/nn/gradient-sizes.js';
-import { labelsToTargets } from '../../src/data/labels.js';
+import { digitOfLabel, labelOfDigit, labelsToTargets } from '../../src/data/labels.js';
 import { accuracy } from '../../src/nn/predict.js';
 import type { ImageShape } from '../../src/data/dataset.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
@@ -91,13 +91,13 @@ async function evaluate(spec: ModelSpec): Promise<void> {
     type: 'evaluated',
     trainAccuracy: accuracy(trainPredicted, ty),
     testAccuracy: accuracy(testPredicted, sy),
-    testPredicted: Int32Array.from(testPredicted, (label) => (spec.labels === 'course' ? label % 10 : label)),
+    testPredicted: Int32Array.from(testPredicted, (label) => digitOfLabel(label, spec.labels)),
   });
 }
 
 /** Digit labels 0..9 in a network's convention (the course's: 1..10, 10 for the digit 0). */
 function labelsOf(digitsLabels: Uint8Array, convention: 'course' | 'zero-based'): Int32Array {
-  return Int32Array.from(digitsLabels, (d) => (convention === 'course' && d === 0 ? 10 : d));
+  return Int32Array.from(digitsLabels, (d) => labelOfDigit(d, convention));
 }
 
 /** The training set's evaluator: the kernels on every core where threads are available, else on this thread (float64). */
