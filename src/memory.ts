@@ -42,11 +42,16 @@ export function formatBytes(n: number): string {
   return u === 0 ? `${Math.round(v)} bytes` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
+/** The advice of a refusal: `instead` (a smaller file, fewer hidden units), or a larger --max-memory. */
+export function memoryAdvice(instead?: string): string {
+  return instead === undefined ? 'raise the limit with --max-memory if the machine has the memory' : `${instead}, or a larger --max-memory if the machine has the memory`;
+}
+
 /**
  * Checks that `bytes` more fit the budget; throws a MemoryError naming `what`, the sizes, and `advice` (what to do
  * instead) when they do not.
  */
-export function checkMemory(what: string, bytes: number, advice = 'raise the limit with --max-memory if the machine has the memory'): void {
+export function checkMemory(what: string, bytes: number, advice = memoryAdvice()): void {
   if (!(bytes >= 0)) throw new MemoryError(`${what}: a size of ${bytes} bytes`);
   const used = inUse();
   if (used + bytes <= limit) return;

@@ -12,7 +12,7 @@
 import { FormatError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { clipMiddle, parseDecimal } from '../format.js';
-import { MemoryError } from '../memory.js';
+import { memoryAdvice, MemoryError } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 
 /** Numbers are kept in blocks of this many (8 MB each): growing never copies what was read. */
@@ -172,7 +172,7 @@ export class CsvParser {
     }
     if (this.limits.maxValues !== undefined && this.count + fields.length > this.limits.maxValues) {
       throw new MemoryError(
-        `${this.source}: more than ${this.limits.maxValues} numbers (at line ${line}), more than the memory limit allows for them; a smaller file, or a larger --max-memory if the machine has the memory`,
+        `${this.source}: more than ${this.limits.maxValues} numbers (at line ${line}), more than the memory limit allows for them; ${memoryAdvice('a smaller file')}`,
       );
     }
     for (let j = 0; j < fields.length; j++) {

@@ -9,7 +9,7 @@
  */
 import { FormatError } from '../errors.js';
 import { boundedInflate } from './inflate.js';
-import { checkMemory, formatBytes } from '../memory.js';
+import { checkMemory, formatBytes, memoryAdvice } from '../memory.js';
 import { isLabel, MAX_CLASSES } from './labels.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -76,7 +76,7 @@ function readHeader(bytes: Uint8Array, source: string): IdxHeader {
   return { dims, type: bytes[2], header, need: header + count * type.size };
 }
 
-const IDX_ADVICE = 'a smaller file, or a larger --max-memory if the machine has the memory';
+const IDX_ADVICE = memoryAdvice('a smaller file');
 
 /** Parses an IDX file (raw or gzipped); `source` names it in errors. */
 export function parseIdx(input: Uint8Array, source = 'the IDX file', options: IdxOptions = {}): IdxArray {

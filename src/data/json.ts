@@ -6,7 +6,7 @@
  * the budget first. A UTF-8 byte-order mark is accepted, as everywhere nnlearn reads text.
  */
 import { FormatError } from '../errors.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, memoryAdvice } from '../memory.js';
 
 /**
  * The longest array nnlearn reads from JSON: far more than any row of weights (a layer of 100,000 units) or any
@@ -68,7 +68,7 @@ function scanJson(text: string, source: string, maxArray = MAX_JSON_ARRAY): numb
 export function parseJsonFile(text: string, source: string): unknown {
   const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const tokens = scanJson(t, source);
-  checkMemory(`${source} (JSON of ${tokens} values)`, parseCost(t.length, tokens), 'a smaller file, or a larger --max-memory if the machine has the memory');
+  checkMemory(`${source} (JSON of ${tokens} values)`, parseCost(t.length, tokens), memoryAdvice('a smaller file'));
   try {
     return JSON.parse(t) as unknown;
   } catch (err) {

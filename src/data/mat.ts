@@ -22,7 +22,7 @@
  */
 import { zlibSync } from 'fflate';
 import { boundedInflate, concatBytes } from './inflate.js';
-import { checkMemory, formatBytes } from '../memory.js';
+import { checkMemory, formatBytes, memoryAdvice } from '../memory.js';
 import { FormatError, ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -435,7 +435,7 @@ export class MatFile {
   }
 }
 
-const MAT_ADVICE = 'a smaller file, or a larger --max-memory if the machine has the memory';
+const MAT_ADVICE = memoryAdvice('a smaller file');
 
 /** The largest matrix element nnlearn reads: 2 GiB (a 16384×16384 double matrix). */
 export const MAX_ELEMENT_BYTES = 2 ** 31;

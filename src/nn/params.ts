@@ -9,7 +9,7 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, memoryAdvice } from '../memory.js';
 
 /**
  * How Thetas are unrolled into one vector: `'row-major'` (the notebook's `ravel()`, nnlearn's) or
@@ -38,7 +38,7 @@ export function checkAllocatable(sizes: readonly number[], copies = 1): void {
   if (n > MAX_PARAMETERS) {
     throw new ShapeError(`layers [${sizes.join(', ')}] have ${n} weights, more than nnlearn allocates (${MAX_PARAMETERS}: 1 GiB of float64)`);
   }
-  if (copies > 0) checkMemory(`a network of layers [${sizes.join(', ')}] (${n} weights)`, 8 * n * copies, 'fewer hidden units, or a larger --max-memory if the machine has the memory');
+  if (copies > 0) checkMemory(`a network of layers [${sizes.join(', ')}] (${n} weights)`, 8 * n * copies, memoryAdvice('fewer hidden units'));
 }
 
 /**

@@ -5,7 +5,7 @@
  * them.
  */
 import { DivergenceError, ValueError } from '../errors.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, memoryAdvice } from '../memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { optimizerEntry, type OptimizerName } from '../optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult, OptimizerState } from '../optim/types.js';
@@ -71,7 +71,7 @@ function trainingObjective(evaluator: CostEvaluator, lambda: number, m: number, 
  */
 export function checkTrainingMemory(n: number, optimizer: OptimizerName, validation: boolean): void {
   const copies = optimizerEntry(optimizer).vectors + 1 + (validation ? 1 : 0);
-  checkMemory(`training ${n} weights with ${optimizer} (${copies} vectors of them)`, 8 * n * copies, 'fewer hidden units, or a larger --max-memory if the machine has the memory');
+  checkMemory(`training ${n} weights with ${optimizer} (${copies} vectors of them)`, 8 * n * copies, memoryAdvice('fewer hidden units'));
 }
 
 /**

@@ -6,7 +6,7 @@
  * shared (a SharedArrayBuffer underneath) by the instances of several threads, which then read the same data and
  * weights and each other's partial sums without copying them.
  */
-import { checkMemory, formatBytes, MemoryError } from '../../memory.js';
+import { checkMemory, formatBytes, memoryAdvice, MemoryError } from '../../memory.js';
 import { SHARED_MAX_PAGES, WASM_BUILDS } from './module.generated.js';
 import type { WasmExports } from './kernels.generated.js';
 
@@ -147,7 +147,7 @@ export class Arena {
     }
     const need = top - this.memory.buffer.byteLength;
     if (need > 0) {
-      checkMemory('the fast backend’s WebAssembly memory', need, 'fewer hidden units, mini-batches, or a larger --max-memory if the machine has the memory');
+      checkMemory('the fast backend’s WebAssembly memory', need, memoryAdvice('fewer hidden units, mini-batches'));
       try {
         this.memory.grow(Math.ceil(need / PAGE));
       } catch (err) {
