@@ -19,6 +19,7 @@ import { Matrix } from '../linalg/matrix.js';
 import { crossEntropyTerm } from './cross-entropy.js';
 import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Activation, type Architecture } from './activations.js';
 import { paramCount, rollParams } from './params.js';
+import { regularizedCost, scaleAndRegularize, squaresOffBias } from './regularization.js';
 
 /** One matrix of the computation. */
 export interface TraceStep {
@@ -150,9 +151,11 @@ export function backpropTrace(
   // Step 4: what this example adds to each Δ(l); step 5: D(l), m = 1.
   const grad = new Float64Array(params.length);
   const D = rollParams(grad, sizes);
+  const Deltas: Matrix[] = [];
   for (let l = 1; l < L; l++) {
     const T = thetas[l - 1];
     const Delta = new Matrix(T.rows, T.cols);
+    Deltas.push(Delta);
     for (let j = 0; j < T.rows; j++) {
       for (let k = 0; k < T.cols; k++) Delta.data[j * T.cols + k] = delta[l + 1][j] * a[l - 1][k];
     }
@@ -160,10 +163,10 @@ export function backpropTrace(
   }
   for (let l = 1; l < L; l++) {
     const T = thetas[l - 1];
-    const Delta = steps.find((s) => s.name === `Δ(${l})`)!.value;
     const Dl = D[l - 1];
-    // (1/m)·Δ + (λ/m)·Θ with m = 1: one example
-    for (let i = 0; i < T.data.length; i++) Dl.data[i] = Delta.data[i] + (i % T.cols > 0 ? lambda * T.data[i] : 0);
+    // (1/m)·Δ + (λ/m)·Θ off the bias column, with m = 1: one example
+    Dl.data.set(Deltas[l - 1].data);
+    scaleAndRegularize(Dl, T, 1, lambda);
     steps.push({
       step: 5,
       name: `D(${l})`,
@@ -175,18 +178,13 @@ export function backpropTrace(
     });
   }
 
-  let cost: number;
+  let terms: number;
   if (arch.output === 'softmax') {
-    cost = -(z[L - 1][target] - logSumExp);
+    terms = z[L - 1][target] - logSumExp;
   } else {
-    let s = 0;
-    for (let k = 0; k < K; k++) s += crossEntropyTerm(z[L - 1][k], h[k], y[k]);
-    cost = -s;
+    terms = 0;
+    for (let k = 0; k < K; k++) terms += crossEntropyTerm(z[L - 1][k], h[k], y[k]);
   }
-  if (lambda !== 0) {
-    let reg = 0;
-    for (const T of thetas) for (let i = 0; i < T.data.length; i++) if (i % T.cols > 0) reg += T.data[i] * T.data[i];
-    cost += (lambda / 2) * reg;
-  }
+  const cost = regularizedCost(terms, 1, lambda, thetas.length, (l) => squaresOffBias(thetas[l]));
   return { steps, cost, grad, target };
 }
