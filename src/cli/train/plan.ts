@@ -107,6 +107,8 @@ export interface TrainPlan {
   training: TrainOptions;
   /** the training settings as far as they are known before the data (a batch as large as the data is full) */
   settings: ResolvedTraining;
+  /** --patience for early stopping on the --validation data (undefined: the library's default) */
+  patience: number | undefined;
   backend: BackendChoice;
   outputs: OutputPlan;
   quiet: boolean;
@@ -134,7 +136,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
   if (patience !== undefined && validation === undefined) throw new UsageError('--patience: early stopping needs --validation');
   let settings: ResolvedTraining;
   try {
-    settings = resolveTraining({ ...training, validation: patience === undefined ? undefined : { X: undefined as never, y: [], patience } }, Infinity);
+    settings = resolveTraining(training, Infinity);
   } catch (err) {
     throw asFlagError(err);
   }
@@ -179,6 +181,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     network,
     training: { ...training, threads: backend.threads, precision: backend.precision },
     settings,
+    patience,
     backend,
     outputs: { out: f.out, outDir: f.outDir, checkpoint: f.checkpoint },
     quiet: f.quiet === true,

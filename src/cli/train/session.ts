@@ -200,7 +200,7 @@ async function trainSaving(
       result = await net.trainAsync(data.fit.X, data.fit.y, {
         ...plan.training,
         resume: state,
-        validation: data.validation === undefined ? undefined : { X: data.validation.X, y: data.validation.y, patience: plan.settings.patience },
+        validation: data.validation === undefined ? undefined : { X: data.validation.X, y: data.validation.y, patience: plan.patience },
         backend: evaluator,
         onIteration: ({ iteration, cost }) => progress.update(iteration, cost),
         stopRequested: () => interrupted !== undefined || performance.now() - since > every * 1000,
