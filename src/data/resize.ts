@@ -7,6 +7,7 @@
  * Written here because no maintained JavaScript package reproduces imresize's numbers (canvas and image libraries
  * use other kernels or no antialiasing); the test checks it against the course's data rebuilt from MNIST.
  */
+import { Matrix } from '../linalg/matrix.js';
 
 /** Keys' cubic convolution kernel with a = -0.5 (MATLAB's 'bicubic'). */
 function cubic(x: number): number {
@@ -108,11 +109,9 @@ function resizeCols(src: ArrayLike<number>, h: number, w: number, outW: number, 
   return out;
 }
 
-/** A row-major h×w picture unrolled column by column (the course's MATLAB layout), or back with `inverse`. */
+/** A row-major h×w picture unrolled column by column (the course's MATLAB layout; Matrix.fromColumnMajor reads it back). */
 export function transposeImage(pixels: ArrayLike<number>, h: number, w: number): Float64Array {
-  const out = new Float64Array(h * w);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = pixels[y * w + x];
-  return out;
+  return new Matrix(h, w, Float64Array.from(pixels)).toColumnMajor();
 }
 
 /**
