@@ -33,6 +33,11 @@ export interface CsvLimits {
   maxValues?: number;
 }
 
+/** A file's separator, from its first line: a comma, else a semicolon, else a tab (a single column: a comma). */
+function separatorOf(firstLine: string): string {
+  return firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
+}
+
 /** The streaming parser: push text, then end() for the table. */
 export class CsvParser {
   private sep = '';
@@ -72,7 +77,7 @@ export class CsvParser {
       const nl = this.field.search(/[\r\n]/);
       if (nl < 0) return;
       const first = this.field.slice(0, nl);
-      this.sep = first.includes(',') ? ',' : first.includes(';') ? ';' : first.includes('\t') ? '\t' : ',';
+      this.sep = separatorOf(first);
       t = this.field;
       this.field = '';
     }
@@ -197,7 +202,7 @@ export class CsvParser {
       // one line with no line ending
       const t = this.field;
       this.field = '';
-      this.sep = t.includes(',') ? ',' : t.includes(';') ? ';' : t.includes('\t') ? '\t' : ',';
+      this.sep = separatorOf(t);
       this.scan(t);
     }
     if (this.field !== '' || this.fields.length > 0 || this.wasQuoted) this.endRecord();
