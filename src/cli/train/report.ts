@@ -10,6 +10,7 @@ import { modelToJson } from '../../nn/model.js';
 import { writeModel } from '../../nn/formats/files.js';
 import { chanceAccuracy, diagnoseRun, type RunAdvice } from '../../nn/diagnose.js';
 import { describeSettings, iterationUnit } from '../../optim/registry.js';
+import type { ResolvedTraining } from '../../nn/train-options.js';
 import { costChart } from '../../viz/charts.js';
 import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
@@ -89,7 +90,7 @@ export async function writeOutputs(s: Session, plan: TrainPlan, meta: Record<str
     if (result.validationHistory !== undefined) series.push({ name: 'validation (no penalty)', costs: result.validationHistory });
     const chart = costChart(series, {
       title: 'Cost during training',
-      subtitle: `${basename(s.data.train.source)}, layers ${net.sizes.join('-')}, ${describeSettings(result.settings.optimizer, result.settings)}, λ = ${result.settings.lambda}`,
+      subtitle: `${basename(s.data.train.source)}, layers ${net.sizes.join('-')}, ${settingsInForce(result.settings)}`,
       seriesTitle: 'data',
       ...(result.bestIteration !== undefined && result.bestIteration > 0 ? { marker: { iteration: result.bestIteration, label: 'kept' } } : {}),
     });
@@ -114,6 +115,11 @@ export function adviceLine(a: RunAdvice): string {
   return `nnlearn: ${a.problem}; try ${tries.join(', or ')}\n`;
 }
 
+/** The settings in force as the summary line and the cost picture state them: "adam, batch 32, α 0.001, 10 epochs, λ = 1". */
+function settingsInForce(settings: ResolvedTraining): string {
+  return `${describeSettings(settings.optimizer, settings)}, λ = ${settings.lambda}`;
+}
+
 /** The summary on stdout, as the course prints it, with the settings in force. */
 export function printSummary(io: Io, summary: RunSummary, s: Session, written: string[], plan: TrainPlan): void {
   const { result, data } = s;
@@ -122,7 +128,7 @@ export function printSummary(io: Io, summary: RunSummary, s: Session, written: s
   if (data.test !== undefined && summary.testAccuracy !== null) {
     io.out(`Test Set Accuracy: ${summary.testAccuracy.toFixed(2)}% (${data.test.X.rows} examples of ${data.test.source})\n`);
   }
-  const how = `${describeSettings(result.settings.optimizer, result.settings)}, λ = ${result.settings.lambda}`;
+  const how = settingsInForce(result.settings);
   if (result.bestIteration !== undefined && result.bestIteration > 0) {
     const why = result.stopReason === 'early-stopped' ? 'stopped early: ' : '';
     io.out(
