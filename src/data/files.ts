@@ -57,33 +57,40 @@ export function readBytes(path: string, options: { accept?: (head: Uint8Array) =
 /** How much of a file `accept` sees: enough for any format's signature (a MAT-file's header is 128 bytes). */
 const HEAD_BYTES = 128;
 
+/** Calls `use` with each piece of a file (or a pipe), in order, read into one 1 MiB buffer (`use` copies what it keeps). */
+export function forEachChunk(path: string, use: (chunk: Uint8Array) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = new Uint8Array(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      use(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads a stream-like file (a pipe, a device) in pieces, refusing it past `max` bytes; `accept` sees its first
  * bytes before the rest is read (so that /dev/zero is refused as no known format, not after gigabytes).
  */
 function readBounded(path: string, max: number, accept?: (head: Uint8Array) => void): Uint8Array {
-  const fd = openSync(path, 'r');
   const parts: Uint8Array[] = [];
   let total = 0;
   let accepted = accept === undefined;
-  try {
-    for (;;) {
-      const buf = new Uint8Array(1 << 20);
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      parts.push(buf.slice(0, n)); // a copy: pipes give small pieces, and each would hold a whole 1 MB buffer
-      total += n;
-      if (!accepted && total >= HEAD_BYTES) {
-        accepted = true;
-        accept?.(concatBytes(parts).subarray(0, HEAD_BYTES));
-      }
-      if (total > max) {
-        throw new MemoryError(`${path}: more than the ${formatBytes(max)} the memory limit leaves for it (a pipe or a device with no end?); give a file, or raise the limit with --max-memory`);
-      }
+  forEachChunk(path, (chunk) => {
+    parts.push(chunk.slice()); // a copy of the piece: the buffer is read into again
+    total += chunk.length;
+    if (!accepted && total >= HEAD_BYTES) {
+      accepted = true;
+      accept?.(concatBytes(parts).subarray(0, HEAD_BYTES));
     }
-  } finally {
-    closeSync(fd);
-  }
+    if (total > max) {
+      throw new MemoryError(`${path}: more than the ${formatBytes(max)} the memory limit leaves for it (a pipe or a device with no end?); give a file, or raise the limit with --max-memory`);
+    }
+  });
   const all = concatBytes(parts);
   if (!accepted) accept?.(all);
   return all;

@@ -4,12 +4,12 @@
  * CLI's commands load through here, and `nnlearn/node` exports it to the library's users.
  */
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import { classCount, detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
-import { checkReadable, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
+import { checkReadable, forEachChunk, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
 import { isMatFile, MatFile } from './mat.js';
 import { splitDataset, squareImage, type Dataset, type FileIdentity, type Inputs } from './dataset.js';
 import { idxImages, idxLabels, isGzip, parseIdx } from './idx.js';
@@ -111,7 +111,9 @@ function loadCsvData(path: string, options: LoadOptions): Inputs {
   const parser = new CsvParser(path, { maxValues: Math.floor(memoryAvailable() / 16) });
   const hash = createHash('sha256');
   let bytes = 0;
-  forEachChunk(path, (chunk, decoder) => {
+  const decoder = new TextDecoder();
+  checkReadable(path); // one-line errors for a missing file or a folder
+  forEachChunk(path, (chunk) => {
     hash.update(chunk);
     bytes += chunk.length;
     parser.push(decoder.decode(chunk, { stream: true }));
@@ -126,23 +128,6 @@ function loadCsvData(path: string, options: LoadOptions): Inputs {
   const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : detectConvention(y, max + 1);
   const numLabels = options.numLabels ?? classCount(conv, max);
   return { ...base, y, labels: conv, numLabels };
-}
-
-/** Calls `use` with each piece of a file, in order, and a UTF-8 decoder to stream it through. */
-function forEachChunk(path: string, use: (chunk: Uint8Array, decoder: TextDecoder) => void): void {
-  checkReadable(path); // one-line errors for a missing file or a folder
-  const decoder = new TextDecoder();
-  const fd = openSync(path, 'r');
-  try {
-    const buf = new Uint8Array(1 << 20);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      use(buf.subarray(0, n), decoder);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
