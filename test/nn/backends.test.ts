@@ -17,6 +17,8 @@ import { predictTargets } from '../../src/nn/predict.js';
 import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator, startNodeWorkers } from '../../src/nn/fast/threads-node.js';
+import { FastEvaluator } from '../../src/nn/fast/threaded.js';
+import { blockCount } from '../../src/nn/fast/plan.js';
 import type { BatchEvaluator } from '../../src/nn/fast/evaluator.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
@@ -295,6 +297,54 @@ describe('cost evaluators', () => {
         }
       }
     }
+  });
+
+  test('whole-set evaluations in blocks: every block count agrees with the reference, and each is bit-identical on 1, 2 and 3 threads', async () => {
+    // the threads take the blocks as they come (a slower core takes fewer): the sums must not depend on who took which
+    const rng = new Random(11);
+    for (const [sizes, zeros, precision] of [[[20, 7, 4], 0.6, 'f64'], [[12, 9, 5, 3], 0, 'f64'], [[30, 25, 10], 0.5, 'f32']] as const) {
+      const m = 301;
+      const X = randomMatrix(rng, m, sizes[0], zeros);
+      const K = sizes[sizes.length - 1];
+      const t = Int32Array.from({ length: m }, () => rng.interval(K - 1));
+      const params = new Float64Array(paramCount([...sizes])).map(() => rng.random() * 2 - 1);
+      const architecture = ARCHS[sizes.length % ARCHS.length];
+      const ref = costFunction([...sizes], params, X, t, 0.3, { architecture });
+      const tol = precision === 'f64' ? 1e-10 : 1e-4;
+      for (const blocks of [undefined, 1, 3, 7, 16]) {
+        let first: { J: number; grad: Float64Array; Jc: number; p: Int32Array } | undefined;
+        for (const threads of [1, 2, 3]) {
+          const options = { precision, architecture, blocks, chunk: 16 };
+          const ev = threads === 1 ? new FastEvaluator(sizes, X, t, 1, options) : await createThreadedEvaluator(sizes, X, t, threads, options, pool);
+          const where = `sizes ${sizes}, ${precision}, blocks ${blocks ?? `default (${ev.plan.blocks.length})`}, ${threads} threads`;
+          const grad = new Float64Array(params.length);
+          // twice: the blocks' compressed columns are built by whichever thread takes a block first
+          ev.evaluate(params, 0.3, grad);
+          const got = { J: ev.evaluate(params, 0.3, grad), grad, Jc: ev.evaluate(params, 0.3, null), p: ev.predictTargets(params) };
+          ev.close();
+          assert.ok(relDiff(got.J, ref.cost) <= tol, `${where}: cost ${got.J} vs ${ref.cost}`);
+          assert.ok(relNormDiff(got.grad, ref.grad) <= tol, `${where}: gradient ${relNormDiff(got.grad, ref.grad)}`);
+          assert.equal(got.Jc, got.J, `${where}: cost only`);
+          if (first === undefined) first = got;
+          else {
+            assert.equal(got.J, first.J, `${where}: the cost differs from 1 thread's`);
+            assert.deepEqual(got.grad, first.grad, `${where}: the gradient differs from 1 thread's`);
+            assert.deepEqual(got.p, first.p, `${where}: the predictions differ from 1 thread's`);
+          }
+        }
+      }
+    }
+  });
+
+  test('the block count depends on the rows and the network only: at most 16, at least 64 rows each, partial sums within 64 MiB', () => {
+    const layers = (sizes: number[]) => sizes.slice(1).map((s, l) => ({ nIn: sizes[l], hp: s + (s % 2) }));
+    assert.equal(blockCount(1, layers([400, 25, 10])), 1);
+    assert.equal(blockCount(63, layers([400, 25, 10])), 1);
+    assert.equal(blockCount(300, layers([400, 25, 10])), 4);
+    assert.equal(blockCount(5000, layers([400, 25, 10])), 16);
+    // 784-4000-10: 25 MB of partial sums per block, two blocks fit the budget
+    assert.equal(blockCount(60000, layers([784, 4000, 10])), 2);
+    assert.equal(blockCount(60000, layers([784, 20000, 10])), 1);
   });
 
   test('mini-batches on the wasm backend equal the reference on the gathered rows, for every architecture', () => {

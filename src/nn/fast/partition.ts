@@ -5,22 +5,28 @@
  * terms, and Σ of per-example gradients in its Gt buffers) so that the threads' shares add up, in a fixed order,
  * to the whole: see ./threaded.ts.
  *
- * A thread's rows are its block of the whole set (rows r0..r1-1 of its plan) or its part of a mini-batch
- * (positions p0..p1-1 of the batch's row list). The first layer's backward product needs X by columns: for its
- * block, built once at the first gradient and kept; for a mini-batch's chunk, built from the compressed rows in one
- * pass over its non-zeros (wasm/layout.ts: chunkColumns).
+ * A thread's rows are the blocks of the whole set it takes (rows r0..r1-1 of a block of the plan; each block's
+ * sums go to the block's own buffers) or its part of a mini-batch (positions p0..p1-1 of the batch's row list;
+ * the sums go to the thread's buffers). The first layer's backward product needs X by columns: for a block, built
+ * once at the first gradient and kept; for a mini-batch's chunk, built from the compressed rows in one pass over
+ * its non-zeros (wasm/layout.ts: chunkColumns).
  */
 import { instantiate, type WasmKernels } from '../../linalg/wasm/instance.js';
-import type { Plan, ThreadPlan } from './plan.js';
+import type { BlockPlan, Plan, ThreadPlan } from './plan.js';
 
 export type { Precision } from './plan.js';
 
-/** What a chunk of rows is: rows base..base+count-1, or the rows listed at `list` (a pointer), with their targets. */
+/**
+ * What a chunk of rows is: rows base..base+count-1, or the rows listed at `list` (a pointer), with their targets;
+ * where its partial sums go (a Gt per layer); and its compressed columns, built (a block's) or to build now (null).
+ */
 interface Chunk {
   list: number;
   base: number;
   count: number;
   targets: number;
+  sums: readonly number[];
+  csc: { start: number; offs: number; vals: number } | null;
 }
 
 export class WasmPartition {
@@ -30,7 +36,9 @@ export class WasmPartition {
   private readonly tp: ThreadPlan;
   private readonly memory: WebAssembly.Memory;
   /** views made once (the memory no longer grows once laid out): an evaluation allocates nothing */
-  private readonly view: { squares: Float64Array; blockReady: Int32Array; rowStart: Int32Array };
+  private readonly view: { squares: Float64Array; rowStart: Int32Array };
+  /** this thread's own partial sums (a mini-batch), per layer */
+  private readonly sums: number[];
 
   constructor(plan: Plan, t: number, module: WebAssembly.Module, memory: WebAssembly.Memory) {
     this.plan = plan;
@@ -41,9 +49,9 @@ export class WasmPartition {
     this.k.setActivation(plan.activation);
     this.view = {
       squares: this.f64(this.tp.squares, plan.layers.length),
-      blockReady: this.i32(this.tp.blockReady, 1),
       rowStart: plan.sparse ? this.i32(plan.csr.start, plan.m + 1) : new Int32Array(0),
     };
+    this.sums = this.tp.layers.map((layer) => layer.Gt);
   }
 
   private i32(at: number, count: number): Int32Array {
@@ -81,34 +89,43 @@ export class WasmPartition {
 
   /**
    * This thread's slice of units of every layer (all of them with `all`, thread 0 only): Σ Θ² off the bias column
-   * into its `squares`, and with `gradient`, the gradient rows from the first `parts` threads' partial sums (added
-   * in thread order), scaled by 1/m and regularized with λ/m (wasm/layout.ts: finishLayer).
+   * into its `squares`, and with `gradient`, the gradient rows from the partial sums, scaled by 1/m and regularized
+   * with λ/m (wasm/layout.ts: finishLayer). The sums are the blocks' (`parts` 'blocks': a whole-set evaluation),
+   * added in block order, or the first `parts` threads' (a mini-batch), added in thread order.
    */
-  finish(gradient: boolean, parts: number, m: number, lambda: number, all = false): void {
+  finish(gradient: boolean, parts: number | 'blocks', m: number, lambda: number, all = false): void {
     const { plan, k, tp } = this;
     const { squares } = this.view;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
       const { u0, u1 } = this.units(l, all);
       // thread 0's pointers start at unit 0: they serve `all` too
-      const ptrs = tp.layers[l].parts;
+      const ptrs = parts === 'blocks' ? tp.layers[l].blockParts : tp.layers[l].parts;
+      const count = parts === 'blocks' ? plan.blocks.length : parts;
       const at = (layer.paramOffset + u0 * (layer.nIn + 1)) * 8;
       squares[l] = k.sumSquaresOffBias(plan.params + at, layer.nIn, u1 - u0);
-      if (gradient) k.finishLayer(plan.params + at, layer.nIn, u1 - u0, layer.hp, ptrs, parts, 1 / m, lambda / m, plan.grad + at);
+      if (gradient) k.finishLayer(plan.params + at, layer.nIn, u1 - u0, layer.hp, ptrs, count, 1 / m, lambda / m, plan.grad + at);
     }
   }
 
-  /** Σ of the cost terms over this thread's block (and, with `gradient`, its partial sums in Gt). */
-  runBlock(gradient: boolean): number {
-    const { r0, r1 } = this.tp;
-    if (gradient && this.plan.sparse) this.buildBlockColumns();
-    const C = this.plan.chunk;
+  /**
+   * Block b of the whole set: the sum of its cost terms (also stored at its `terms`) and, with `gradient`, its
+   * partial sums in its Gt.
+   */
+  runBlock(b: number, gradient: boolean): number {
+    const { plan } = this;
+    const block = plan.blocks[b];
+    if (gradient && plan.sparse) this.buildBlockColumns(block);
+    const { r0, r1 } = block;
+    const C = plan.chunk;
     let terms = 0;
     for (let i = r0, c = 0; i < r1; i += C, c++) {
       const count = Math.min(C, r1 - i);
-      terms += this.runChunk({ list: 0, base: i, count, targets: this.plan.targets + i * 4 }, gradient, c > 0, c);
+      const csc = plan.sparse ? this.blockColumns(block, i, c) : null;
+      terms += this.runChunk({ list: 0, base: i, count, targets: plan.targets + i * 4, sums: block.Gt, csc }, gradient, c > 0);
     }
-    if (gradient && r1 === r0) this.zeroSums();
+    if (gradient && r1 === r0) this.zeroSums(block.Gt);
+    this.f64(block.terms, 1)[0] = terms;
     return terms;
   }
 
@@ -118,64 +135,69 @@ export class WasmPartition {
     let terms = 0;
     for (let p = p0; p < p1; p += C) {
       const count = Math.min(C, p1 - p);
-      terms += this.runChunk({ list: this.plan.batchRows + p * 4, base: 0, count, targets: this.plan.batchTargets + p * 4 }, true, p > p0, -1);
+      terms += this.runChunk({ list: this.plan.batchRows + p * 4, base: 0, count, targets: this.plan.batchTargets + p * 4, sums: this.sums, csc: null }, true, p > p0);
     }
-    if (p1 === p0) this.zeroSums();
+    if (p1 === p0) this.zeroSums(this.sums);
     return terms;
   }
 
-  /** A few chunks of this thread's block, cost and gradient, so that the engine compiles the hot code first. */
+  /** A few chunks, cost and gradient into this thread's own sums, so that the engine compiles the hot code first. */
   warmUp(): void {
-    const { r0, r1 } = this.tp;
+    const { r0, r1 } = this.plan.blocks[0];
     const count = Math.min(this.plan.chunk, r1 - r0);
     if (count === 0) return;
-    for (let w = 0; w < 2; w++) this.runChunk({ list: 0, base: r0, count, targets: this.plan.targets + r0 * 4 }, true, false, -1);
+    for (let w = 0; w < 2; w++) this.runChunk({ list: 0, base: r0, count, targets: this.plan.targets + r0 * 4, sums: this.sums, csc: null }, true, false);
   }
 
-  /** The predicted unit of each row of this thread's block, into plan.predictions. */
-  predictBlock(): void {
+  /** The predicted unit of each row of block b, into plan.predictions. */
+  predictBlock(b: number): void {
     const { plan, k } = this;
-    const { r0, r1 } = this.tp;
+    const { r0, r1 } = plan.blocks[b];
     const last = plan.layers[plan.layers.length - 1];
     const out = this.tp.layers[plan.layers.length - 1];
     for (let i = r0; i < r1; i += plan.chunk) {
       const count = Math.min(plan.chunk, r1 - i);
-      this.runChunk({ list: 0, base: i, count, targets: plan.targets + i * 4 }, false, false, -1);
+      this.runChunk({ list: 0, base: i, count, targets: plan.targets + i * 4, sums: this.sums, csc: null }, false, false);
       k.argmaxRows(out.A, count, last.nOut, last.hp, plan.predictions + i * 4);
     }
   }
 
-  private zeroSums(): void {
+  private zeroSums(sums: readonly number[]): void {
     for (let l = 0; l < this.plan.layers.length; l++) {
       const layer = this.plan.layers[l];
-      this.f64(this.tp.layers[l].Gt, (layer.nIn + 1) * layer.hp).fill(0);
+      this.f64(sums[l], (layer.nIn + 1) * layer.hp).fill(0);
     }
   }
 
-  /** The block's compressed columns, chunk by chunk, once (the rows do not change). */
-  private buildBlockColumns(): void {
+  /** Chunk c (its first row i) of a block: where its compressed columns are. */
+  private blockColumns(block: BlockPlan, i: number, c: number): { start: number; offs: number; vals: number } {
+    const { plan } = this;
+    const q = this.view.rowStart[i] - this.view.rowStart[block.r0];
+    return { start: block.cscStart + c * (plan.n + 1) * 4, offs: block.cscOffs + q * 4, vals: block.cscVals + q * plan.vbytes };
+  }
+
+  /** A block's compressed columns, chunk by chunk, once (the rows do not change), by whichever thread takes it first. */
+  private buildBlockColumns(block: BlockPlan): void {
     const { plan, k, tp } = this;
-    if (this.view.blockReady[0] === 1) return;
-    const { r0, r1 } = tp;
-    const { rowStart } = this.view;
+    const ready = this.i32(block.ready, 1);
+    if (ready[0] === 1) return;
+    const { r0, r1 } = block;
     for (let i = r0, c = 0; i < r1; i += plan.chunk, c++) {
       const count = Math.min(plan.chunk, r1 - i);
-      const q = rowStart[i] - rowStart[r0];
+      const at = this.blockColumns(block, i, c);
       k.chunkColumns(
         plan.csr.start, plan.csr.offs, plan.csr.vals, 0, i, count, plan.n, plan.shift, plan.inverse,
-        tp.blockStart + c * (plan.n + 1) * 4, tp.blockOffs + q * 4, tp.blockVals + q * plan.vbytes, plan.rowBytes,
-        plan.precision === 'f32' ? 1 : 0, tp.cscNext,
+        at.start, at.offs, at.vals, plan.rowBytes, plan.precision === 'f32' ? 1 : 0, tp.cscNext,
       );
     }
-    this.view.blockReady[0] = 1;
+    ready[0] = 1;
   }
 
   /**
    * Forward (and with `gradient`, backward) over one chunk; returns the sum of its cost terms. `accumulate`: add
-   * to the partial sums instead of starting them. `blockChunk`: the chunk's index in the block (its compressed
-   * columns are built), or -1 (build them now).
+   * to the chunk's partial sums instead of starting them.
    */
-  private runChunk(ch: Chunk, gradient: boolean, accumulate: boolean, blockChunk: number): number {
+  private runChunk(ch: Chunk, gradient: boolean, accumulate: boolean): number {
     const { plan, k, tp } = this;
     const L = plan.layers.length;
     const f32 = plan.precision === 'f32';
@@ -222,27 +244,25 @@ export class WasmPartition {
     for (let l = L - 1; l >= 0; l--) {
       const layer = plan.layers[l];
       const buf = tp.layers[l];
+      const Gt = ch.sums[l];
       if (l > 0) {
         const prev = plan.layers[l - 1];
         const pbuf = tp.layers[l - 1];
-        k.bwdDense64(pbuf.A, count, prev.nOut, prev.hp, buf.D, layer.hp, buf.Gt, acc);
+        k.bwdDense64(pbuf.A, count, prev.nOut, prev.hp, buf.D, layer.hp, Gt, acc);
         if (f32 && l === 1) k.deltaBack64to32(buf.D, count, layer.nOut, layer.hp, layer.Wr, prev.hp, pbuf.A, tp.D32);
         else k.deltaBack64(buf.D, count, layer.nOut, layer.hp, layer.Wr, prev.hp, pbuf.A, pbuf.D);
         continue;
       }
       if (!plan.sparse) {
-        k.bwdDense64(src, count, layer.nIn, layer.nIn, buf.D, layer.hp, buf.Gt, acc);
+        k.bwdDense64(src, count, layer.nIn, layer.nIn, buf.D, layer.hp, Gt, acc);
         continue;
       }
-      // the chunk's compressed columns: the block's, built once, or built now
+      // the chunk's compressed columns: a block's, built once, or built now
       let cs = tp.cscStart;
       let co = tp.cscOffs;
       let cv = tp.cscVals;
-      if (blockChunk >= 0) {
-        const q = this.view.rowStart[ch.base] - this.view.rowStart[tp.r0];
-        cs = tp.blockStart + blockChunk * (plan.n + 1) * 4;
-        co = tp.blockOffs + q * 4;
-        cv = tp.blockVals + q * plan.vbytes;
+      if (ch.csc !== null) {
+        ({ start: cs, offs: co, vals: cv } = ch.csc);
       } else {
         k.chunkColumns(plan.csr.start, plan.csr.offs, plan.csr.vals, ch.list, ch.base, count, plan.n, plan.shift, plan.inverse, cs, co, cv, plan.rowBytes, f32 ? 1 : 0, tp.cscNext);
       }
@@ -250,14 +270,14 @@ export class WasmPartition {
       if (f32) {
         // a hidden layer's deltas were stored as f32 (deltaBack64to32); an output layer's are f64
         if (L === 1) k.narrow(buf.D, tp.D32, count * layer.hp);
-        k.sumRows32to64(tp.D32, count, layer.hp, buf.Gt, acc);
+        k.sumRows32to64(tp.D32, count, layer.hp, Gt, acc);
         k.bwdSparse32(cs, co, cv, layer.nIn, tp.D32, layer.hp, tp.Gt32, 0);
         // the chunk's f32 products added in f64 (a whole set's sum is not accumulated in f32)
-        if (acc) k.addWiden(tp.Gt32 + layer.hp * 4, buf.Gt + layer.hp * 8, rest);
-        else k.widen(tp.Gt32 + layer.hp * 4, buf.Gt + layer.hp * 8, rest);
+        if (acc) k.addWiden(tp.Gt32 + layer.hp * 4, Gt + layer.hp * 8, rest);
+        else k.widen(tp.Gt32 + layer.hp * 4, Gt + layer.hp * 8, rest);
       } else {
-        k.sumRows64(buf.D, count, layer.hp, buf.Gt, acc);
-        k.bwdSparse64(cs, co, cv, layer.nIn, buf.D, layer.hp, buf.Gt, acc);
+        k.sumRows64(buf.D, count, layer.hp, Gt, acc);
+        k.bwdSparse64(cs, co, cv, layer.nIn, buf.D, layer.hp, Gt, acc);
       }
     }
     return cost;

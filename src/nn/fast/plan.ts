@@ -7,8 +7,13 @@
  *   X once, in compressed rows (f64 or f32 values, column indices stored as byte offsets of Wt's rows) or dense;
  *   the targets; the weights (the parameters as given, then each layer's Wt, Wr and, in f32, Wt32); the rows
  *   and targets of the current mini-batch; the gradient written by the last step; the predictions.
- * Each thread's own: a chunk's Z, A, D per layer, its partial sums Gt per layer, the scratch of a chunk's
- * compressed columns, and (built at the first whole-set gradient) the compressed columns of its block of rows.
+ * Each thread's own: a chunk's Z, A, D per layer, its partial sums Gt per layer (of a mini-batch), and the scratch
+ * of a chunk's compressed columns.
+ * Each block's own (whole-set evaluations cut the rows into B blocks, B fixed by the data and the network, never
+ * by the thread count): its partial sums Gt per layer, its sum of cost terms, and (built at the first whole-set
+ * gradient) its compressed columns. The threads take the blocks one at a time, as each is free (a thread on a
+ * slower core takes fewer), and the blocks' sums are added in block order: the result does not depend on which
+ * thread took which block, nor on how many threads there are.
  *
  * Shapes, for sizes [s0, …, sL], hp(l) = s(l) rounded up to the vector width, C rows per chunk:
  *   Wt(l): (s(l-1)+1) × hp(l)   Wr(l): s(l) × hp(l-1)   Z(l), A(l), D(l): C × hp(l)   Gt(l): (s(l-1)+1) × hp(l)
@@ -34,6 +39,15 @@ export const CHUNK_BYTES = 1024 * 1024;
 export const MIN_CHUNK = 16;
 export const MAX_CHUNK = 512;
 
+/**
+ * Blocks of a whole-set evaluation: at most MAX_BLOCKS (each adds its partial sums to the reduction, and 16 keep a
+ * 2-core machine balanced when one core runs 1.5× slower than the other, as this project's VMs do), at least
+ * MIN_BLOCK_ROWS rows each, and their partial sums within BLOCK_SUMS_BYTES in all.
+ */
+export const MAX_BLOCKS = 16;
+export const MIN_BLOCK_ROWS = 64;
+export const BLOCK_SUMS_BYTES = 64 * 1024 * 1024;
+
 export const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 1, tanh: 2, relu: 3 };
 
 export interface LayerPlan {
@@ -56,18 +70,33 @@ export interface ThreadLayerPlan {
   D: number;
   Gt: number;
   /**
-   * The units u0 … u1-1 this thread packs into Wt and finishes in the gradient (its slice of the layer), and T
-   * pointers (i32) to the threads' Gt of this layer at column u0, in thread order (for the reduction)
+   * The units u0 … u1-1 this thread packs into Wt and finishes in the gradient (its slice of the layer), and
+   * pointers (i32) to the partial sums of this layer at column u0 for the reduction: T to the threads' Gt, in
+   * thread order (a mini-batch), and B to the blocks' Gt, in block order (the whole set)
    */
   u0: number;
   u1: number;
   parts: number;
+  blockParts: number;
+}
+
+/** A block of a whole-set evaluation: rows r0 … r1-1, cut into chunks of plan.chunk rows. */
+export interface BlockPlan {
+  r0: number;
+  r1: number;
+  /** per layer: the block's partial sums, (nIn+1) × hp f64 */
+  Gt: number[];
+  /** f64: the sum of the block's cost terms in the last evaluation */
+  terms: number;
+  /** the block's compressed columns, chunk by chunk: start (chunks × (n+1) i32), offs and vals (its non-zeros) */
+  cscStart: number;
+  cscOffs: number;
+  cscVals: number;
+  /** i32: 1 once the compressed columns are built */
+  ready: number;
 }
 
 export interface ThreadPlan {
-  /** this thread's rows of whole-set evaluations: r0 ≤ i < r1 */
-  r0: number;
-  r1: number;
   layers: ThreadLayerPlan[];
   /** precision f32: the first layer's Z and D (C × hp, f32) and its partial product ((n+1) × hp, f32) */
   Z32: number;
@@ -78,18 +107,12 @@ export interface ThreadPlan {
   cscOffs: number;
   cscVals: number;
   cscNext: number;
-  /** the block's compressed columns, chunk by chunk: start (chunks × (n+1) i32), offs and vals (the block's non-zeros) */
-  blockStart: number;
-  blockOffs: number;
-  blockVals: number;
   /** dense data: a mini-batch chunk's rows gathered (C × n f64) */
   gathered: number;
-  /** f64: the sum of this thread's cost terms in the last evaluation */
+  /** f64: the sum of this thread's cost terms in the last mini-batch */
   terms: number;
   /** f64 per layer: Σ Θ² off the bias column over this thread's slice of units */
   squares: number;
-  /** i32: 1 once the block's compressed columns are built */
-  blockReady: number;
 }
 
 export interface Plan {
@@ -126,6 +149,7 @@ export interface Plan {
   csr: { start: number; offs: number; vals: number; nnz: number; maxRowNnz: number };
   dense: number;
   thread: ThreadPlan[];
+  blocks: BlockPlan[];
 }
 
 export interface PlanOptions {
@@ -136,6 +160,8 @@ export interface PlanOptions {
   threads: number;
   /** rows per chunk (default: by the first layer's width) */
   chunk?: number;
+  /** blocks of a whole-set evaluation (default: blockCount) */
+  blocks?: number;
 }
 
 const roundUp = (n: number, w: number) => Math.ceil(n / w) * w;
@@ -153,6 +179,15 @@ export function exactDivision(d: number): { shift: number; inverse: number } {
   let x = odd; // correct to 3 bits: odd·odd ≡ 1 (mod 8)
   for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
   return { shift, inverse: x | 0 };
+}
+
+/**
+ * How many blocks a whole-set evaluation of m rows cuts into (see MAX_BLOCKS): a function of the data and the
+ * network only, so that the sums are the same on any number of threads.
+ */
+export function blockCount(m: number, layers: readonly { nIn: number; hp: number }[]): number {
+  const sumsBytes = layers.reduce((s, l) => s + (l.nIn + 1) * l.hp * 8, 0);
+  return Math.max(1, Math.min(MAX_BLOCKS, Math.floor(m / MIN_BLOCK_ROWS), Math.floor(BLOCK_SUMS_BYTES / sumsBytes)));
 }
 
 /** Counts the non-zeros of X, and the most in a row. */
@@ -227,10 +262,9 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     dense = a.alloc(m * n * 8);
   }
 
+  const B = Math.max(1, Math.min(options.blocks ?? blockCount(m, layers), m));
   const thread: ThreadPlan[] = [];
   for (let t = 0; t < T; t++) {
-    const r0 = Math.round((t * m) / T);
-    const r1 = Math.round(((t + 1) * m) / T);
     const tl = layers.map((layer) => ({
       Z: a.alloc(chunk * layer.hp * 8),
       A: a.alloc(chunk * layer.hp * 8),
@@ -239,11 +273,9 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       u0: Math.round((t * layer.nOut) / T),
       u1: Math.round(((t + 1) * layer.nOut) / T),
       parts: a.alloc(T * 4),
+      blockParts: a.alloc(B * 4),
     }));
-    const chunks = Math.ceil((r1 - r0) / chunk);
     thread.push({
-      r0,
-      r1,
       layers: tl,
       Z32: f32 ? a.alloc(chunk * hp1 * 4) : 0,
       D32: f32 ? a.alloc(chunk * hp1 * 4) : 0,
@@ -252,14 +284,25 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       cscOffs: sparse ? a.alloc(Math.max(1, chunk * maxRowNnz) * 4) : 0,
       cscVals: sparse ? a.alloc(Math.max(1, chunk * maxRowNnz) * vbytes) : 0,
       cscNext: sparse ? a.alloc(n * 4) : 0,
-      // reserved now, written at the first whole-set gradient (untouched pages cost no memory until then)
-      blockStart: sparse ? a.alloc(Math.max(1, chunks) * (n + 1) * 4) : 0,
-      blockOffs: 0,
-      blockVals: 0,
       gathered: sparse ? 0 : a.alloc(chunk * n * 8),
       terms: a.alloc(8),
       squares: a.alloc(L * 8),
-      blockReady: a.alloc(4),
+    });
+  }
+  const blocks: BlockPlan[] = [];
+  for (let b = 0; b < B; b++) {
+    const r0 = Math.round((b * m) / B);
+    const r1 = Math.round(((b + 1) * m) / B);
+    blocks.push({
+      r0,
+      r1,
+      // reserved now, written at the first whole-set evaluation (untouched pages cost no memory until then)
+      Gt: layers.map((layer) => a.alloc((layer.nIn + 1) * layer.hp * 8)),
+      terms: a.alloc(8),
+      cscStart: sparse ? a.alloc(Math.max(1, Math.ceil((r1 - r0) / chunk)) * (n + 1) * 4) : 0,
+      cscOffs: 0,
+      cscVals: 0,
+      ready: a.alloc(4),
     });
   }
   // the blocks' compressed columns hold each non-zero once: laid out after the row counts are known (below)
@@ -287,13 +330,14 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     csr,
     dense,
     thread,
+    blocks,
   };
   if (sparse) {
     const rs = fillCompressedRows(a, plan, X);
-    for (const tp of thread) {
-      const blockNnz = rs[tp.r1] - rs[tp.r0];
-      tp.blockOffs = a.alloc(Math.max(1, blockNnz) * 4);
-      tp.blockVals = a.alloc(Math.max(1, blockNnz) * vbytes);
+    for (const block of blocks) {
+      const blockNnz = rs[block.r1] - rs[block.r0];
+      block.cscOffs = a.alloc(Math.max(1, blockNnz) * 4);
+      block.cscVals = a.alloc(Math.max(1, blockNnz) * vbytes);
     }
   } else {
     a.f64(dense, m * n).set(X.data);
@@ -302,7 +346,11 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
   const tv = a.i32(targetsAt, m);
   for (let i = 0; i < m; i++) tv[i] = targets[i];
   for (const tp of thread) {
-    for (let l = 0; l < L; l++) a.i32(tp.layers[l].parts, T).set(thread.map((other) => other.layers[l].Gt + tp.layers[l].u0 * 8));
+    for (let l = 0; l < L; l++) {
+      const u0 = tp.layers[l].u0 * 8;
+      a.i32(tp.layers[l].parts, T).set(thread.map((other) => other.layers[l].Gt + u0));
+      a.i32(tp.layers[l].blockParts, B).set(blocks.map((block) => block.Gt[l] + u0));
+    }
   }
   return plan;
 }

@@ -6,12 +6,14 @@
  * An evaluation: the caller writes the weights (and a mini-batch's rows) into the memory and wakes the workers with
  * Atomics.notify; then every thread (runShare) transposes its slice of the layers' units into the kernels' layout,
  * meets the others (a barrier), runs its share of the examples, meets them again, and reduces its slice of units
- * of the gradient: the threads' partial sums added in thread order, scaled and regularized (wasm/layout.ts:
- * finishLayer), so that a run is bit-for-bit reproducible for a given number of threads. Only the copies of the
- * weights in and of the gradient out are left to the caller alone.
- *   whole set: thread t takes its block of rows (the rows cut into T contiguous blocks);
+ * of the gradient: the partial sums added in a fixed order, scaled and regularized (wasm/layout.ts: finishLayer).
+ * Only the copies of the weights in and of the gradient out are left to the caller alone.
+ *   whole set: the rows are cut into blocks (./plan.ts: blockCount), which the threads take one at a time from a
+ *   shared counter until none is left, so that a thread on a busier or slower core takes fewer. Each block has its
+ *   own sums, added in block order: a run is bit-for-bit the same on any number of threads.
  *   mini-batch: thread t takes positions round(t·b/T) … round((t+1)·b/T) - 1 of the batch's row list, whatever
- *   rows they are (every thread reads all of X): the shares are equal, and nothing is gathered or copied.
+ *   rows they are (every thread reads all of X): the shares are equal, nothing is gathered or copied, and the
+ *   threads' sums are added in thread order (a run is bit-for-bit reproducible for a given number of threads).
  *
  * The evaluation is synchronous (the optimizers call it in a loop): the calling thread blocks in Atomics.wait,
  * which Node allows on its main thread and browsers in workers.
@@ -34,6 +36,8 @@ export interface FastOptions {
   architecture?: Architecture;
   /** rows per chunk (default: by the first layer's width); for tests */
   chunk?: number;
+  /** blocks of a whole-set evaluation (default: by the data and the network, ./plan.ts: blockCount); for tests */
+  blocks?: number;
   /**
    * multiply-adds a thread must have in a mini-batch before the batch is shared with it (default MIN_BATCH_WORK):
    * waking a thread and adding its sums costs tens of microseconds, more than a small batch's work
@@ -65,8 +69,10 @@ export const CONTROL = {
   ready: 3,
   /** set to 1 by a worker that failed */
   failed: 4,
+  /** the next block of a whole-set evaluation to take (set to 0 by the caller before each evaluation) */
+  nextBlock: 8,
   /** worker w (0-based) stores the last generation it finished at finished + w */
-  finished: 8,
+  finished: 9,
 } as const;
 
 export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4, batch: 5 } as const;
@@ -192,29 +198,42 @@ function barrier(control: Int32Array, slot: number, T: number): void {
 }
 
 /**
+ * The blocks of a whole-set evaluation, taken one at a time from the shared counter (`control`), or all of them in
+ * order on one thread (`control` null): predicted, or evaluated (each block's cost terms and partial sums left in
+ * its own buffers).
+ */
+export function runBlocks(part: WasmPartition, control: Int32Array | null, command: number): void {
+  const B = part.plan.blocks.length;
+  for (let i = 0; ; i++) {
+    const b = control === null ? i : Atomics.add(control, CONTROL.nextBlock, 1);
+    if (b >= B) return;
+    if (command === COMMAND.predict) part.predictBlock(b);
+    else part.runBlock(b, command === COMMAND.gradient);
+  }
+}
+
+/**
  * Thread t's part of an evaluation with all the threads: its slice of the weights packed; its share of the
- * examples (its block, or its part of the batch); its slice of the gradient reduced. Returns its sum of cost terms.
+ * examples (the blocks it takes, or its part of the batch); its slice of the gradient reduced. Returns its sum of
+ * cost terms in a mini-batch (a whole set's are left in the blocks' buffers).
  */
 export function runShare(part: WasmPartition, control: Int32Array, args: Float64Array, command: number): number {
   const { t } = part;
   const T = part.plan.threads;
   part.packWeights();
   barrier(control, CONTROL.packed, T);
-  if (command === COMMAND.predict) {
-    part.predictBlock();
+  if (command !== COMMAND.batch) {
+    runBlocks(part, control, command);
+    if (command === COMMAND.predict) return 0;
+    barrier(control, CONTROL.reduced, T);
+    part.finish(command === COMMAND.gradient, 'blocks', args[0], args[1]);
     return 0;
   }
-  let terms = 0;
-  let parts = T;
-  if (command === COMMAND.batch) {
-    parts = Atomics.load(control, CONTROL.active);
-    const [p0, p1] = batchShare(t, parts, Atomics.load(control, CONTROL.batchRows));
-    if (t < parts) terms = part.runBatch(p0, p1);
-  } else {
-    terms = part.runBlock(command === COMMAND.gradient);
-  }
+  const parts = Atomics.load(control, CONTROL.active);
+  const [p0, p1] = batchShare(t, parts, Atomics.load(control, CONTROL.batchRows));
+  const terms = t < parts ? part.runBatch(p0, p1) : 0;
   barrier(control, CONTROL.reduced, T);
-  part.finish(command !== COMMAND.costOnly, parts, args[0], args[1]);
+  part.finish(true, parts, args[0], args[1]);
   return terms;
 }
 
@@ -240,6 +259,7 @@ export class FastEvaluator implements CostEvaluator {
     batchTargets: Int32Array;
     predictions: Int32Array;
     terms: Float64Array[];
+    blockTerms: Float64Array[];
     squares: Float64Array[];
   };
   private closed = false;
@@ -265,7 +285,7 @@ export class FastEvaluator implements CostEvaluator {
     const module = compiledModule(shared);
     const arena = new Arena(this.memory, instantiate(module, this.memory).heapBase(), shared);
     const architecture = options.architecture ?? COURSE_ARCHITECTURE;
-    this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk });
+    this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk, blocks: options.blocks });
     this.precision = this.plan.precision;
     const P = paramCount(sizes);
     const inputs = this.plan.sparse ? this.plan.csr.nnz / Math.max(1, this.m) : this.plan.n;
@@ -280,6 +300,7 @@ export class FastEvaluator implements CostEvaluator {
       batchTargets: new Int32Array(buf, this.plan.batchTargets, this.m),
       predictions: new Int32Array(buf, this.plan.predictions, this.m),
       terms: this.plan.thread.map((tp) => new Float64Array(buf, tp.terms, 1)),
+      blockTerms: this.plan.blocks.map((block) => new Float64Array(buf, block.terms, 1)),
       squares: this.plan.thread.map((tp) => new Float64Array(buf, tp.squares, sizes.length - 1)),
     };
     this.local = new WasmPartition(this.plan, 0, module, this.memory);
@@ -366,26 +387,32 @@ export class FastEvaluator implements CostEvaluator {
 
   /**
    * Runs `command` on the weights `params` over m rows with λ: on all the threads, or on this one alone (`alone`:
-   * a batch too small to share). Returns the sum of the cost terms (the participating threads' sums, in thread
-   * order) and leaves the gradient (unless costOnly) and each slice's Σ Θ² in the memory.
+   * a batch too small to share). Returns the sum of the cost terms (the blocks' sums in block order, or the
+   * participating threads' in thread order) and leaves the gradient (unless costOnly) and each slice's Σ Θ² in
+   * the memory.
    */
   private run(params: Float64Array, command: number, m: number, lambda: number, alone: boolean): number {
     const { control, view } = this;
     view.params.set(params);
     view.args[0] = m;
     view.args[1] = lambda;
+    const whole = command !== COMMAND.batch;
     if (this.threads === 1 || alone) {
       this.local.packWeights(true);
-      let terms = 0;
-      if (command === COMMAND.batch) terms = this.local.runBatch(0, Atomics.load(control, CONTROL.batchRows));
-      else if (command === COMMAND.predict) this.local.predictBlock();
-      else terms = this.local.runBlock(command === COMMAND.gradient);
-      if (command !== COMMAND.predict) this.local.finish(command !== COMMAND.costOnly, 1, m, lambda, true);
+      if (whole) {
+        runBlocks(this.local, null, command);
+        if (command === COMMAND.predict) return 0;
+        this.local.finish(command === COMMAND.gradient, 'blocks', m, lambda, true);
+        return this.blockTerms();
+      }
+      const terms = this.local.runBatch(0, Atomics.load(control, CONTROL.batchRows));
+      this.local.finish(true, 1, m, lambda, true);
       return terms;
     }
-    // every worker has finished the last generation: the barriers can be reset
+    // every worker has finished the last generation: the barriers and the block counter can be reset
     Atomics.store(control, CONTROL.packed, 0);
     Atomics.store(control, CONTROL.reduced, 0);
+    Atomics.store(control, CONTROL.nextBlock, 0);
     Atomics.store(control, CONTROL.command, command);
     const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
     Atomics.notify(control, CONTROL.generation);
@@ -402,8 +429,16 @@ export class FastEvaluator implements CostEvaluator {
       throw new NnlearnError(`a worker thread failed to evaluate: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
     }
     this.waitFor(generation, 'evaluate');
-    const parts = command === COMMAND.batch ? Atomics.load(control, CONTROL.active) : this.threads;
+    if (whole) return this.blockTerms();
+    const parts = Atomics.load(control, CONTROL.active);
     for (let t = 1; t < parts; t++) terms += view.terms[t][0];
+    return terms;
+  }
+
+  /** The blocks' sums of cost terms, added in block order. */
+  private blockTerms(): number {
+    let terms = 0;
+    for (const t of this.view.blockTerms) terms += t[0];
     return terms;
   }
 
