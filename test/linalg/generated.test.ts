@@ -9,12 +9,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compiledModule } from '../../src/linalg/wasm/instance.js';
+import { PANEL_ROW_BYTES, PANEL_UNITS } from '../../src/nn/fast/plan.js';
 import { repoRoot } from '../helpers.js';
 
 test('the committed wasm/products.ts is the output of scripts/gen-products.mjs', async () => {
   const gen = (await import(pathToFileURL(join(repoRoot, 'scripts', 'gen-products.mjs')).href)) as { productsSource: () => string };
   const committed = readFileSync(join(repoRoot, 'wasm', 'products.ts'), 'utf8');
   assert.ok(committed === gen.productsSource(), 'wasm/products.ts is stale: run node scripts/gen-products.mjs and commit it');
+});
+
+test('the panels of the sparse forward product: the generator and the plan agree on their shape', async () => {
+  const gen = (await import(pathToFileURL(join(repoRoot, 'scripts', 'gen-products.mjs')).href)) as { PANEL_ROW_BYTES: number; panelUnits: (lanes: number) => number };
+  assert.equal(gen.PANEL_ROW_BYTES, PANEL_ROW_BYTES);
+  assert.equal(gen.panelUnits(2), PANEL_UNITS.f64);
+  assert.equal(gen.panelUnits(4), PANEL_UNITS.f32);
+  // the widest block fits a panel's row
+  assert.ok(PANEL_UNITS.f64 * 8 <= PANEL_ROW_BYTES && PANEL_UNITS.f32 * 4 <= PANEL_ROW_BYTES);
 });
 
 test('the generated interface of the kernels names every export of the module, and only those', () => {

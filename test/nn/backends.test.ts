@@ -18,7 +18,7 @@ import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator, startNodeWorkers } from '../../src/nn/fast/threads-node.js';
 import { FastEvaluator } from '../../src/nn/fast/threaded.js';
-import { blockCount } from '../../src/nn/fast/plan.js';
+import { blockCount, PANEL_ROW_BYTES, PANEL_UNITS } from '../../src/nn/fast/plan.js';
 import type { BatchEvaluator } from '../../src/nn/fast/evaluator.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
@@ -66,12 +66,15 @@ for (const flavor of flavors) {
       const hp = Math.ceil(units / (f32 ? 4 : 2)) * (f32 ? 4 : 2);
       const esz = f32 ? 4 : 8;
       const { k, a } = kernels(pad);
-      // CSR with byte offsets of Wt rows, CSC with byte offsets of D rows
+      // CSR with byte offsets of the rows of a panel of Wp, CSC with byte offsets of D rows
       let nnz = 0;
       for (const v of X.data) if (v !== 0) nnz++;
       const rs = a.alloc((m + 1) * 4), ro = a.alloc(nnz * 4), rv = a.alloc(nnz * esz);
       const cs = a.alloc((n + 1) * 4), co = a.alloc(nnz * 4), cv = a.alloc(nnz * esz);
-      const Wt = a.alloc((n + 1) * hp * esz), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
+      // Wp: Θᵀ in panels of U units, each (n+1) rows PANEL_ROW_BYTES apart (laid out here from Θ, not by packWeights)
+      const U = PANEL_UNITS[precision];
+      const panelBytes = (n + 1) * PANEL_ROW_BYTES;
+      const Wp = a.alloc(Math.ceil(hp / U) * panelBytes), Z = a.alloc(m * hp * esz), D = a.alloc(m * hp * esz), Gt = a.alloc((n + 1) * hp * esz);
       const Aact = a.alloc(m * hp * 8), Aact2 = a.alloc(m * hp * 8);
       const Xd = a.alloc(m * n * 8), W64 = a.alloc((n + 1) * hp * 8), Z64 = a.alloc(m * hp * 8), D64 = a.alloc(m * hp * 8), G64 = a.alloc((n + 1) * hp * 8);
       const vals = (at: number, c: number) => (f32 ? a.f32(at, c) : a.f64(at, c));
@@ -80,7 +83,7 @@ for (const flavor of flavors) {
       let q = 0;
       for (let i = 0; i < m; i++) {
         rowStart[i] = q;
-        for (let j = 0; j < n; j++) if (X.get(i, j) !== 0) { rowOff[q] = (j + 1) * hp * esz; rowVal[q++] = X.get(i, j); }
+        for (let j = 0; j < n; j++) if (X.get(i, j) !== 0) { rowOff[q] = (j + 1) * PANEL_ROW_BYTES; rowVal[q++] = X.get(i, j); }
       }
       rowStart[m] = q;
       q = 0;
@@ -92,7 +95,10 @@ for (const flavor of flavors) {
       const Dm = randomMatrix(rng, m, units);
       const Dpad = new Float64Array(m * hp);
       for (let i = 0; i < m; i++) for (let u = 0; u < units; u++) Dpad[i * hp + u] = Dm.get(i, u);
-      vals(Wt, (n + 1) * hp).set(toWt(T, hp));
+      const wp = vals(Wp, (Math.ceil(hp / U) * panelBytes) / esz);
+      for (let u = 0; u < units; u++) {
+        for (let c = 0; c <= n; c++) wp[(Math.floor(u / U) * panelBytes + c * PANEL_ROW_BYTES) / esz + (u % U)] = T.get(u, c);
+      }
       vals(D, m * hp).set(Dpad);
       a.f64(W64, (n + 1) * hp).set(toWt(T, hp));
       a.f64(D64, m * hp).set(Dpad);
@@ -106,10 +112,10 @@ for (const flavor of flavors) {
         assert.ok(relNormDiff(g, ref.data) <= tol, `${what}: ${relNormDiff(g, ref.data)}`);
       };
       if (f32) {
-        k.fwdSparse32(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
+        k.fwdSparse32(rs, ro, rv, m, Wp, panelBytes, hp, Z, Aact, 0);
         k.bwdSparse32(cs, co, cv, n, D, hp, Gt, 0);
       } else {
-        k.fwdSparse64(rs, ro, rv, m, Wt, hp, Z, Aact, 0);
+        k.fwdSparse64(rs, ro, rv, m, Wp, panelBytes, hp, Z, Aact, 0);
         k.bwdSparse64(cs, co, cv, n, D, hp, Gt, 0);
       }
       check(vals(Z, m * hp), Zref, false, 'fwdSparse');
@@ -311,7 +317,7 @@ describe('cost evaluators', () => {
       const architecture = ARCHS[sizes.length % ARCHS.length];
       const ref = costFunction([...sizes], params, X, t, 0.3, { architecture });
       const tol = precision === 'f64' ? 1e-10 : 1e-4;
-      for (const blocks of [undefined, 1, 3, 7, 16]) {
+      for (const blocks of [undefined, 1, 3, 7, 19]) {
         let first: { J: number; grad: Float64Array; Jc: number; p: Int32Array } | undefined;
         for (const threads of [1, 2, 3]) {
           const options = { precision, architecture, blocks, chunk: 16 };
@@ -336,12 +342,12 @@ describe('cost evaluators', () => {
     }
   });
 
-  test('the block count depends on the rows and the network only: at most 16, at least 64 rows each, partial sums within 64 MiB', () => {
+  test('the block count depends on the rows and the network only: at most 8, at least 64 rows each, partial sums within 64 MiB', () => {
     const layers = (sizes: number[]) => sizes.slice(1).map((s, l) => ({ nIn: sizes[l], hp: s + (s % 2) }));
     assert.equal(blockCount(1, layers([400, 25, 10])), 1);
     assert.equal(blockCount(63, layers([400, 25, 10])), 1);
     assert.equal(blockCount(300, layers([400, 25, 10])), 4);
-    assert.equal(blockCount(5000, layers([400, 25, 10])), 16);
+    assert.equal(blockCount(5000, layers([400, 25, 10])), 8);
     // 784-4000-10: 25 MB of partial sums per block, two blocks fit the budget
     assert.equal(blockCount(60000, layers([784, 4000, 10])), 2);
     assert.equal(blockCount(60000, layers([784, 20000, 10])), 1);

@@ -12,7 +12,7 @@
  * its non-zeros (wasm/layout.ts: chunkColumns).
  */
 import { instantiate, type WasmKernels } from '../../linalg/wasm/instance.js';
-import type { BlockPlan, Plan, ThreadPlan } from './plan.js';
+import { PANEL_ROW_BYTES, PANEL_UNITS, type BlockPlan, type LayerPlan, type Plan, type ThreadPlan } from './plan.js';
 
 export type { Precision } from './plan.js';
 
@@ -67,23 +67,38 @@ export class WasmPartition {
     return all ? { u0: 0, u1: this.plan.layers[l].nOut } : this.tp.layers[l];
   }
 
-  /** This thread's slice of units of every layer (all of them with `all`): from the parameters at plan.params into Wt (and Wr, Wt32). */
+  /**
+   * This thread's slice of units of every layer (all of them with `all`): from the parameters at plan.params into
+   * Wt and Wr, or, the input layer on compressed X, into its panels Wp (a slice is whole panels: ./plan.ts).
+   */
   packWeights(all = false): void {
     const { plan, k } = this;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
       const { u0, u1 } = this.units(l, all);
+      const at = plan.params + (layer.paramOffset + u0 * (layer.nIn + 1)) * 8;
+      if (layer.Wp !== 0) {
+        this.packPanels(layer, u0, u1, at);
+        continue;
+      }
       const hpPrev = l > 0 ? plan.layers[l - 1].hp : 0;
-      k.packWeights(
-        plan.params + (layer.paramOffset + u0 * (layer.nIn + 1)) * 8,
-        layer.nIn,
-        u1 - u0,
-        layer.hp,
-        layer.Wt + u0 * 8,
-        layer.Wt32 === 0 ? 0 : layer.Wt32 + u0 * 4,
-        layer.Wr === 0 ? 0 : layer.Wr + u0 * hpPrev * 8,
-        hpPrev,
-      );
+      k.packWeights(at, layer.nIn, u1 - u0, layer.hp, layer.Wt + u0 * 8, 0, layer.Wr === 0 ? 0 : layer.Wr + u0 * hpPrev * 8, hpPrev);
+    }
+  }
+
+  /**
+   * Units u0 … u1-1 (whole panels) of the input layer into its panels: each panel is a Wt of PANEL_UNITS columns
+   * whose rows are PANEL_ROW_BYTES apart, which the Wt kernel writes (in f32 through its Wt32 output).
+   */
+  private packPanels(layer: LayerPlan, u0: number, u1: number, at: number): void {
+    const { plan, k } = this;
+    const U = PANEL_UNITS[plan.precision];
+    for (let u = u0; u < u1; u += U) {
+      const count = Math.min(U, u1 - u);
+      const panel = layer.Wp + (u / U) * layer.panelBytes;
+      const from = at + (u - u0) * (layer.nIn + 1) * 8;
+      if (plan.precision === 'f32') k.packWeights(from, layer.nIn, count, PANEL_ROW_BYTES / 4, 0, panel, 0, 0);
+      else k.packWeights(from, layer.nIn, count, PANEL_ROW_BYTES / 8, panel, 0, 0, 0);
     }
   }
 
@@ -214,10 +229,10 @@ export class WasmPartition {
           // with a row list the kernels read start[rows[i]]; without, start[base + i]
           const start = ch.list === 0 ? plan.csr.start + ch.base * 4 : plan.csr.start;
           if (f32) {
-            k.fwdSparse32(start, plan.csr.offs, plan.csr.vals, count, layer.Wt32, layer.hp, tp.Z32, A, ch.list);
+            k.fwdSparse32(start, plan.csr.offs, plan.csr.vals, count, layer.Wp, layer.panelBytes, layer.hp, tp.Z32, A, ch.list);
             if (!hidden) k.widen(tp.Z32, buf.Z, count * layer.hp);
           } else {
-            k.fwdSparse64(start, plan.csr.offs, plan.csr.vals, count, layer.Wt, layer.hp, buf.Z, A, ch.list);
+            k.fwdSparse64(start, plan.csr.offs, plan.csr.vals, count, layer.Wp, layer.panelBytes, layer.hp, buf.Z, A, ch.list);
           }
         } else {
           if (ch.list === 0) src = plan.dense + ch.base * plan.n * 8;

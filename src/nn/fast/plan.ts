@@ -5,7 +5,8 @@
  *
  * Shared by all threads (written by the caller between evaluations, read by all during one):
  *   X once, in compressed rows (f64 or f32 values, column indices stored as byte offsets of Wt's rows) or dense;
- *   the targets; the weights (the parameters as given, then each layer's Wt, Wr and, in f32, Wt32); the rows
+ *   the targets; the weights (the parameters as given, then each layer's Wt or, the input layer on compressed X,
+ *   its panels Wp (f64 or f32), and Wr); the rows
  *   and targets of the current mini-batch; the gradient written by the last step; the predictions.
  * Each thread's own: a chunk's Z, A, D per layer, its partial sums Gt per layer (of a mini-batch), and the scratch
  * of a chunk's compressed columns.
@@ -40,13 +41,23 @@ export const MIN_CHUNK = 16;
 export const MAX_CHUNK = 512;
 
 /**
- * Blocks of a whole-set evaluation: at most MAX_BLOCKS (each adds its partial sums to the reduction, and 16 keep a
- * 2-core machine balanced when one core runs 1.5× slower than the other, as this project's VMs do), at least
- * MIN_BLOCK_ROWS rows each, and their partial sums within BLOCK_SUMS_BYTES in all.
+ * Blocks of a whole-set evaluation: at most MAX_BLOCKS, at least MIN_BLOCK_ROWS rows each, and their partial sums
+ * within BLOCK_SUMS_BYTES in all. Each block adds its partial sums to the reduction (on ex4 in f32, 16 blocks cost
+ * 10% of an evaluation against 8); 8 split evenly on 2, 4 or 8 threads of equal speed, and, on this project's
+ * 2-core VMs, where one vCPU often runs the sparse products 1.5× slower than the other, 8 blocks taken as they
+ * come (5 and 3) beat the even split by 10% (measured on ex4 in f64).
  */
-export const MAX_BLOCKS = 16;
+export const MAX_BLOCKS = 8;
 export const MIN_BLOCK_ROWS = 64;
 export const BLOCK_SUMS_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The panels of the sparse forward product's weights (Wp): units per panel (the widest register block of
+ * wasm/products.ts, 7 vectors) and bytes from one row of a panel to the next. scripts/gen-products.mjs has the
+ * same numbers (test/linalg/generated.test.ts checks them).
+ */
+export const PANEL_UNITS = { f64: 14, f32: 28 } as const;
+export const PANEL_ROW_BYTES = 128;
 
 export const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 1, tanh: 2, relu: 3 };
 
@@ -57,9 +68,14 @@ export interface LayerPlan {
   hp: number;
   /** offset of this layer's Θ in the parameters (in elements) */
   paramOffset: number;
+  /** Θᵀ padded, (nIn+1) × hp f64 (0 for the input layer on compressed X, which has Wp instead) */
   Wt: number;
-  /** Wt in f32 (the first layer under precision f32), else 0 */
-  Wt32: number;
+  /**
+   * The input layer on compressed X: Θᵀ in panels of PANEL_UNITS units, each (nIn+1) rows PANEL_ROW_BYTES apart, in
+   * the precision of the products (scripts/gen-products.mjs says why); else 0. panelBytes: bytes per panel.
+   */
+  Wp: number;
+  panelBytes: number;
   /** Θ without its bias column, s(l) × hp(l-1) (layers after the first), else 0 */
   Wr: number;
 }
@@ -126,10 +142,13 @@ export interface Plan {
   threads: number;
   /** rows per chunk */
   chunk: number;
-  /** bytes per value of the first layer's products (4 in f32) and bytes of a row of its Wt and D */
+  /** bytes per value of the first layer's products (4 in f32) and bytes of a row of its Z and D */
   vbytes: number;
   rowBytes: number;
-  /** rowBytes = 2^shift·odd, inverse·odd ≡ 1 (mod 2³²): offsets divided by rowBytes exactly (wasm/layout.ts) */
+  /**
+   * PANEL_ROW_BYTES = 2^shift·odd, inverse·odd ≡ 1 (mod 2³²): the compressed rows' offsets divided by it exactly
+   * (wasm/layout.ts: chunkColumns)
+   */
   shift: number;
   inverse: number;
   layers: LayerPlan[];
@@ -145,7 +164,7 @@ export interface Plan {
   batchTargets: number;
   /** each example's predicted unit (i32 × m) */
   predictions: number;
-  /** X in compressed rows: start (m+1), offs (byte offsets (1 + j)·rowBytes), vals; or dense (m × n f64) */
+  /** X in compressed rows: start (m+1), offs (byte offsets (1 + j)·PANEL_ROW_BYTES), vals; or dense (m × n f64) */
   csr: { start: number; offs: number; vals: number; nnz: number; maxRowNnz: number };
   dense: number;
   thread: ThreadPlan[];
@@ -179,6 +198,15 @@ export function exactDivision(d: number): { shift: number; inverse: number } {
   let x = odd; // correct to 3 bits: odd·odd ≡ 1 (mod 8)
   for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(odd, x));
   return { shift, inverse: x | 0 };
+}
+
+/**
+ * Thread t's slice u0 … u1-1 of a layer's units (which it packs and finishes), in whole groups of `group` units:
+ * the input layer's panels are packed one whole panel per thread.
+ */
+function unitSlice(t: number, T: number, units: number, group: number): { u0: number; u1: number } {
+  const groups = Math.ceil(units / group);
+  return { u0: Math.min(units, group * Math.round((t * groups) / T)), u1: Math.min(units, group * Math.round(((t + 1) * groups) / T)) };
 }
 
 /**
@@ -230,13 +258,16 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     const nOut = sizes[l];
     // f32: the input layer's products run on 4 lanes
     const hp = roundUp(nOut, f32 && l === 1 ? 4 : 2);
+    const panels = sparse && l === 1;
+    const panelBytes = panels ? (nIn + 1) * PANEL_ROW_BYTES : 0;
     layers.push({
       nIn,
       nOut,
       hp,
       paramOffset,
-      Wt: a.alloc((nIn + 1) * hp * 8),
-      Wt32: f32 && l === 1 ? a.alloc((nIn + 1) * hp * 4) : 0,
+      Wt: panels ? 0 : a.alloc((nIn + 1) * hp * 8),
+      Wp: panels ? a.alloc(Math.ceil(hp / PANEL_UNITS[precision]) * panelBytes) : 0,
+      panelBytes,
       Wr: l > 1 ? a.alloc(nOut * layers[l - 2].hp * 8) : 0,
     });
     paramOffset += nOut * (nIn + 1);
@@ -270,8 +301,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       A: a.alloc(chunk * layer.hp * 8),
       D: a.alloc(chunk * layer.hp * 8),
       Gt: a.alloc((layer.nIn + 1) * layer.hp * 8),
-      u0: Math.round((t * layer.nOut) / T),
-      u1: Math.round(((t + 1) * layer.nOut) / T),
+      ...unitSlice(t, T, layer.nOut, layer.Wp === 0 ? 1 : PANEL_UNITS[precision]),
       parts: a.alloc(T * 4),
       blockParts: a.alloc(B * 4),
     }));
@@ -318,7 +348,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     chunk,
     vbytes,
     rowBytes,
-    ...exactDivision(rowBytes),
+    ...exactDivision(PANEL_ROW_BYTES),
     layers,
     params,
     grad,
@@ -356,11 +386,12 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
 }
 
 /**
- * X into the plan's compressed rows (column indices as byte offsets (1 + j)·rowBytes of the row of Wt a non-zero
+ * X into the plan's compressed rows (column indices as byte offsets (1 + j)·PANEL_ROW_BYTES of the row of a panel a non-zero
  * meets); returns the row starts (a copy, for laying out the blocks).
  */
 function fillCompressedRows(a: Arena, plan: Plan, X: Matrix): Int32Array {
-  const { m, n, rowBytes } = plan;
+  const { m, n } = plan;
+  const rowBytes = PANEL_ROW_BYTES;
   const { nnz } = plan.csr;
   const start = new Int32Array(m + 1);
   const offs = a.i32(plan.csr.offs, nnz);
