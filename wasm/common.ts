@@ -273,8 +273,12 @@ export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i
 // @ts-ignore: decorator
 @inline
 function expNeg(x: v128): v128 {
-  const xc = f64x2.max(x, f64x2.splat(-700.0));
-  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(1.4426950408889634)));
+  // pmax is one instruction (max, with its rules for NaN and ±0, is eight); a NaN x fails the comparison and stays NaN
+  const xc = f64x2.pmax(x, f64x2.splat(-700.0));
+  // k = round(x/ln2) by the shifter 1.5·2^52: the sum's low bits hold k, rounded to nearest even as f64x2.nearest
+  // would, and k comes back as an integer by subtracting the shifter's bits (cheaper than nearest and trunc_sat)
+  const t = f64x2.add(f64x2.mul(xc, f64x2.splat(1.4426950408889634)), f64x2.splat(6755399441055744.0));
+  const k = f64x2.sub(t, f64x2.splat(6755399441055744.0));
   // Cody–Waite: ln2 split so that k·LN2_HI is exact
   let r = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01)));
   r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
@@ -297,7 +301,7 @@ function expNeg(x: v128): v128 {
   const s1 = madd64(pcd, r4, q2);
   const p = madd64(s1, r8, s0);
   // p·2^k: add k to the exponent field (k >= -1010, p in [0.7, 1.42]: no underflow)
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const ki = i64x2.sub(t, i64x2.splat(0x4338000000000000));
   return i64x2.add(p, i64x2.shl(ki, 52));
 }
 
@@ -372,14 +376,25 @@ function derivFromA(a: v128): v128 {
 
 /** A[i] = σ(Z[i]) for `count` values (a multiple of 2): 1/(1 + e) for z >= 0, e/(1 + e) below, e = exp(-|z|). */
 export function sigmoid64(Z: usize, A: usize, count: i32): void {
-  const one = f64x2.splat(1.0);
-  for (let i = 0; i < count; i += 2) {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
     const off = <usize>i << 3;
-    const z = v128.load(Z + off);
-    const e = expNeg(f64x2.neg(f64x2.abs(z)));
-    const inv = f64x2.div(one, f64x2.add(one, e));
-    v128.store(A + off, v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, f64x2.splat(0))));
+    v128.store(A + off, sigmoidVec(v128.load(Z + off)));
+    v128.store(A + off, sigmoidVec(v128.load(Z + off, 16)), 16);
   }
+  for (; i < count; i += 2) {
+    const off = <usize>i << 3;
+    v128.store(A + off, sigmoidVec(v128.load(Z + off)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function sigmoidVec(z: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const e = expNeg(f64x2.neg(f64x2.abs(z)));
+  const inv = f64x2.div(one, f64x2.add(one, e));
+  return v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, f64x2.splat(0)));
 }
 
 /**
@@ -388,35 +403,51 @@ export function sigmoid64(Z: usize, A: usize, count: i32): void {
  * sum (over rows in order, the K units of a row pairwise in lanes). Padding columns of A and D are set to 0.
  */
 export function outputLayer64(Z: usize, A: usize, m: i32, K: i32, kp: i32, targets: usize, D: usize): f64 {
-  const one = f64x2.splat(1.0);
-  const zero = f64x2.splat(0);
-  const lane = i64x2.replace_lane(i64x2.splat(0), 1, 1);
   const rowBytes = <usize>kp << 3;
   let total: f64 = 0;
   for (let i = 0; i < m; i++) {
     const t = <i64>load<i32>(targets + (<usize>i << 2));
-    const zi = Z + <usize>i * rowBytes;
-    let acc = zero;
-    for (let b = 0; b < kp; b += 2) {
-      const off = <usize>b << 3;
-      const z = v128.load(zi + off);
-      const idx = i64x2.add(lane, i64x2.splat(<i64>b));
-      const y = v128.and(i64x2.eq(idx, i64x2.splat(t)), one); // 1.0 where k == t
-      const valid = i64x2.lt_s(idx, i64x2.splat(<i64>K));
-      const e = expNeg(f64x2.neg(f64x2.abs(z)));
-      const inv = f64x2.div(one, f64x2.add(one, e));
-      const h = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, zero));
-      // log σ(z) = min(z, 0) - log1p(e); log(1 - σ(z)) = log σ(-z) = min(-z, 0) - log1p(e)
-      const l1p = log1pUnit(e);
-      const zs = v128.bitselect(z, f64x2.neg(z), f64x2.eq(y, one));
-      const term = f64x2.sub(f64x2.min(zs, zero), l1p);
-      acc = f64x2.add(acc, v128.and(term, valid));
-      v128.store(A + <usize>i * rowBytes + off, v128.and(h, valid));
-      v128.store(D + <usize>i * rowBytes + off, v128.and(f64x2.sub(h, y), valid));
+    const row = <usize>i * rowBytes;
+    let acc = f64x2.splat(0);
+    let b = 0;
+    // two vectors at a time, so that their chains of dependent operations overlap; their terms are added in order
+    for (; b + 4 <= kp; b += 4) {
+      const t0 = outputVector(Z + row, A + row, D + row, b, K, t);
+      const t1 = outputVector(Z + row, A + row, D + row, b + 2, K, t);
+      acc = f64x2.add(acc, t0);
+      acc = f64x2.add(acc, t1);
     }
+    if (b < kp) acc = f64x2.add(acc, outputVector(Z + row, A + row, D + row, b, K, t));
     total += f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   }
   return total;
+}
+
+/**
+ * Units b, b+1 of a row of the output layer (Z, A, D at the row): A = σ(z), D = A - y (y one-hot from the target
+ * t), both 0 past K; returns the cost terms (0 past K).
+ */
+// @ts-ignore: decorator
+@inline
+function outputVector(Z: usize, A: usize, D: usize, b: i32, K: i32, t: i64): v128 {
+  const one = f64x2.splat(1.0);
+  const zero = f64x2.splat(0);
+  const off = <usize>b << 3;
+  const z = v128.load(Z + off);
+  const idx = i64x2.add(i64x2.replace_lane(i64x2.splat(0), 1, 1), i64x2.splat(<i64>b));
+  const y = v128.and(i64x2.eq(idx, i64x2.splat(t)), one); // 1.0 where k == t
+  const valid = i64x2.lt_s(idx, i64x2.splat(<i64>K));
+  const e = expNeg(f64x2.neg(f64x2.abs(z)));
+  const inv = f64x2.div(one, f64x2.add(one, e));
+  const h = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, zero));
+  // log σ(z) = min(z, 0) - log1p(e); log(1 - σ(z)) = log σ(-z) = min(-z, 0) - log1p(e). pmin, one instruction, is
+  // min here: a NaN zs fails the comparison and stays NaN, and -0 stays -0.
+  const l1p = log1pUnit(e);
+  const zs = v128.bitselect(z, f64x2.neg(z), f64x2.eq(y, one));
+  const term = f64x2.sub(f64x2.pmin(zs, zero), l1p);
+  v128.store(A + off, v128.and(h, valid));
+  v128.store(D + off, v128.and(f64x2.sub(h, y), valid));
+  return v128.and(term, valid);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -452,8 +483,10 @@ export function heapBase(): usize {
 // @ts-ignore: decorator
 @inline
 function expNeg32(x: v128): v128 {
-  const xc = f32x4.max(x, f32x4.splat(-87.0));
-  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.442695041)));
+  // as expNeg: pmax, and k by the shifter 1.5·2^23
+  const xc = f32x4.pmax(x, f32x4.splat(-87.0));
+  const t = f32x4.add(f32x4.mul(xc, f32x4.splat(1.442695041)), f32x4.splat(12582912.0));
+  const k = f32x4.sub(t, f32x4.splat(12582912.0));
   let r = madd32(k, f32x4.splat(-0.693145752), xc);
   r = madd32(k, f32x4.splat(-1.428606765e-6), r);
   const r2 = f32x4.mul(r, r);
@@ -462,31 +495,40 @@ function expNeg32(x: v128): v128 {
   const p45 = madd32(r, f32x4.splat(1.0 / 120.0), f32x4.splat(1.0 / 24.0));
   const p67 = madd32(r, f32x4.splat(1.0 / 5040.0), f32x4.splat(1.0 / 720.0));
   const p = madd32(madd32(p67, r2, p45), f32x4.mul(r2, r2), madd32(p23, r2, p01));
-  return i32x4.add(p, i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23));
+  return i32x4.add(p, i32x4.shl(i32x4.sub(t, i32x4.splat(0x4b400000)), 23));
 }
 
 /** A (f64) = g(Z) for Z in f32, `count` values (a multiple of 4), computed in f32x4 and widened. */
 export function sigmoid32to64(Z: usize, A: usize, count: i32): void {
+  let i = 0;
+  // two vectors at a time: their chains of dependent operations overlap (as sigmoid64)
+  for (; i + 8 <= count; i += 8) {
+    activate32to64(v128.load(Z + (<usize>i << 2)), A + (<usize>i << 3));
+    activate32to64(v128.load(Z + (<usize>i << 2), 16), A + (<usize>i << 3) + 32);
+  }
+  for (; i < count; i += 4) activate32to64(v128.load(Z + (<usize>i << 2)), A + (<usize>i << 3));
+}
+
+/** g of four f32 values, stored widened at a (four f64). */
+// @ts-ignore: decorator
+@inline
+function activate32to64(z: v128, a: usize): void {
   const one = f32x4.splat(1.0);
   const zero = f32x4.splat(0);
-  for (let i = 0; i < count; i += 4) {
-    const z = v128.load(Z + (<usize>i << 2));
-    let h: v128;
-    if (ACT == 3) {
-      h = f32x4.max(z, zero);
-    } else if (ACT == 2) {
-      const e = expNeg32(f32x4.mul(f32x4.abs(z), f32x4.splat(-2.0)));
-      const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
-      h = v128.bitselect(t, f32x4.neg(t), f32x4.ge(z, zero));
-    } else {
-      const e = expNeg32(f32x4.neg(f32x4.abs(z)));
-      const inv = f32x4.div(one, f32x4.add(one, e));
-      h = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, zero));
-    }
-    const a = A + (<usize>i << 3);
-    v128.store(a, f64x2.promote_low_f32x4(h));
-    v128.store(a, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
+  let h: v128;
+  if (ACT == 3) {
+    h = f32x4.max(z, zero);
+  } else if (ACT == 2) {
+    const e = expNeg32(f32x4.mul(f32x4.abs(z), f32x4.splat(-2.0)));
+    const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+    h = v128.bitselect(t, f32x4.neg(t), f32x4.ge(z, zero));
+  } else {
+    const e = expNeg32(f32x4.neg(f32x4.abs(z)));
+    const inv = f32x4.div(one, f32x4.add(one, e));
+    h = v128.bitselect(inv, f32x4.mul(e, inv), f32x4.ge(z, zero));
   }
+  v128.store(a, f64x2.promote_low_f32x4(h));
+  v128.store(a, f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3)), 16);
 }
 
 // log(1 + u) for u in [0, 1] in f32x4, as log1pUnit: halved above √2, then 2·atanh(s) to s⁹.
