@@ -18,7 +18,7 @@ import type { Architecture } from '../../src/nn/activations.js';
 import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { createThreadedEvaluator, startNodeWorkers } from '../../src/nn/fast/threads-node.js';
 import { FastEvaluator } from '../../src/nn/fast/threaded.js';
-import { blockCount, PANEL_ROW_BYTES, PANEL_UNITS } from '../../src/nn/fast/plan.js';
+import { blockCount, blockRows, PANEL_ROW_BYTES, PANEL_UNITS } from '../../src/nn/fast/plan.js';
 import type { BatchEvaluator } from '../../src/nn/fast/evaluator.js';
 import { Network } from '../../src/nn/network.js';
 import { readMatFile } from '../../src/data/files.js';
@@ -351,6 +351,19 @@ describe('cost evaluators', () => {
     // 784-4000-10: 25 MB of partial sums per block, two blocks fit the budget
     assert.equal(blockCount(60000, layers([784, 4000, 10])), 2);
     assert.equal(blockCount(60000, layers([784, 20000, 10])), 1);
+    // the blocks cover the rows once, in order, and get smaller
+    for (const [B, m] of [[1, 7], [3, 301], [8, 5000], [8, 512], [16, 60000]]) {
+      let end = 0;
+      let last = Infinity;
+      for (let b = 0; b < B; b++) {
+        const [r0, r1] = blockRows(b, B, m);
+        assert.equal(r0, end, `B ${B}, m ${m}: block ${b} starts where the last ended`);
+        assert.ok(r1 > r0 && r1 - r0 <= last + 1, `B ${B}, m ${m}: block ${b} has ${r1 - r0} rows`);
+        last = r1 - r0;
+        end = r1;
+      }
+      assert.equal(end, m);
+    }
   });
 
   test('mini-batches on the wasm backend equal the reference on the gathered rows, for every architecture', () => {
