@@ -342,7 +342,7 @@ describe('cost evaluators', () => {
     }
   });
 
-  test('the block count depends on the rows and the network only: at most 8, at least 64 rows each, partial sums within 64 MiB', () => {
+  test('the block count depends on the rows and the network only: at most 8, 64 rows or more on average, partial sums within 64 MiB', () => {
     const layers = (sizes: number[]) => sizes.slice(1).map((s, l) => ({ nIn: sizes[l], hp: s + (s % 2) }));
     assert.equal(blockCount(1, layers([400, 25, 10])), 1);
     assert.equal(blockCount(63, layers([400, 25, 10])), 1);
