@@ -124,86 +124,93 @@ export function fwdDense64(A: usize, m: i32, n: i32, sa: i32, Wt: usize, hp: i32
 
 /**
  * Gt[0] = Σ_i D[i]; Gt[1 + j] = Σ_i A[i][j]·D[i] (A: m × n, row stride `sa`); with `accumulate` (not 0), these
- * sums are added to Gt (a chunk of rows after another). Column by column, with 8 units of the sum in registers:
- * the loads stream and nothing is stored inside the loop. The rows are summed in interleaved partial sums (a
- * fixed order).
+ * sums are added to Gt (a chunk of rows after another). Two columns j, j+1 at a time, with 8 units of each sum in
+ * registers: a load of D serves both columns, the loads stream and nothing is stored inside the loop. Pointers step
+ * by a row instead of multiplying (the engine does not reduce the products), and no more sums are kept than there
+ * are registers for (the engine loads a whole iteration's operands first; spilled sums chained their multiply-adds
+ * through memory: on ex4's 26 → 10 layer this ran 2× slower). Each sum runs over the rows in order.
  */
 export function bwdDense64(A: usize, m: i32, n: i32, sa: i32, D: usize, hp: i32, Gt: usize, accumulate: i32): void {
   const rowBytes = <usize>hp << 3;
   const aStride = <usize>sa << 3;
   sumRows64(D, m, hp, Gt, accumulate);
-  for (let j = 0; j < n; j++) {
-    const g = Gt + <usize>(j + 1) * rowBytes;
-    const aj = A + (<usize>j << 3);
-    let b = 0;
-    // two chains (even and odd rows) so that consecutive multiply-adds do not wait on each other
-    for (; b + 8 <= hp; b += 8) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let c0 = a0;
-      let c1 = a0;
-      let c2 = a0;
-      let c3 = a0;
-      let i = 0;
-      for (; i + 2 <= m; i += 2) {
-        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
-        const y = f64x2.splat(load<f64>(aj + <usize>(i + 1) * aStride));
-        const d = D + <usize>i * rowBytes + off;
-        const e = d + rowBytes;
-        a0 = madd64(x, v128.load(d), a0);
-        a1 = madd64(x, v128.load(d, 16), a1);
-        a2 = madd64(x, v128.load(d, 32), a2);
-        a3 = madd64(x, v128.load(d, 48), a3);
-        c0 = madd64(y, v128.load(e), c0);
-        c1 = madd64(y, v128.load(e, 16), c1);
-        c2 = madd64(y, v128.load(e, 32), c2);
-        c3 = madd64(y, v128.load(e, 48), c3);
-      }
-      if (i < m) {
-        const x = f64x2.splat(load<f64>(aj + <usize>i * aStride));
-        const d = D + <usize>i * rowBytes + off;
-        a0 = madd64(x, v128.load(d), a0);
-        a1 = madd64(x, v128.load(d, 16), a1);
-        a2 = madd64(x, v128.load(d, 32), a2);
-        a3 = madd64(x, v128.load(d, 48), a3);
-      }
-      a0 = f64x2.add(a0, c0);
-      a1 = f64x2.add(a1, c1);
-      a2 = f64x2.add(a2, c2);
-      a3 = f64x2.add(a3, c3);
-      if (accumulate != 0) {
-        a0 = f64x2.add(v128.load(g + off), a0);
-        a1 = f64x2.add(v128.load(g + off, 16), a1);
-        a2 = f64x2.add(v128.load(g + off, 32), a2);
-        a3 = f64x2.add(v128.load(g + off, 48), a3);
-      }
-      v128.store(g + off, a0);
-      v128.store(g + off, a1, 16);
-      v128.store(g + off, a2, 32);
-      v128.store(g + off, a3, 48);
+  let j = 0;
+  for (; j + 2 <= n; j += 2) bwdDenseColumns(A + (<usize>j << 3), aStride, m, D, rowBytes, Gt + <usize>(j + 1) * rowBytes, 2, accumulate);
+  if (j < n) bwdDenseColumns(A + (<usize>j << 3), aStride, m, D, rowBytes, Gt + <usize>(j + 1) * rowBytes, 1, accumulate);
+}
+
+/** Rows g and g + rowBytes of Gt (+)= Σ_i A[i][c]·D[i] for the `cols` (1 or 2) columns c of A at a. */
+// @ts-ignore: decorator
+@inline
+function bwdDenseColumns(a: usize, aStride: usize, m: i32, D: usize, rowBytes: usize, g: usize, cols: i32, accumulate: i32): void {
+  const hp = <i32>(rowBytes >> 3);
+  const h = g + rowBytes;
+  let b = 0;
+  for (; b + 8 <= hp; b += 8) {
+    const off = <usize>b << 3;
+    let a0 = f64x2.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let c0 = a0;
+    let c1 = a0;
+    let c2 = a0;
+    let c3 = a0;
+    let ap = a;
+    let dp = D + off;
+    for (let i = 0; i < m; i++) {
+      const x = v128.load64_splat(ap);
+      const y = cols == 2 ? v128.load64_splat(ap, 8) : f64x2.splat(0);
+      const d0 = v128.load(dp);
+      const d1 = v128.load(dp, 16);
+      const d2 = v128.load(dp, 32);
+      const d3 = v128.load(dp, 48);
+      a0 = madd64(x, d0, a0);
+      a1 = madd64(x, d1, a1);
+      a2 = madd64(x, d2, a2);
+      a3 = madd64(x, d3, a3);
+      c0 = madd64(y, d0, c0);
+      c1 = madd64(y, d1, c1);
+      c2 = madd64(y, d2, c2);
+      c3 = madd64(y, d3, c3);
+      ap += aStride;
+      dp += rowBytes;
     }
-    for (; b < hp; b += 2) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const d = D + <usize>i * rowBytes + off;
-        a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(d), a0);
-        a1 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 1) * aStride)), v128.load(d + rowBytes), a1);
-        a2 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 2) * aStride)), v128.load(d + 2 * rowBytes), a2);
-        a3 = madd64(f64x2.splat(load<f64>(aj + <usize>(i + 3) * aStride)), v128.load(d + 3 * rowBytes), a3);
-      }
-      for (; i < m; i++) a0 = madd64(f64x2.splat(load<f64>(aj + <usize>i * aStride)), v128.load(D + <usize>i * rowBytes + off), a0);
-      const total = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-      v128.store(g + off, accumulate != 0 ? f64x2.add(v128.load(g + off), total) : total);
-    }
+    storeSums(g + off, a0, a1, a2, a3, accumulate);
+    if (cols == 2) storeSums(h + off, c0, c1, c2, c3, accumulate);
   }
+  for (; b < hp; b += 2) {
+    const off = <usize>b << 3;
+    let a0 = f64x2.splat(0);
+    let c0 = a0;
+    let ap = a;
+    let dp = D + off;
+    for (let i = 0; i < m; i++) {
+      const d = v128.load(dp);
+      a0 = madd64(v128.load64_splat(ap), d, a0);
+      if (cols == 2) c0 = madd64(v128.load64_splat(ap, 8), d, c0);
+      ap += aStride;
+      dp += rowBytes;
+    }
+    v128.store(g + off, accumulate != 0 ? f64x2.add(v128.load(g + off), a0) : a0);
+    if (cols == 2) v128.store(h + off, accumulate != 0 ? f64x2.add(v128.load(h + off), c0) : c0);
+  }
+}
+
+/** Four vectors of sums at p, or added to what is there (`accumulate` not 0). */
+// @ts-ignore: decorator
+@inline
+function storeSums(p: usize, s0: v128, s1: v128, s2: v128, s3: v128, accumulate: i32): void {
+  if (accumulate != 0) {
+    s0 = f64x2.add(v128.load(p), s0);
+    s1 = f64x2.add(v128.load(p, 16), s1);
+    s2 = f64x2.add(v128.load(p, 32), s2);
+    s3 = f64x2.add(v128.load(p, 48), s3);
+  }
+  v128.store(p, s0);
+  v128.store(p, s1, 16);
+  v128.store(p, s2, 32);
+  v128.store(p, s3, 48);
 }
 
 /** out = Σ_i D[i] (a row of hp), in order of i; with `accumulate` (not 0), out += Σ_i D[i]. */
@@ -225,41 +232,116 @@ export function sumRows64(D: usize, m: i32, hp: i32, out: usize, accumulate: i32
  * Dn: m × kp, A and Dout: m × hp.
  */
 export function deltaBack64(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i32, A: usize, Dout: usize): void {
+  deltaBack(Dn, m, K, kp, Wr, hp, A, Dout, false);
+}
+
+/**
+ * deltaBack64 and deltaBack64to32: two rows at a time, 8 units (4 vectors) of each in registers, so that a load of
+ * Wr serves both rows and the two rows' sums are independent chains (one row's four chains waited on the
+ * multiply-add's latency: on ex4 this ran 1.7× slower). Each sum runs over k in order. `out32`: Dout in f32.
+ */
+// @ts-ignore: decorator
+@inline
+function deltaBack(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i32, A: usize, Dout: usize, out32: bool): void {
   const kBytes = <usize>kp << 3;
   const rowBytes = <usize>hp << 3;
-  const one = f64x2.splat(1.0);
-  for (let i = 0; i < m; i++) {
-    const dn = Dn + <usize>i * kBytes;
-    const ai = A + <usize>i * rowBytes;
-    const di = Dout + <usize>i * rowBytes;
-    let b = 0;
-    for (; b + 8 <= hp; b += 8) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      for (let k = 0; k < K; k++) {
-        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
-        const w = Wr + <usize>k * rowBytes + off;
-        a0 = madd64(d, v128.load(w), a0);
-        a1 = madd64(d, v128.load(w, 16), a1);
-        a2 = madd64(d, v128.load(w, 32), a2);
-        a3 = madd64(d, v128.load(w, 48), a3);
-      }
-      v128.store(di + off, f64x2.mul(a0, derivFromA(v128.load(ai + off))));
-      v128.store(di + off, f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))), 16);
-      v128.store(di + off, f64x2.mul(a2, derivFromA(v128.load(ai + off, 32))), 32);
-      v128.store(di + off, f64x2.mul(a3, derivFromA(v128.load(ai + off, 48))), 48);
+  const outBytes = out32 ? <usize>hp << 2 : rowBytes;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) deltaRows(Dn + <usize>i * kBytes, kBytes, K, Wr, hp, A + <usize>i * rowBytes, Dout + <usize>i * outBytes, outBytes, 2, out32);
+  if (i < m) deltaRows(Dn + <usize>i * kBytes, kBytes, K, Wr, hp, A + <usize>i * rowBytes, Dout + <usize>i * outBytes, outBytes, 1, out32);
+}
+
+/** `rows` (1 or 2) rows of deltaBack: their deltas at dn (kBytes apart), activations at ai, outputs at di. */
+// @ts-ignore: decorator
+@inline
+function deltaRows(dn: usize, kBytes: usize, K: i32, Wr: usize, hp: i32, ai: usize, di: usize, outBytes: usize, rows: i32, out32: bool): void {
+  const rowBytes = <usize>hp << 3;
+  let b = 0;
+  for (; b + 8 <= hp; b += 8) {
+    const off = <usize>b << 3;
+    let a0 = f64x2.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let c0 = a0;
+    let c1 = a0;
+    let c2 = a0;
+    let c3 = a0;
+    let dp = dn;
+    let w = Wr + off;
+    for (let k = 0; k < K; k++) {
+      const x = v128.load64_splat(dp);
+      const y = rows == 2 ? v128.load64_splat(dp + kBytes) : f64x2.splat(0);
+      const w0 = v128.load(w);
+      const w1 = v128.load(w, 16);
+      const w2 = v128.load(w, 32);
+      const w3 = v128.load(w, 48);
+      a0 = madd64(x, w0, a0);
+      a1 = madd64(x, w1, a1);
+      a2 = madd64(x, w2, a2);
+      a3 = madd64(x, w3, a3);
+      c0 = madd64(y, w0, c0);
+      c1 = madd64(y, w1, c1);
+      c2 = madd64(y, w2, c2);
+      c3 = madd64(y, w3, c3);
+      dp += 8;
+      w += rowBytes;
     }
-    for (; b < hp; b += 2) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      for (let k = 0; k < K; k++) {
-        a0 = madd64(f64x2.splat(load<f64>(dn + (<usize>k << 3))), v128.load(Wr + <usize>k * rowBytes + off), a0);
-      }
-      v128.store(di + off, f64x2.mul(a0, derivFromA(v128.load(ai + off))));
+    storeDeltas(ai + off, di, b, a0, a1, out32);
+    storeDeltas(ai + off + 32, di, b + 4, a2, a3, out32);
+    if (rows == 2) {
+      storeDeltas(ai + rowBytes + off, di + outBytes, b, c0, c1, out32);
+      storeDeltas(ai + rowBytes + off + 32, di + outBytes, b + 4, c2, c3, out32);
     }
+  }
+  // the rest, 4 units (f32 output: hp is a multiple of 4) or 2 at a time
+  const step = out32 ? 4 : 2;
+  for (; b < hp; b += step) {
+    const off = <usize>b << 3;
+    let a0 = f64x2.splat(0);
+    let a1 = a0;
+    let c0 = a0;
+    let c1 = a0;
+    let dp = dn;
+    let w = Wr + off;
+    for (let k = 0; k < K; k++) {
+      const x = v128.load64_splat(dp);
+      const y = rows == 2 ? v128.load64_splat(dp + kBytes) : f64x2.splat(0);
+      const w0 = v128.load(w);
+      a0 = madd64(x, w0, a0);
+      if (rows == 2) c0 = madd64(y, w0, c0);
+      if (out32) {
+        const w1 = v128.load(w, 16);
+        a1 = madd64(x, w1, a1);
+        if (rows == 2) c1 = madd64(y, w1, c1);
+      }
+      dp += 8;
+      w += rowBytes;
+    }
+    if (out32) {
+      storeDeltas(ai + off, di, b, a0, a1, true);
+      if (rows == 2) storeDeltas(ai + rowBytes + off, di + outBytes, b, c0, c1, true);
+    } else {
+      v128.store(di + off, f64x2.mul(a0, derivFromA(v128.load(ai + off))));
+      if (rows == 2) v128.store(di + outBytes + off, f64x2.mul(c0, derivFromA(v128.load(ai + rowBytes + off))));
+    }
+  }
+}
+
+/**
+ * Units b … b+3 of a row of deltas from their sums s0 (units b, b+1) and s1: times g'(a) (a at ap), stored at unit
+ * b of the output row at di, in f64 or (out32) in f32.
+ */
+// @ts-ignore: decorator
+@inline
+function storeDeltas(ap: usize, di: usize, b: i32, s0: v128, s1: v128, out32: bool): void {
+  const d0 = f64x2.mul(s0, derivFromA(v128.load(ap)));
+  const d1 = f64x2.mul(s1, derivFromA(v128.load(ap, 16)));
+  if (out32) {
+    v128.store(di + (<usize>b << 2), v128.shuffle<f32>(f32x4.demote_f64x2_zero(d0), f32x4.demote_f64x2_zero(d1), 0, 1, 4, 5));
+  } else {
+    v128.store(di + (<usize>b << 3), d0);
+    v128.store(di + (<usize>b << 3), d1, 16);
   }
 }
 
@@ -598,52 +680,7 @@ export function outputLayer32(Z: usize, A: usize, m: i32, K: i32, kp: i32, targe
  * product (hp a multiple of 4).
  */
 export function deltaBack64to32(Dn: usize, m: i32, K: i32, kp: i32, Wr: usize, hp: i32, A: usize, Dout: usize): void {
-  const kBytes = <usize>kp << 3;
-  const rowBytes = <usize>hp << 3;
-  const outBytes = <usize>hp << 2;
-  const one = f64x2.splat(1.0);
-  for (let i = 0; i < m; i++) {
-    const dn = Dn + <usize>i * kBytes;
-    const ai = A + <usize>i * rowBytes;
-    const di = Dout + <usize>i * outBytes;
-    let b = 0;
-    // 8 units (4 independent chains) at a time, then 4
-    for (; b + 8 <= hp; b += 8) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      let a2 = a0;
-      let a3 = a0;
-      for (let k = 0; k < K; k++) {
-        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
-        const w = Wr + <usize>k * rowBytes + off;
-        a0 = madd64(d, v128.load(w), a0);
-        a1 = madd64(d, v128.load(w, 16), a1);
-        a2 = madd64(d, v128.load(w, 32), a2);
-        a3 = madd64(d, v128.load(w, 48), a3);
-      }
-      const l0 = f32x4.demote_f64x2_zero(f64x2.mul(a0, derivFromA(v128.load(ai + off))));
-      const h0 = f32x4.demote_f64x2_zero(f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))));
-      const l1 = f32x4.demote_f64x2_zero(f64x2.mul(a2, derivFromA(v128.load(ai + off, 32))));
-      const h1 = f32x4.demote_f64x2_zero(f64x2.mul(a3, derivFromA(v128.load(ai + off, 48))));
-      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l0, h0, 0, 1, 4, 5));
-      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(l1, h1, 0, 1, 4, 5), 16);
-    }
-    for (; b < hp; b += 4) {
-      const off = <usize>b << 3;
-      let a0 = f64x2.splat(0);
-      let a1 = a0;
-      for (let k = 0; k < K; k++) {
-        const d = f64x2.splat(load<f64>(dn + (<usize>k << 3)));
-        const w = Wr + <usize>k * rowBytes + off;
-        a0 = madd64(d, v128.load(w), a0);
-        a1 = madd64(d, v128.load(w, 16), a1);
-      }
-      const lo = f32x4.demote_f64x2_zero(f64x2.mul(a0, derivFromA(v128.load(ai + off))));
-      const hi = f32x4.demote_f64x2_zero(f64x2.mul(a1, derivFromA(v128.load(ai + off, 16))));
-      v128.store(di + (<usize>b << 2), v128.shuffle<f32>(lo, hi, 0, 1, 4, 5));
-    }
-  }
+  deltaBack(Dn, m, K, kp, Wr, hp, A, Dout, true);
 }
 
 /** out (f64) = Σ_i D[i] for D in f32 (m × hp, hp a multiple of 4), summed in f64 in order of i; with `accumulate`, added to out. */
