@@ -62,20 +62,22 @@ export class WasmPartition {
     return new Float64Array(this.memory.buffer, at, count);
   }
 
-  /** Each layer's units u0 … u1-1: this thread's slice, or all of them with `all`. */
-  private units(l: number, all: boolean): { u0: number; u1: number } {
-    return all ? { u0: 0, u1: this.plan.layers[l].nOut } : this.tp.layers[l];
+  /** Each layer's units u0 … u1-1 this thread finishes (`pack`: packs), or all of them with `all`. */
+  private units(l: number, all: boolean, pack = false): { u0: number; u1: number } {
+    if (all) return { u0: 0, u1: this.plan.layers[l].nOut };
+    const tl = this.tp.layers[l];
+    return pack ? { u0: tl.p0, u1: tl.p1 } : tl;
   }
 
   /**
    * This thread's slice of units of every layer (all of them with `all`): from the parameters at plan.params into
-   * Wt and Wr, or, the input layer on compressed X, into its panels Wp (a slice is whole panels: ./plan.ts).
+   * Wt and Wr, or, the input layer on compressed X, into its panels Wp (its packing slice is whole panels: ./plan.ts).
    */
   packWeights(all = false): void {
     const { plan, k } = this;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
-      const { u0, u1 } = this.units(l, all);
+      const { u0, u1 } = this.units(l, all, true);
       const at = plan.params + (layer.paramOffset + u0 * (layer.nIn + 1)) * 8;
       if (layer.Wp !== 0) {
         this.packPanels(layer, u0, u1, at);

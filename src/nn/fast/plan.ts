@@ -91,12 +91,15 @@ export interface ThreadLayerPlan {
   D: number;
   Gt: number;
   /**
-   * The units u0 … u1-1 this thread packs into Wt and finishes in the gradient (its slice of the layer), and
-   * pointers (i32) to the partial sums of this layer at column u0 for the reduction: T to the threads' Gt, in
-   * thread order (a mini-batch), and B to the blocks' Gt, in block order (the whole set)
+   * The units u0 … u1-1 this thread finishes in the gradient (its slice of the layer), and pointers (i32) to the
+   * partial sums of this layer at column u0 for the reduction: T to the threads' Gt, in thread order (a
+   * mini-batch), and B to the blocks' Gt, in block order (the whole set)
    */
   u0: number;
   u1: number;
+  /** the units p0 … p1-1 this thread packs into Wt (or Wp): its slice, in whole panels for Wp */
+  p0: number;
+  p1: number;
   parts: number;
   blockParts: number;
 }
@@ -205,13 +208,10 @@ export function exactDivision(d: number): { shift: number; inverse: number } {
   return { shift, inverse: x | 0 };
 }
 
-/**
- * Thread t's slice u0 … u1-1 of a layer's units (which it packs and finishes), in whole groups of `group` units:
- * the input layer's panels are packed one whole panel per thread.
- */
-function unitSlice(t: number, T: number, units: number, group: number): { u0: number; u1: number } {
+/** Thread t's slice u0 … u1-1 of a layer's units, in whole groups of `group` units. */
+function unitSlice(t: number, T: number, units: number, group: number): [number, number] {
   const groups = Math.ceil(units / group);
-  return { u0: Math.min(units, group * Math.round((t * groups) / T)), u1: Math.min(units, group * Math.round(((t + 1) * groups) / T)) };
+  return [Math.min(units, group * Math.round((t * groups) / T)), Math.min(units, group * Math.round(((t + 1) * groups) / T))];
 }
 
 /**
@@ -313,15 +313,23 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
   const B = Math.max(1, Math.min(options.blocks ?? blockCount(m, layers), m));
   const thread: ThreadPlan[] = [];
   for (let t = 0; t < T; t++) {
-    const tl = layers.map((layer) => ({
-      Z: a.alloc(chunk * layer.hp * 8),
-      A: a.alloc(chunk * layer.hp * 8),
-      D: a.alloc(chunk * layer.hp * 8),
-      Gt: a.alloc((layer.nIn + 1) * layer.hp * 8),
-      ...unitSlice(t, T, layer.nOut, layer.Wp === 0 ? 1 : PANEL_UNITS[precision]),
-      parts: a.alloc(T * 4),
-      blockParts: a.alloc(B * 4),
-    }));
+    const tl = layers.map((layer) => {
+      // an even share of the units to finish (the reduction is most of the work), whole panels to pack
+      const [u0, u1] = unitSlice(t, T, layer.nOut, 1);
+      const [p0, p1] = unitSlice(t, T, layer.nOut, layer.Wp === 0 ? 1 : PANEL_UNITS[precision]);
+      return {
+        Z: a.alloc(chunk * layer.hp * 8),
+        A: a.alloc(chunk * layer.hp * 8),
+        D: a.alloc(chunk * layer.hp * 8),
+        Gt: a.alloc((layer.nIn + 1) * layer.hp * 8),
+        u0,
+        u1,
+        p0,
+        p1,
+        parts: a.alloc(T * 4),
+        blockParts: a.alloc(B * 4),
+      };
+    });
     thread.push({
       layers: tl,
       Z32: f32 ? a.alloc(chunk * hp1 * 4) : 0,
