@@ -384,7 +384,9 @@ function expNeg(x: v128): v128 {
   const p = madd64(s1, r8, s0);
   // p·2^k: add k to the exponent field (k >= -1010, p in [0.7, 1.42]: no underflow)
   const ki = i64x2.sub(t, i64x2.splat(0x4338000000000000));
-  return i64x2.add(p, i64x2.shl(ki, 52));
+  // + xc·0 (±0, or NaN where x is NaN): adding to the bits of a NaN whose payload is not zero (R's NA) could
+  // make a finite number of it, and a NaN weight must give a NaN cost
+  return madd64(xc, f64x2.splat(0), i64x2.add(p, i64x2.shl(ki, 52)));
 }
 
 // log(1 + u) for u in [0, 1]. With f = 1 + u, halved when above √2 (adding ln 2 back), f lies in
@@ -577,7 +579,8 @@ function expNeg32(x: v128): v128 {
   const p45 = madd32(r, f32x4.splat(1.0 / 120.0), f32x4.splat(1.0 / 24.0));
   const p67 = madd32(r, f32x4.splat(1.0 / 5040.0), f32x4.splat(1.0 / 720.0));
   const p = madd32(madd32(p67, r2, p45), f32x4.mul(r2, r2), madd32(p23, r2, p01));
-  return i32x4.add(p, i32x4.shl(i32x4.sub(t, i32x4.splat(0x4b400000)), 23));
+  // + xc·0, as expNeg: a NaN stays NaN whatever its payload
+  return madd32(xc, f32x4.splat(0), i32x4.add(p, i32x4.shl(i32x4.sub(t, i32x4.splat(0x4b400000)), 23)));
 }
 
 /** A (f64) = g(Z) for Z in f32, `count` values (a multiple of 4), computed in f32x4 and widened. */

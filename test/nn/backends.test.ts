@@ -342,6 +342,32 @@ describe('cost evaluators', () => {
     }
   });
 
+  test('a NaN weight gives a NaN cost on every backend, whatever its payload (R\'s NA, a signalling NaN)', async () => {
+    // the kernels' exp builds 2^k from a float's bits: a NaN's payload must not turn it into a number
+    const rng = new Random(3);
+    const sizes = [20, 13, 5];
+    const m = 70;
+    const X = randomMatrix(rng, m, sizes[0], 0.5);
+    const t = Int32Array.from({ length: m }, (_, i) => i % 5);
+    const base = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
+    const fromBits = (b: bigint) => new Float64Array(new BigUint64Array([b]).buffer)[0];
+    const hidden = 13 * 21;
+    for (const bits of [0x7ff00000000007a2n, 0x7ff8000020000000n, 0xfff0000000000001n, 0x7ff8000000000000n]) {
+      for (const at of [0, 5, hidden, hidden + 3]) {
+        for (const output of ['sigmoid', 'softmax'] as const) {
+          const p = base.slice();
+          p[at] = fromBits(bits);
+          for (const c of configs) {
+            const ev = await evaluator(sizes, X, t, c, true, { activation: 'sigmoid', output });
+            const J = ev.evaluate(p, 0, new Float64Array(p.length));
+            ev.close();
+            assert.ok(Number.isNaN(J), `${c.name}, NaN 0x${bits.toString(16)} at parameter ${at}, ${output} output: cost ${J}`);
+          }
+        }
+      }
+    }
+  });
+
   test('the block count depends on the rows and the network only: at most 8, 64 rows or more on average, partial sums within 64 MiB', () => {
     const layers = (sizes: number[]) => sizes.slice(1).map((s, l) => ({ nIn: sizes[l], hp: s + (s % 2) }));
     assert.equal(blockCount(1, layers([400, 25, 10])), 1);
