@@ -176,18 +176,20 @@ function finishColumn(g: usize, p: usize, rowBytes: usize, parts: usize, T: i32,
 }
 
 /**
- * Σ Θ[u][c]² over c >= 1 (the penalty's sum: bias column excluded), row by row, in eight interleaved partial sums
- * (a fixed order; a single running sum would wait on each add).
+ * Σ_c Θ[u][c]² over c >= 1 (the penalty's sum: bias column excluded) for each of the nOut rows u at P, into
+ * out[u] (f64): each row in eight interleaved partial sums (a fixed order; a single running sum would wait on each
+ * add). Per row, so that the total, added over the rows in order by the caller, is the same however the rows are
+ * shared among threads.
  */
-export function sumSquaresOffBias(P: usize, nIn: i32, nOut: i32): f64 {
+export function unitSquaresOffBias(P: usize, nIn: i32, nOut: i32, out: usize): void {
   const rowBytes = <usize>(nIn + 1) << 3;
-  let a0 = f64x2.splat(0);
-  let a1 = a0;
-  let a2 = a0;
-  let a3 = a0;
-  let tail: f64 = 0;
   for (let u = 0; u < nOut; u++) {
     const p = P + <usize>u * rowBytes + 8;
+    let a0 = f64x2.splat(0);
+    let a1 = a0;
+    let a2 = a0;
+    let a3 = a0;
+    let tail: f64 = 0;
     let c = 0;
     for (; c + 8 <= nIn; c += 8) {
       const q = p + (<usize>c << 3);
@@ -204,9 +206,9 @@ export function sumSquaresOffBias(P: usize, nIn: i32, nOut: i32): f64 {
       const v = load<f64>(p + (<usize>c << 3));
       tail += v * v;
     }
+    const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+    store<f64>(out + (<usize>u << 3), f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) + tail);
   }
-  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
-  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1) + tail;
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * The order of operations is the notebook's: J = -(1/m)·Σ terms, then + λ/(2m)·reg; the gradient is scaled by 1/m
  * first, then the penalty's gradient is added. The fast backend's kernels (wasm/layout.ts: finishLayer,
- * sumSquaresOffBias) do the same operations in the same order and are tested against these.
+ * unitSquaresOffBias) do the same operations in the same order and are tested against these.
  *
  * Mini-batches: a batch of b rows of a set of m is given λ·b/m, so that λ_b/(2b) = λ/(2m): the batch's cost and
  * gradient then estimate the whole set's.

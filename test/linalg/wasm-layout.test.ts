@@ -83,16 +83,27 @@ test('finishLayer adds the threads’ partial sums in order, then scales and reg
   );
 });
 
-test('sumSquaresOffBias is the penalty’s sum (bias column excluded), to rounding (1e-12: the sums run in another order)', () => {
+test('unitSquaresOffBias is each unit’s share of the penalty’s sum (bias column excluded), to rounding (1e-12: the sums run in another order)', () => {
   const rng = new Random(4);
   for (const [units, inputs] of [[1, 0], [3, 1], [25, 400], [10, 25], [7, 9], [300, 784]]) {
     const T = randomTheta(rng, units, inputs);
     const { k, a } = kernels();
     const P = a.alloc(T.data.length * 8);
     a.f64(P, T.data.length).set(T.data);
-    const got = k.sumSquaresOffBias(P, inputs, units);
-    const want = squaresOffBias(T);
-    assert.ok(Math.abs(got - want) <= 1e-12 * Math.max(1, want), `${units}×${inputs + 1}: ${got} vs ${want}`);
+    const out = a.alloc(units * 8);
+    k.unitSquaresOffBias(P, inputs, units, out);
+    const got = a.f64(out, units);
+    for (let u = 0; u < units; u++) {
+      const row = new Matrix(1, inputs + 1, T.data.slice(u * (inputs + 1), (u + 1) * (inputs + 1)));
+      const want = squaresOffBias(row);
+      assert.ok(Math.abs(got[u] - want) <= 1e-12 * Math.max(1, want), `${units}×${inputs + 1}, unit ${u}: ${got[u]} vs ${want}`);
+    }
+    // a later slice of the rows gives the same numbers (a thread's share)
+    if (units > 1) {
+      const out2 = a.alloc(units * 8);
+      k.unitSquaresOffBias(P + (inputs + 1) * 8, inputs, units - 1, out2 + 8);
+      assert.deepEqual(Array.from(a.f64(out2 + 8, units - 1)), Array.from(got.subarray(1)));
+    }
   }
 });
 

@@ -342,6 +342,26 @@ describe('cost evaluators', () => {
     }
   });
 
+  test('with a penalty too, a whole-set cost is bit-identical on 1, 2, 3 and 4 threads', async () => {
+    // the penalty's Σ Θ² is added unit by unit in order, not slice by slice (a slice depends on the thread count)
+    for (let seed = 1; seed <= 20; seed++) {
+      const rng = new Random(seed);
+      const sizes = seed % 2 === 0 ? [20, 13, 5] : [30, 29, 17, 4];
+      const m = 100;
+      const X = randomMatrix(rng, m, sizes[0], seed % 3 === 0 ? 0.6 : 0);
+      const K = sizes[sizes.length - 1];
+      const t = Int32Array.from({ length: m }, (_, i) => i % K);
+      const p = new Float64Array(paramCount(sizes)).map(() => rng.random() - 0.5);
+      const costs: number[] = [];
+      for (const threads of [1, 2, 3, 4]) {
+        const ev = threads === 1 ? new FastEvaluator(sizes, X, t, 1, {}) : await createThreadedEvaluator(sizes, X, t, threads, {}, pool);
+        costs.push(ev.evaluate(p, 1, new Float64Array(p.length)), ev.evaluate(p, 1, null));
+        ev.close();
+      }
+      assert.deepEqual(costs, costs.map(() => costs[0]), `seed ${seed}, sizes ${sizes}: costs ${costs}`);
+    }
+  });
+
   test('a NaN weight gives a NaN cost on every backend, whatever its payload (R\'s NA, a signalling NaN)', async () => {
     // the kernels' exp builds 2^k from a float's bits: a NaN's payload must not turn it into a number
     const rng = new Random(3);

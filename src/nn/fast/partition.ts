@@ -36,7 +36,7 @@ export class WasmPartition {
   private readonly tp: ThreadPlan;
   private readonly memory: WebAssembly.Memory;
   /** views made once (the memory no longer grows once laid out): an evaluation allocates nothing */
-  private readonly view: { squares: Float64Array; rowStart: Int32Array };
+  private readonly view: { rowStart: Int32Array };
   /** this thread's own partial sums (a mini-batch), per layer */
   private readonly sums: number[];
 
@@ -48,7 +48,6 @@ export class WasmPartition {
     this.k = instantiate(module, memory);
     this.k.setActivation(plan.activation);
     this.view = {
-      squares: this.f64(this.tp.squares, plan.layers.length),
       rowStart: plan.sparse ? this.i32(plan.csr.start, plan.m + 1) : new Int32Array(0),
     };
     this.sums = this.tp.layers.map((layer) => layer.Gt);
@@ -105,14 +104,13 @@ export class WasmPartition {
   }
 
   /**
-   * This thread's slice of units of every layer (all of them with `all`, thread 0 only): Σ Θ² off the bias column
-   * into its `squares`, and with `gradient`, the gradient rows from the partial sums, scaled by 1/m and regularized
+   * This thread's slice of units of every layer (all of them with `all`, thread 0 only): each unit's Σ Θ² off the
+   * bias column into the layer's `squares`, and with `gradient`, the gradient rows from the partial sums, scaled by 1/m and regularized
    * with λ/m (wasm/layout.ts: finishLayer). The sums are the blocks' (`parts` 'blocks': a whole-set evaluation),
    * added in block order, or the first `parts` threads' (a mini-batch), added in thread order.
    */
   finish(gradient: boolean, parts: number | 'blocks', m: number, lambda: number, all = false): void {
     const { plan, k, tp } = this;
-    const { squares } = this.view;
     for (let l = 0; l < plan.layers.length; l++) {
       const layer = plan.layers[l];
       const { u0, u1 } = this.units(l, all);
@@ -120,7 +118,7 @@ export class WasmPartition {
       const ptrs = parts === 'blocks' ? tp.layers[l].blockParts : tp.layers[l].parts;
       const count = parts === 'blocks' ? plan.blocks.length : parts;
       const at = (layer.paramOffset + u0 * (layer.nIn + 1)) * 8;
-      squares[l] = k.sumSquaresOffBias(plan.params + at, layer.nIn, u1 - u0);
+      k.unitSquaresOffBias(plan.params + at, layer.nIn, u1 - u0, layer.squares + u0 * 8);
       if (gradient) k.finishLayer(plan.params + at, layer.nIn, u1 - u0, layer.hp, ptrs, count, 1 / m, lambda / m, plan.grad + at);
     }
   }

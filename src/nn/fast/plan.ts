@@ -81,6 +81,11 @@ export interface LayerPlan {
    */
   Wp: number;
   panelBytes: number;
+  /**
+   * f64 per unit: Σ Θ[u][c]² off the bias column (the penalty's sum, written by the thread that finishes unit u,
+   * added over the units in order)
+   */
+  squares: number;
   /** Θ without its bias column, s(l) × hp(l-1) (layers after the first), else 0 */
   Wr: number;
 }
@@ -135,8 +140,6 @@ export interface ThreadPlan {
   gathered: number;
   /** f64: the sum of this thread's cost terms in the last mini-batch */
   terms: number;
-  /** f64 per layer: Σ Θ² off the bias column over this thread's slice of units */
-  squares: number;
 }
 
 export interface Plan {
@@ -285,6 +288,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       Wt: panels ? 0 : a.alloc((nIn + 1) * hp * 8),
       Wp: panels ? a.alloc(Math.ceil(hp / PANEL_UNITS[precision]) * panelBytes) : 0,
       panelBytes,
+      squares: a.alloc(nOut * 8),
       Wr: l > 1 ? a.alloc(nOut * layers[l - 2].hp * 8) : 0,
     });
     paramOffset += nOut * (nIn + 1);
@@ -341,7 +345,6 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
       cscNext: sparse ? a.alloc(n * 4) : 0,
       gathered: sparse ? 0 : a.alloc(chunk * n * 8),
       terms: a.alloc(8),
-      squares: a.alloc(L * 8),
     });
   }
   const blocks: BlockPlan[] = [];

@@ -301,7 +301,7 @@ export class FastEvaluator implements CostEvaluator {
       predictions: new Int32Array(buf, this.plan.predictions, this.m),
       terms: this.plan.thread.map((tp) => new Float64Array(buf, tp.terms, 1)),
       blockTerms: this.plan.blocks.map((block) => new Float64Array(buf, block.terms, 1)),
-      squares: this.plan.thread.map((tp) => new Float64Array(buf, tp.squares, sizes.length - 1)),
+      squares: this.plan.layers.map((layer) => new Float64Array(buf, layer.squares, layer.nOut)),
     };
     this.local = new WasmPartition(this.plan, 0, module, this.memory);
     // shared with the workers; one thread alone needs no shared memory (a page that is not cross-origin isolated has none)
@@ -442,12 +442,15 @@ export class FastEvaluator implements CostEvaluator {
     return terms;
   }
 
-  /** J from the sum of the cost terms: the penalty's sums added slice by slice in thread order (`alone`: thread 0's). */
-  private cost(terms: number, m: number, lambda: number, alone: boolean): number {
-    const finishers = this.threads === 1 || alone ? 1 : this.threads;
+  /**
+   * J from the sum of the cost terms: the penalty's sums added unit by unit in order, so that they do not depend on
+   * how the units were shared among the threads.
+   */
+  private cost(terms: number, m: number, lambda: number): number {
     return regularizedCost(terms, m, lambda, this.plan.layers.length, (l) => {
+      const squares = this.view.squares[l];
       let s = 0;
-      for (let t = 0; t < finishers; t++) s += this.view.squares[t][l];
+      for (let u = 0; u < squares.length; u++) s += squares[u];
       return s;
     });
   }
@@ -461,7 +464,7 @@ export class FastEvaluator implements CostEvaluator {
     this.check(params);
     const terms = this.run(params, grad === null ? COMMAND.costOnly : COMMAND.gradient, this.m, lambda, false);
     if (grad !== null) this.copyGradient(grad);
-    return this.cost(terms, this.m, lambda, false);
+    return this.cost(terms, this.m, lambda);
   }
 
   /**
@@ -485,7 +488,7 @@ export class FastEvaluator implements CostEvaluator {
     Atomics.store(this.control, CONTROL.active, active);
     const terms = this.run(params, COMMAND.batch, b, lambda, active === 1);
     this.copyGradient(grad);
-    return this.cost(terms, b, lambda, active === 1);
+    return this.cost(terms, b, lambda);
   }
 
   predictTargets(params: Float64Array): Int32Array {
