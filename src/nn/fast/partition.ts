@@ -105,9 +105,9 @@ export class WasmPartition {
 
   /**
    * This thread's slice of units of every layer (all of them with `all`, thread 0 only): each unit's Σ Θ² off the
-   * bias column into the layer's `squares`, and with `gradient`, the gradient rows from the partial sums, scaled by 1/m and regularized
-   * with λ/m (wasm/layout.ts: finishLayer). The sums are the blocks' (`parts` 'blocks': a whole-set evaluation),
-   * added in block order, or the first `parts` threads' (a mini-batch), added in thread order.
+   * bias column into the layer's `squares`, and with `gradient`, the gradient rows from the partial sums, scaled by
+   * 1/m and regularized with λ/m (wasm/layout.ts: finishLayer). The sums are the blocks' (`parts` 'blocks': a
+   * whole-set evaluation), added in block order, or the first `parts` threads' (a mini-batch), in thread order.
    */
   finish(gradient: boolean, parts: number | 'blocks', m: number, lambda: number, all = false): void {
     const { plan, k, tp } = this;

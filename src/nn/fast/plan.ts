@@ -214,7 +214,8 @@ export function exactDivision(d: number): { shift: number; inverse: number } {
 /** Thread t's slice u0 … u1-1 of a layer's units, in whole groups of `group` units. */
 function unitSlice(t: number, T: number, units: number, group: number): [number, number] {
   const groups = Math.ceil(units / group);
-  return [Math.min(units, group * Math.round((t * groups) / T)), Math.min(units, group * Math.round(((t + 1) * groups) / T))];
+  const at = (k: number) => Math.min(units, group * Math.round((k * groups) / T));
+  return [at(t), at(t + 1)];
 }
 
 /**
@@ -413,8 +414,8 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
 }
 
 /**
- * X into the plan's compressed rows (column indices as byte offsets (1 + j)·PANEL_ROW_BYTES of the row of a panel a non-zero
- * meets); returns the row starts (a copy, for laying out the blocks).
+ * X into the plan's compressed rows (column indices as byte offsets (1 + j)·PANEL_ROW_BYTES of the row of a panel
+ * a non-zero meets); returns the row starts (a copy, for laying out the blocks).
  */
 function fillCompressedRows(a: Arena, plan: Plan, X: Matrix): Int32Array {
   const { m, n } = plan;
