@@ -123,11 +123,8 @@ export class WasmPartition {
     }
   }
 
-  /**
-   * Block b of the whole set: the sum of its cost terms (also stored at its `terms`) and, with `gradient`, its
-   * partial sums in its Gt.
-   */
-  runBlock(b: number, gradient: boolean): number {
+  /** Block b of the whole set: the sum of its cost terms at its `terms` and, with `gradient`, its partial sums in its Gt. */
+  runBlock(b: number, gradient: boolean): void {
     const { plan } = this;
     const block = plan.blocks[b];
     if (gradient && plan.sparse) this.buildBlockColumns(block);
@@ -141,7 +138,6 @@ export class WasmPartition {
     }
     if (gradient && r1 === r0) this.zeroSums(block.Gt);
     this.f64(block.terms, 1)[0] = terms;
-    return terms;
   }
 
   /** Σ of the cost terms over positions p0..p1-1 of the current mini-batch, with the partial sums in Gt. */

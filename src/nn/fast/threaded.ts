@@ -388,7 +388,7 @@ export class FastEvaluator implements CostEvaluator {
   /**
    * Runs `command` on the weights `params` over m rows with λ: on all the threads, or on this one alone (`alone`:
    * a batch too small to share). Returns the sum of the cost terms (the blocks' sums in block order, or the
-   * participating threads' in thread order) and leaves the gradient (unless costOnly) and each slice's Σ Θ² in
+   * participating threads' in thread order) and leaves the gradient (unless costOnly) and each unit's Σ Θ² in
    * the memory.
    */
   private run(params: Float64Array, command: number, m: number, lambda: number, alone: boolean): number {
