@@ -8,11 +8,11 @@
 //   bwd: Gt[1+j]  = Σ_q vals[q]·D[off[q]]            over column j's non-zeros  (CSC, off = i·rowBytes)
 // Sums run over q in order, so results depend on the data only.
 //
-// Wp is the input layer's Θᵀ in panels (wasm/layout.ts: packPanels): the units cut into blocks of the widest
-// register block (7 vectors), each block's (n+1) rows contiguous, 128 bytes apart. A pass of the
-// forward product then reads two whole cache lines per non-zero from a panel that nearly fits the L1 cache, where
-// rows of the whole width straddled three lines and spread the pass over twice the memory (on the ex4 data the
-// forward product runs 20% faster, a whole f64 evaluation 12%).
+// Wp is the input layer's Θᵀ in panels (src/nn/fast/partition.ts: packPanels): the units cut into blocks of the
+// widest register block (7 vectors), each block's (n+1) rows contiguous, 128 bytes apart. A pass of
+// the forward product then reads two whole cache lines per non-zero from a panel that nearly fits the L1 cache,
+// where rows of the whole width straddled three lines and spread the pass over twice the memory (on the ex4 data
+// the forward product runs 20% faster, a whole f64 evaluation 12%).
 
 import { madd64, madd32 } from './ops';
 import { activate64, sigmoid32to64 } from './common';
