@@ -7,6 +7,23 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+/**
+ * The work (multiply-adds: examples × weights) of one evaluation of the whole training data from which a guardian
+ * is started. Below it a step takes well under a second even on the reference backend (ex4's 5,000 × 10,285 is
+ * 5·10⁷, a few milliseconds on the SIMD kernels), so Node hears the second Ctrl-C itself at once; and the guardian,
+ * a second Node process, costs about 0.15 s of a 2 s run (its fork and start-up, on the cores training uses).
+ */
+export const GUARDED_WORK = 1e8;
+
+/**
+ * Whether a run needs the guardian: when one evaluation of its `examples` (the training data, and the validation
+ * data measured at every epoch's end) on a network of `weights` can block the main thread for long. Mini-batch runs
+ * count the whole data too: the cost on all of it is measured between two pauses.
+ */
+export function needsGuardian(examples: number, weights: number): boolean {
+  return examples * weights >= GUARDED_WORK;
+}
+
 const GUARDIAN = `
 let seen = 0;
 process.on('SIGINT', () => { if (++seen >= 2) { try { process.kill(PARENT, 'SIGKILL'); } catch {} process.exit(0); } });

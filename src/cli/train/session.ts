@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { InterruptedError, NnlearnError, ShapeError, UsageError, ValueError } from '../../errors.js';
 import { fileChanges } from './record.js';
-import { startGuardian } from '../guardian.js';
+import { needsGuardian, startGuardian } from '../guardian.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { splitDataset, type Dataset } from '../../data/dataset.js';
 import { Network, type TrainResult } from '../../nn/network.js';
@@ -191,8 +191,10 @@ async function trainSaving(
   let checkpoint: Session['checkpoint'];
   let warned = false;
   let result: TrainResult;
-  // a second Ctrl-C quits at once even while an evaluation blocks this thread (see guardian.ts): for the command line
-  const stopGuardian = io.errStream === process.stderr ? startGuardian() : () => undefined;
+  // a second Ctrl-C quits at once even while an evaluation blocks this thread (see guardian.ts): for the command
+  // line, and where an evaluation can take long
+  const examples = data.fit.X.rows + (data.validation?.X.rows ?? 0);
+  const stopGuardian = io.errStream === process.stderr && needsGuardian(examples, net.params.length) ? startGuardian() : () => undefined;
   try {
     for (const s of STOP_SIGNALS) process.on(s, onSignal);
     for (;;) {
