@@ -2,18 +2,31 @@
  * The ONNX schema (onnx.proto, as the onnx-proto package compiles it for protobufjs): one import for the writer
  * and the reader, and the little conversions its generated types need.
  */
-import onnxProto from 'onnx-proto';
 import type { onnx as Schema } from 'onnx-proto';
+import { loadOnnxProto } from './onnx-schema.js';
 
-/** The generated message classes (the package is CommonJS: its namespace comes as the default export's member). */
-export const onnx = onnxProto.onnx;
 /** Their types: `onnx.ITensorProto` and the like, under one name for the type positions. */
 export type { Schema };
 
-/** Element types of ONNX tensors (TensorProto.DataType). */
-export const DataType = onnx.TensorProto.DataType;
-/** Kinds of node attributes (AttributeProto.AttributeType). */
-export const AttributeType = onnx.AttributeProto.AttributeType;
+/** What the schema gives: the generated message classes and the enums nnlearn uses. */
+export interface OnnxSchema {
+  onnx: typeof Schema;
+  /** element types of ONNX tensors (TensorProto.DataType) */
+  DataType: typeof Schema.TensorProto.DataType;
+  /** kinds of node attributes (AttributeProto.AttributeType) */
+  AttributeType: typeof Schema.AttributeProto.AttributeType;
+}
+
+let loaded: OnnxSchema | undefined;
+
+/** The schema, loaded on first use (see ./onnx-schema.ts). The package is CommonJS: its namespace is `.onnx`. */
+export function onnxSchema(): OnnxSchema {
+  if (loaded === undefined) {
+    const onnx = loadOnnxProto().onnx;
+    loaded = { onnx, DataType: onnx.TensorProto.DataType, AttributeType: onnx.AttributeProto.AttributeType };
+  }
+  return loaded;
+}
 
 /**
  * An int64 field as a number: protobufjs gives a Long where the `long` package is installed (Node) and a number

@@ -15,7 +15,7 @@ import { Matrix } from '../../linalg/matrix.js';
 import { Network } from '../network.js';
 import { checkImage } from '../model.js';
 import type { Activation, OutputKind } from '../activations.js';
-import { DataType, int64, onnx, type Schema } from './onnx-proto.js';
+import { int64, onnxSchema, type Schema } from './onnx-proto.js';
 import { ONNX_META } from './onnx-write.js';
 
 /** A constant tensor's shape and values. */
@@ -46,6 +46,7 @@ const KNOWN = 'Gemm, MatMul, Add, Sigmoid, Tanh, Relu, Softmax, Flatten, Reshape
 
 /** A model's bytes decoded, or a FormatError: protobufjs throws plain Errors on bad wire data. */
 export function decodeOnnx(bytes: Uint8Array, source: string): Schema.ModelProto {
+  const { onnx } = onnxSchema();
   try {
     return onnx.ModelProto.decode(bytes);
   } catch (err) {
@@ -55,6 +56,7 @@ export function decodeOnnx(bytes: Uint8Array, source: string): Schema.ModelProto
 
 /** The values of a constant tensor (float or double, inline), as float64. */
 function tensorValues(t: Schema.ITensorProto, source: string): Constant {
+  const { onnx, DataType } = onnxSchema();
   const fail = (why: string): never => {
     throw new FormatError(`${source}: tensor "${t.name ?? ''}" ${why}`);
   };

@@ -15,7 +15,7 @@ import type { ImageShape } from '../../data/dataset.js';
 import type { Network } from '../network.js';
 import type { Activation } from '../activations.js';
 import type { ModelMeta } from './types.js';
-import { AttributeType, DataType, IR_VERSION, onnx, OPSET, type Schema } from './onnx-proto.js';
+import { IR_VERSION, onnxSchema, OPSET, type Schema } from './onnx-proto.js';
 
 /** The ONNX operator of each hidden activation and output layer. */
 export const ONNX_ACTIVATION_OPS: Readonly<Record<Activation, string>> = { sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'Relu' };
@@ -32,11 +32,11 @@ export const ONNX_META = {
 } as const;
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): Schema.ITensorProto {
-  return { name, dims, dataType: DataType.FLOAT, floatData: Array.from(values) };
+  return { name, dims, dataType: onnxSchema().DataType.FLOAT, floatData: Array.from(values) };
 }
 
 function intAttribute(name: string, i: number): Schema.IAttributeProto {
-  return { name, type: AttributeType.INT, i };
+  return { name, type: onnxSchema().AttributeType.INT, i };
 }
 
 /** A 2-D tensor type with a symbolic batch dimension N. */
@@ -61,6 +61,7 @@ function describeInput(n: number, scale: number | undefined, image: ImageShape |
 
 /** The ONNX ModelProto bytes of `net`; `meta` (a run's record) goes into metadata_props as JSON. */
 export function networkToOnnx(net: Network, meta?: ModelMeta): Uint8Array {
+  const { onnx, DataType } = onnxSchema();
   const nodes: Schema.INodeProto[] = [];
   const initializers: Schema.ITensorProto[] = [];
   let current = 'input';

@@ -8,12 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { networkToOnnx } from '../../../src/nn/formats/onnx-write.js';
 import { readModel } from '../../../src/nn/formats/registry.js';
-import { onnx, DataType, AttributeType, type Schema } from '../../../src/nn/formats/onnx-proto.js';
+import { onnxSchema, type Schema } from '../../../src/nn/formats/onnx-proto.js';
 import { FormatError } from '../../../src/errors.js';
 import { Matrix } from '../../../src/linalg/matrix.js';
 import { Random } from '../../../src/random.js';
 import { maxAbsDiff, runOnnx } from './peers.js';
 import { trainedCases } from './trained.js';
+
+const { onnx, DataType, AttributeType } = onnxSchema();
 
 for (const c of trainedCases()) {
   test(`ONNX Runtime gives nnlearn's probabilities (1e-6) and labels for ${c.name}`, async (t) => {
