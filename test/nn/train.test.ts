@@ -152,3 +152,24 @@ test('training stopped at any pause and resumed from its state ends as an unstop
     }
   }
 });
+
+test('accuracy on the SIMD kernels (float64) gives the reference\'s labels, for every architecture and label convention', () => {
+  const rng = new Random(7);
+  const X = new Matrix(300, 20);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.random() < 0.4 ? 0 : rng.random();
+  const cases = [
+    { labels: 'course', activation: 'sigmoid', output: 'sigmoid' },
+    { labels: 'zero-based', activation: 'relu', output: 'softmax' },
+    { labels: 'zero-based', activation: 'tanh', output: 'softmax' },
+  ] as const;
+  for (const c of cases) {
+    const net = Network.random([20, 12, 8, 5], { seed: 3, labels: c.labels, activation: c.activation, output: c.output });
+    const predicted = net.predict(X);
+    // labels that the network gets right for some rows and wrong for others
+    const y = Array.from(predicted, (p, i) => (i % 3 === 0 ? (c.labels === 'course' ? (p % 5) + 1 : (p + 1) % 5) : p));
+    const reference = net.accuracy(X, y);
+    assert.ok(reference > 50 && reference < 100, `${reference}`);
+    assert.equal(net.accuracy(X, y, { backend: 'wasm' }), reference, `${c.activation}/${c.output}`);
+    assert.equal(net.accuracy(X, y, { backend: 'reference' }), reference);
+  }
+});

@@ -23,7 +23,8 @@ import type { Session } from './session.js';
 /** The summary of a run: what --json prints, and what the model's record holds beside its flags. */
 export function runSummary(s: Session, plan: TrainPlan) {
   const { result, net, data } = s;
-  const testAccuracy = data.test === undefined ? null : net.accuracy(data.test.X, data.test.y);
+  // on the backend that trained (the reference's labels: see Network.accuracy)
+  const testAccuracy = data.test === undefined ? null : net.accuracy(data.test.X, data.test.y, { backend: s.evaluator.backend === 'reference' ? 'reference' : 'wasm' });
   return {
     trainAccuracy: result.trainAccuracy,
     testAccuracy,
