@@ -226,6 +226,7 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
     resume: resume?.optimizerState,
     examples: p.X.rows,
     seed: settings.batchSeed,
+    adamStepper: p.evaluator.adamStepper === undefined ? undefined : () => p.evaluator.adamStepper?.(),
   });
   const { state: optimizerState, ...run } = yield* steps;
   if (optimizerState === undefined) watch.checkEnd(run.cost, run.iterations); // (a stopped run may not have a cost yet)

@@ -20,6 +20,23 @@ export interface AdamOptions extends StochasticOptions {
   epsilon?: number;
   /** the plain JavaScript update even where the WebAssembly one runs (the tests compare the two) */
   plain?: boolean;
+  /**
+   * Where the update runs, when the objective's evaluator offers one (the threaded evaluator steps on its threads,
+   * see src/nn/fast/threaded.ts); else WebAssembly in this thread, or the plain loop. Every one gives the plain
+   * loop's weights bit for bit.
+   */
+  stepper?: () => AdamStepper | undefined;
+}
+
+/**
+ * An Adam update that runs outside the loop below, with the same arithmetic in the same order: its moments are
+ * views into its memory (read, set, checkpointed as the loop's own), zero when it is made.
+ */
+export interface AdamStepper {
+  readonly m: Float64Array;
+  readonly v: Float64Array;
+  /** one update of `theta` in place from `grad`, step t (from 1) */
+  step(theta: Float64Array, grad: Float64Array, t: number, b1: number, b2: number, alpha: number, eps: number): void;
 }
 
 /** Minimizes f from x0 by Adam, on the full batch or on mini-batches. */
@@ -36,7 +53,8 @@ export function adamIterations(f: Objective, x0: Float64Array, options: AdamOpti
   if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`beta1 and beta2 must be in [0, 1), got ${b1}, ${b2}`);
   // The update in WebAssembly where it runs (wasm/steps.ts: the same operations in the same order, so bit for bit
   // this loop's result, twice as fast); its moments live in its memory. Else the loop below.
-  const fast = options.plain === true ? undefined : wasmAdam(x0.length);
+  const fast = options.plain === true ? undefined : (options.stepper?.() ?? wasmAdam(x0.length));
+  if (fast !== undefined && fast.m.length !== x0.length) throw new ValueError(`the Adam stepper has ${fast.m.length} weights, not ${x0.length}`);
   const m = fast?.m ?? new Float64Array(x0.length);
   const v = fast?.v ?? new Float64Array(x0.length);
   return firstOrderIterations(f, x0, options, {

@@ -11,6 +11,7 @@
  * epoch's order is drawn again by replaying the generator from the seed, one permutation per epoch).
  */
 import { ValueError } from '../errors.js';
+import type { AdamStepper } from './adam.js';
 import { Random } from '../random.js';
 import { pause, resumedNumber, resumedVector, startingPoint, type Iterations, type Objective, type OptimizeOptions, type OptimizeResult, type OptimizerState } from './types.js';
 
@@ -21,6 +22,8 @@ export interface StochasticOptions extends OptimizeOptions {
   examples?: number;
   /** seed of the batch order; default 0 */
   seed?: number;
+  /** Adam's update on the evaluator's threads, where it has them (AdamOptions.stepper) */
+  adamStepper?: () => AdamStepper | undefined;
 }
 
 /** An optimizer's update: θ changed in place from the gradient, with the vectors it keeps between steps. */

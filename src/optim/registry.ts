@@ -101,7 +101,7 @@ const entries: readonly OptimizerEntry[] = [
     defaults: { maxIter: 10, batchSize: 32, learningRate: 0.001, momentum: undefined },
     vectors: 4, // θ, the gradient, m, v
     iterations: (f, x0, s, common) =>
-      adamIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate }),
+      adamIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate, stepper: common.adamStepper }),
   },
 ];
 

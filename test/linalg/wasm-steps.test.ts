@@ -1,36 +1,63 @@
 /**
- * The optimizers' updates in WebAssembly (src/linalg/wasm/steps.ts) against the JavaScript loop of src/optim/adam.ts,
- * written out here: the same weights and moments, bit for bit, step after step.
+ * The optimizers' updates in WebAssembly (src/linalg/wasm/steps.ts), and Adam's on the threaded evaluator's threads
+ * (src/nn/fast/threaded.ts), against the JavaScript loop of src/optim/adam.ts, written out here: the same weights
+ * and moments, bit for bit, step after step.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WasmAdam } from '../../src/linalg/wasm/steps.js';
+import type { AdamStepper } from '../../src/optim/adam.js';
+import { createThreadedEvaluator } from '../../src/nn/fast/threads-node.js';
+import { paramCount } from '../../src/nn/params.js';
 import { Random } from '../../src/random.js';
+
+/** `steps` Adam steps of `stepper` on n weights, each checked against the loop written out. */
+function checkAdam(stepper: AdamStepper, n: number, rng: Random, steps = 25): void {
+  const theta = Float64Array.from({ length: n }, () => rng.random() - 0.5);
+  const mine = Float64Array.from(theta);
+  const m = new Float64Array(n);
+  const v = new Float64Array(n);
+  const [b1, b2, alpha, eps] = [0.9, 0.999, 0.003, 1e-8];
+  assert.ok(stepper.m.every((x) => x === 0) && stepper.v.every((x) => x === 0), 'the moments start at zero');
+  for (let t = 1; t <= steps; t++) {
+    // gradients with zeros, tiny and large values
+    const grad = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : (rng.random() - 0.5) * 10 ** (rng.interval(12) - 6)));
+    const c1 = 1 - b1 ** t;
+    const c2 = 1 - b2 ** t;
+    for (let k = 0; k < n; k++) {
+      const g = grad[k];
+      m[k] = b1 * m[k] + (1 - b1) * g;
+      v[k] = b2 * v[k] + (1 - b2) * g * g;
+      theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
+    }
+    stepper.step(mine, grad, t, b1, b2, alpha, eps);
+    assert.deepEqual(Array.from(mine), Array.from(theta), `n ${n}, step ${t}: weights`);
+    assert.deepEqual(Array.from(stepper.m), Array.from(m), `n ${n}, step ${t}: first moments`);
+    assert.deepEqual(Array.from(stepper.v), Array.from(v), `n ${n}, step ${t}: second moments`);
+  }
+}
 
 test('the WebAssembly Adam step gives the JavaScript loop’s weights and moments bit for bit', () => {
   const rng = new Random(9);
-  for (const n of [1, 2, 7, 1000]) {
-    const theta = Float64Array.from({ length: n }, () => rng.random() - 0.5);
-    const mine = Float64Array.from(theta);
-    const m = new Float64Array(n);
-    const v = new Float64Array(n);
-    const stepper = new WasmAdam(n);
-    const [b1, b2, alpha, eps] = [0.9, 0.999, 0.003, 1e-8];
-    for (let t = 1; t <= 25; t++) {
-      // gradients with zeros, tiny and large values
-      const grad = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : (rng.random() - 0.5) * 10 ** (rng.interval(12) - 6)));
-      const c1 = 1 - b1 ** t;
-      const c2 = 1 - b2 ** t;
-      for (let k = 0; k < n; k++) {
-        const g = grad[k];
-        m[k] = b1 * m[k] + (1 - b1) * g;
-        v[k] = b2 * v[k] + (1 - b2) * g * g;
-        theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
-      }
-      stepper.step(mine, grad, t, b1, b2, alpha, eps);
-      assert.deepEqual(Array.from(mine), Array.from(theta), `n ${n}, step ${t}: weights`);
-      assert.deepEqual(Array.from(stepper.m), Array.from(m), `n ${n}, step ${t}: first moments`);
-      assert.deepEqual(Array.from(stepper.v), Array.from(v), `n ${n}, step ${t}: second moments`);
+  for (const n of [1, 2, 7, 1000]) checkAdam(new WasmAdam(n), n, rng);
+});
+
+test('Adam on the threaded evaluator (each thread a slice of the weights) gives the loop’s weights bit for bit', async () => {
+  const rng = new Random(10);
+  // odd sizes: slices that start at an odd weight and end in a scalar tail
+  for (const [sizes, threads] of [[[7, 5, 3], 2], [[20, 9, 4], 3]] as const) {
+    const n = paramCount(sizes);
+    const X = rng.rand(30, sizes[0]);
+    const ev = await createThreadedEvaluator(sizes, X, Int32Array.from({ length: 30 }, (_, i) => i % sizes[2]), threads);
+    try {
+      const stepper = ev.adamStepper();
+      assert.ok(stepper !== undefined);
+      checkAdam(stepper, n, rng);
+      // a second run on the same evaluator starts from zero moments again, and evaluations still work
+      checkAdam(ev.adamStepper() as AdamStepper, n, rng, 3);
+      assert.ok(Number.isFinite(ev.evaluate(new Float64Array(n).fill(0.1), 1, new Float64Array(n))));
+    } finally {
+      ev.close();
     }
   }
 });

@@ -5,6 +5,7 @@
  *   wasm:      the SIMD kernels on one thread (here) or on several (./threaded.ts; started by
  *              createThreadedEvaluator in ./threads-node.ts or ./threads-web.ts).
  */
+import type { AdamStepper } from '../../optim/adam.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { costFunction, Workspace } from '../cost.js';
 import { paramCount, rollParams } from '../params.js';
@@ -43,6 +44,8 @@ export interface CostEvaluator {
   evaluateBatch?(params: Float64Array, lambda: number, grad: Float64Array, rows: Int32Array): number;
   /** the predicted output unit of every example (argmax of the outputs) for `params` */
   predictTargets(params: Float64Array): Int32Array;
+  /** Adam's update on this evaluator's threads, where it has several (see threaded.ts) */
+  adamStepper?(): AdamStepper | undefined;
   /** releases threads and memory */
   close(): void;
 }

@@ -142,6 +142,9 @@ export interface ThreadPlan {
   terms: number;
 }
 
+/** The f64 arguments an evaluation or an update step finds in the plan's args. */
+export const ARGS = 8;
+
 export interface Plan {
   sizes: number[];
   m: number;
@@ -163,11 +166,16 @@ export interface Plan {
   shift: number;
   inverse: number;
   layers: LayerPlan[];
+  /** how many parameters there are (P) */
+  paramCount: number;
   /** the parameters (f64, row-major Θ(1), Θ(2), …), written by the caller before each evaluation */
   params: number;
   /** the gradient (f64, the parameters' layout), written by the threads' reductions */
   grad: number;
-  /** f64 × 2: the rows the current evaluation averages over (m, or a batch's b) and its λ */
+  /**
+   * f64 × ARGS: the rows the current evaluation averages over (m, or a batch's b) and its λ; or an update rule's
+   * scalars (threaded.ts: ADAM_ARGS)
+   */
   args: number;
   targets: number;
   /** the current mini-batch's rows and their targets (i32, capacity m) */
@@ -300,7 +308,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
   const P = paramCount(sizes);
   const params = a.alloc(P * 8);
   const grad = a.alloc(P * 8);
-  const args = a.alloc(16);
+  const args = a.alloc(ARGS * 8);
   const targetsAt = a.alloc(m * 4);
   const batchRows = a.alloc(m * 4);
   const batchTargets = a.alloc(m * 4);
@@ -378,6 +386,7 @@ export function makePlan(arena: Arena, sizes: readonly number[], X: Matrix, targ
     rowBytes,
     ...exactDivision(PANEL_ROW_BYTES),
     layers,
+    paramCount: P,
     params,
     grad,
     args,

@@ -25,8 +25,9 @@ import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { paramCount } from '../params.js';
 import { regularizedCost } from '../regularization.js';
 import type { CostEvaluator } from './evaluator.js';
+import type { AdamStepper } from '../../optim/adam.js';
 import { WasmPartition } from './partition.js';
-import { makePlan, type Plan, type Precision } from './plan.js';
+import { ARGS, makePlan, type Plan, type Precision } from './plan.js';
 
 export interface FastOptions {
   precision?: Precision;
@@ -75,7 +76,10 @@ export const CONTROL = {
   finished: 9,
 } as const;
 
-export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4, batch: 5 } as const;
+export const COMMAND = { gradient: 1, costOnly: 2, exit: 3, predict: 4, batch: 5, adam: 6 } as const;
+
+/** The scalars of an Adam step in the plan's args (f64): β1, β2, α, ε, the bias corrections, where m and v lie. */
+export const ADAM_ARGS = { b1: 0, b2: 1, alpha: 2, eps: 3, c1: 4, c2: 5, m: 6, v: 7 } as const;
 
 /** What a worker gets at start-up. */
 export interface WorkerInput {
@@ -237,6 +241,19 @@ export function runShare(part: WasmPartition, control: Int32Array, args: Float64
   return terms;
 }
 
+/**
+ * Thread t's slice of an Adam step: the weights cut into T contiguous parts, each updated in place from the
+ * gradient with its moments (wasm/steps.ts). The update is per weight, so any cut gives one thread's result bit
+ * for bit.
+ */
+export function adamShare(part: WasmPartition, args: Float64Array): void {
+  const { plan, t } = part;
+  const [k0, k1] = batchShare(t, plan.threads, plan.paramCount);
+  const a = ADAM_ARGS;
+  const at = (base: number) => base + 8 * k0;
+  part.k.adamStep(at(plan.params), at(plan.grad), at(args[a.m]), at(args[a.v]), k1 - k0, args[a.b1], args[a.b2], args[a.alpha], args[a.eps], args[a.c1], args[a.c2]);
+}
+
 export class FastEvaluator implements CostEvaluator {
   readonly backend = 'wasm';
   readonly threads: number;
@@ -262,6 +279,9 @@ export class FastEvaluator implements CostEvaluator {
     blockTerms: Float64Array[];
     squares: Float64Array[];
   };
+  private readonly arena: Arena;
+  /** Adam's moments (see adamStepper), laid out on first use */
+  private moments: { at: { m: number; v: number }; m: Float64Array; v: Float64Array } | undefined;
   private closed = false;
   private error: Error | undefined;
   /** multiply-adds per example (the first layer at the mean number of non-zeros), and the least per thread */
@@ -284,6 +304,7 @@ export class FastEvaluator implements CostEvaluator {
     this.memory = createMemory(shared);
     const module = compiledModule(shared);
     const arena = new Arena(this.memory, instantiate(module, this.memory).heapBase(), shared);
+    this.arena = arena;
     const architecture = options.architecture ?? COURSE_ARCHITECTURE;
     this.plan = makePlan(arena, sizes, X, targets, { precision: options.precision, sparse: options.sparse, architecture, threads: T, chunk: options.chunk, blocks: options.blocks });
     this.precision = this.plan.precision;
@@ -295,7 +316,7 @@ export class FastEvaluator implements CostEvaluator {
     this.view = {
       params: new Float64Array(buf, this.plan.params, P),
       grad: new Float64Array(buf, this.plan.grad, P),
-      args: new Float64Array(buf, this.plan.args, 2),
+      args: new Float64Array(buf, this.plan.args, ARGS),
       batchRows: new Int32Array(buf, this.plan.batchRows, this.m),
       batchTargets: new Int32Array(buf, this.plan.batchTargets, this.m),
       predictions: new Int32Array(buf, this.plan.predictions, this.m),
@@ -409,16 +430,28 @@ export class FastEvaluator implements CostEvaluator {
       this.local.finish(true, 1, m, lambda, true);
       return terms;
     }
-    // every worker has finished the last generation: the barriers and the block counter can be reset
+    let terms = this.dispatch(command, 'evaluate', () => runShare(this.local, control, view.args, command));
+    if (whole) return this.blockTerms();
+    const parts = Atomics.load(control, CONTROL.active);
+    for (let t = 1; t < parts; t++) terms += view.terms[t][0];
+    return terms;
+  }
+
+  /**
+   * Starts `command` on every worker and runs this thread's share (`own`), then waits for the workers. Every worker
+   * has finished the last generation, so the barriers and the block counter can be reset first.
+   */
+  private dispatch<R>(command: number, what: string, own: () => R): R {
+    const { control } = this;
     Atomics.store(control, CONTROL.packed, 0);
     Atomics.store(control, CONTROL.reduced, 0);
     Atomics.store(control, CONTROL.nextBlock, 0);
     Atomics.store(control, CONTROL.command, command);
     const generation = Atomics.add(control, CONTROL.generation, 1) + 1;
     Atomics.notify(control, CONTROL.generation);
-    let terms: number;
+    let result: R;
     try {
-      terms = runShare(this.local, control, view.args, command);
+      result = own();
     } catch (err) {
       // this thread failed (or saw a worker fail): the workers waiting at a barrier see the flag and leave it, and
       // go back to their pool as failed
@@ -426,13 +459,53 @@ export class FastEvaluator implements CostEvaluator {
       Atomics.notify(control, CONTROL.packed);
       Atomics.notify(control, CONTROL.reduced);
       this.close();
-      throw new NnlearnError(`a worker thread failed to evaluate: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
+      throw new NnlearnError(`a worker thread failed to ${what}: ${this.error?.message ?? (err as Error).message} (--threads 1 runs without them)`);
     }
-    this.waitFor(generation, 'evaluate');
-    if (whole) return this.blockTerms();
-    const parts = Atomics.load(control, CONTROL.active);
-    for (let t = 1; t < parts; t++) terms += view.terms[t][0];
-    return terms;
+    this.waitFor(generation, what);
+    return result;
+  }
+
+  /**
+   * Adam's update on this evaluator's threads (an AdamStepper for src/optim/adam.ts), its moments in this memory:
+   * each thread steps a contiguous slice of the weights, so the weights come out bit for bit as from one thread's
+   * step, in about half the time on two (an Adam step of MNIST's 238,510 weights: 0.39 ms against 0.74). Undefined
+   * on one thread, where the optimizer's own WebAssembly step is as fast. The moments start at zero at every call
+   * (one run at a time: a new call takes them over).
+   */
+  adamStepper(): AdamStepper | undefined {
+    if (this.threads === 1 || this.closed) return undefined;
+    const P = this.plan.paramCount;
+    if (this.moments === undefined) {
+      const at = { m: this.arena.alloc(P * 8), v: this.arena.alloc(P * 8) };
+      // views of the memory as it is after growing for them
+      const buf = this.memory.buffer;
+      this.moments = { at, m: new Float64Array(buf, at.m, P), v: new Float64Array(buf, at.v, P) };
+    }
+    const { at, m, v } = this.moments;
+    m.fill(0);
+    v.fill(0);
+    const a = ADAM_ARGS;
+    return {
+      m,
+      v,
+      step: (theta, grad, t, b1, b2, alpha, eps) => {
+        this.check(theta);
+        const { params, grad: g, args } = this.view;
+        params.set(theta);
+        g.set(grad);
+        args[a.b1] = b1;
+        args[a.b2] = b2;
+        args[a.alpha] = alpha;
+        args[a.eps] = eps;
+        // as adam.ts computes them
+        args[a.c1] = 1 - b1 ** t;
+        args[a.c2] = 1 - b2 ** t;
+        args[a.m] = at.m;
+        args[a.v] = at.v;
+        this.dispatch(COMMAND.adam, 'step', () => adamShare(this.local, args));
+        theta.set(params);
+      },
+    };
   }
 
   /** The blocks' sums of cost terms, added in block order. */

@@ -2,10 +2,11 @@
  * The work of a worker thread of the fast evaluator (./threaded.ts), on any platform: given the plan and the
  * shared memory (its first message), it makes its instance of the kernels, warms them up, then waits for each
  * evaluation, runs its share, and reports, until the evaluator is closed (then it returns, and may serve the next
- * evaluator of a reusable pool). The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
+ * evaluator of a reusable pool). Between evaluations it may be asked for its slice of an Adam step. The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
 import { WasmPartition } from './partition.js';
-import { COMMAND, CONTROL, runShare, SPIN, type WorkerInput } from './threaded.js';
+import { adamShare, COMMAND, CONTROL, runShare, SPIN, type WorkerInput } from './threaded.js';
+import { ARGS } from './plan.js';
 
 export function serve(input: WorkerInput): void {
   const control = new Int32Array(input.control);
@@ -23,7 +24,7 @@ export function serve(input: WorkerInput): void {
     throw err;
   }
   const terms = new Float64Array(input.memory.buffer, input.plan.thread[t].terms, 1);
-  const args = new Float64Array(input.memory.buffer, input.plan.args, 2);
+  const args = new Float64Array(input.memory.buffer, input.plan.args, ARGS);
   let generation = Atomics.load(control, CONTROL.generation);
   Atomics.add(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
@@ -38,7 +39,8 @@ export function serve(input: WorkerInput): void {
     const command = Atomics.load(control, CONTROL.command);
     if (command === COMMAND.exit) return;
     try {
-      terms[0] = runShare(part, control, args, command);
+      if (command === COMMAND.adam) adamShare(part, args);
+      else terms[0] = runShare(part, control, args, command);
     } catch (err) {
       Atomics.store(control, CONTROL.failed, 1);
       Atomics.notify(control, finished);
