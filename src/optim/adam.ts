@@ -35,7 +35,11 @@ export interface AdamOptions extends StochasticOptions {
 export interface AdamStepper {
   readonly m: Float64Array;
   readonly v: Float64Array;
-  /** one update of `theta` in place from `grad`, step t (from 1) */
+  /**
+   * One update of `theta` in place from `grad`, step t (from 1). The loop below calls it straight after the
+   * objective evaluated grad at theta, changing neither in between: a stepper that can tell it is so may take them
+   * from where the evaluation left them.
+   */
   step(theta: Float64Array, grad: Float64Array, t: number, b1: number, b2: number, alpha: number, eps: number): void;
 }
 

@@ -61,3 +61,36 @@ test('Adam on the threaded evaluator (each thread a slice of the weights) gives 
     }
   }
 });
+
+test('a threaded Adam step straight after a mini-batch uses its weights and gradient; after another evaluation, the ones given', async () => {
+  const sizes = [9, 6, 3];
+  const n = paramCount(sizes);
+  const rng = new Random(11);
+  const X = rng.rand(40, 9);
+  const ev = await createThreadedEvaluator(sizes, X, Int32Array.from({ length: 40 }, (_, i) => i % 3), 2);
+  try {
+    const stepper = ev.adamStepper() as AdamStepper;
+    const theta = Float64Array.from({ length: n }, () => rng.random() - 0.5);
+    const grad = new Float64Array(n);
+    const expected = Float64Array.from(theta);
+    const m = new Float64Array(n);
+    const v = new Float64Array(n);
+    const rows = Int32Array.from({ length: 16 }, (_, i) => (i * 7) % 40);
+    for (let t = 1; t <= 6; t++) {
+      ev.evaluateBatch(theta, 1, grad, rows);
+      // every other step, an evaluation elsewhere in between: the memory no longer holds theta
+      if (t % 2 === 0) ev.evaluate(new Float64Array(n).fill(0.3), 1, new Float64Array(n));
+      const c1 = 1 - 0.9 ** t;
+      const c2 = 1 - 0.999 ** t;
+      for (let k = 0; k < n; k++) {
+        m[k] = 0.9 * m[k] + (1 - 0.9) * grad[k];
+        v[k] = 0.999 * v[k] + (1 - 0.999) * grad[k] * grad[k];
+        expected[k] -= (0.01 * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + 1e-8);
+      }
+      stepper.step(theta, grad, t, 0.9, 0.999, 0.01, 1e-8);
+      assert.deepEqual(Array.from(theta), Array.from(expected), `step ${t}`);
+    }
+  } finally {
+    ev.close();
+  }
+});
