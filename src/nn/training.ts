@@ -9,7 +9,7 @@ import { checkMemory, memoryAdvice } from '../memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { optimizerEntry, type OptimizerName } from '../optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult, OptimizerState } from '../optim/types.js';
-import { createEvaluator, type CostEvaluator } from './fast/evaluator.js';
+import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Architecture } from './activations.js';
 import { accuracy } from './predict.js';
 import type { ResolvedTraining, TrainOptions } from './train-options.js';
@@ -131,7 +131,10 @@ class EarlyStopping {
   bestTrainingCost: number;
   readonly bestParams: Float64Array;
   stopped = false;
-  /** the reference on the held-out set: its workspace made once, not at every iteration */
+  /**
+   * The held-out set's evaluator, made once: the SIMD kernels in float64 (the reference's costs to about 1e-15; on
+   * 6,000 MNIST images 35 ms an epoch where the reference takes 0.25 s), or the reference when training runs on it
+   */
   private readonly heldOut: CostEvaluator;
 
   constructor(
@@ -143,6 +146,7 @@ class EarlyStopping {
     start: Float64Array,
     resume: TrainState['validation'] | undefined,
     trainingCosts: readonly number[],
+    backend: BackendName,
   ) {
     if (resume !== undefined && resume.bestParams.length !== start.length) {
       throw new ValueError(`the state to resume has ${resume.bestParams.length} parameters, not ${start.length}`);
@@ -152,7 +156,7 @@ class EarlyStopping {
     this.bestIteration = resume?.bestIteration ?? 0;
     this.bestTrainingCost = this.bestIteration > 0 ? (trainingCosts[this.bestIteration - 1] ?? NaN) : NaN;
     this.bestParams = Float64Array.from(resume?.bestParams ?? start);
-    this.heldOut = createEvaluator(sizes, X, targets, { backend: 'reference', architecture: arch });
+    this.heldOut = createEvaluator(sizes, X, targets, { backend, precision: 'f64', architecture: arch });
   }
 
   /** Records an iteration; false when training should stop here. */
@@ -169,6 +173,11 @@ class EarlyStopping {
       return false;
     }
     return true;
+  }
+
+  /** releases the held-out set's evaluator */
+  close(): void {
+    this.heldOut.close();
   }
 
   state(): NonNullable<TrainState['validation']> {
@@ -207,7 +216,7 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
   const early =
     p.validation === undefined
       ? undefined
-      : new EarlyStopping(p.sizes, p.validation.X, p.validation.targets, p.architecture, settings.patience, p.params, resume?.validation, resume?.optimizerState.costHistory ?? []);
+      : new EarlyStopping(p.sizes, p.validation.X, p.validation.targets, p.architecture, settings.patience, p.params, resume?.validation, resume?.optimizerState.costHistory ?? [], p.evaluator.backend === 'reference' ? 'reference' : 'wasm');
   checkTrainingMemory(p.params.length, settings.optimizer, p.validation !== undefined);
   const grad = new Float64Array(p.params.length);
   const f = trainingObjective(p.evaluator, settings.lambda, p.X.rows, grad, (cost) => watch.start(cost));
@@ -228,7 +237,13 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
     seed: settings.batchSeed,
     adamStepper: p.evaluator.adamStepper === undefined ? undefined : () => p.evaluator.adamStepper?.(),
   });
-  const { state: optimizerState, ...run } = yield* steps;
+  let finished: OptimizeResult;
+  try {
+    finished = yield* steps;
+  } finally {
+    early?.close();
+  }
+  const { state: optimizerState, ...run } = finished;
   if (optimizerState === undefined) watch.checkEnd(run.cost, run.iterations); // (a stopped run may not have a cost yet)
   let result: Omit<OptimizeResult, 'state'> = run;
   const state: TrainState | undefined =
