@@ -147,7 +147,7 @@ export { scalarNetworkCost, type ScalarNetwork } from './graph/network.js';
 export { networkSvg } from './viz/network-svg.js';
 export { lbfgs, lbfgsIterations, type LbfgsOptions } from './optim/lbfgs.js';
 export { momentum, momentumIterations, type MomentumOptions } from './optim/momentum.js';
-export { adam, adamIterations, type AdamOptions } from './optim/adam.js';
+export { adam, adamIterations, type AdamOptions, type AdamStepper } from './optim/adam.js';
 export { ACTIVATIONS, OUTPUTS, type Activation, type OutputKind, type Architecture } from './nn/activations.js';
 export {
   parseCsv,
