@@ -48,3 +48,8 @@ function avoidSplit(text: string, at: number): number {
   const c = text.charCodeAt(at);
   return at > 0 && c >= 0xdc00 && c <= 0xdfff ? at - 1 : at;
 }
+
+/** The characters of `text` that `unsafe` matches (a global pattern) written as `\uXXXX` escapes, as JSON writes them. */
+export function escapeMatches(text: string, unsafe: RegExp): string {
+  return text.replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

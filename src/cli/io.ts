@@ -3,7 +3,7 @@
  * so that tests capture both; shared by every command (which import this, never the program that imports them).
  */
 import { Option } from 'commander';
-import { clipMiddle } from '../format.js';
+import { clipMiddle, escapeMatches } from '../format.js';
 
 /** Where a command writes. */
 export interface Io {
@@ -48,7 +48,7 @@ export function jsonOption(): Option {
  */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeMatches(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g);
 }
 
 /** An Io whose every write is printable (see printable). */
@@ -70,5 +70,5 @@ export function clip(message: string, max = MAX_MESSAGE): string {
  */
 export function oneLine(message: string): string {
   // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return escapeMatches(message.replace(/\n/g, '\\n'), /[\u0000-\u001f\u007f-\u009f]/g);
 }

@@ -15,7 +15,7 @@
  * near it; a node whose value is not a finite number is an error that names it as written (explain.ts).
  */
 import { ValueError } from '../errors.js';
-import { clipMiddle, excerpt, parseDecimal } from '../format.js';
+import { clipMiddle, escapeMatches, excerpt, parseDecimal } from '../format.js';
 import { NonFiniteError } from './explain.js';
 import { Value } from './value.js';
 
@@ -49,8 +49,7 @@ const NOT_NUMBERS = /^(?:inf|infinity|nan)$/i;
 const HOW_NUMBERS = 'numbers are decimal and finite: 3, 0.5, .25, 1e-4';
 
 /** Text in quotes with every control character escaped (JSON.stringify leaves U+007F–U+009F and U+2028/9 as they are). */
-const quoted = (text: string) =>
-  JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const quoted = (text: string) => escapeMatches(JSON.stringify(text), /[\u007f-\u009f\u2028\u2029]/g);
 
 /** A name or a piece of the expression quoted in a message: at most 40 characters, control characters escaped. */
 const quote = (text: string) => quoted(clipMiddle(text, 40));
