@@ -4,6 +4,7 @@
  * behind one handle, for any depth.
  */
 import { ValueError } from '../errors.js';
+import { MemoryError } from '../memory.js';
 import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
@@ -154,10 +155,17 @@ export class Network {
    * 10,000 test images, 0.1 s where the reference takes 1.3 s.
    */
   accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
+    checkData(this.sizes, X, y);
     if (options.backend !== 'wasm') return accuracy(this.predict(X), y);
-    checkData(this.sizes, X, { length: X.rows });
-    // the targets only enter the cost: predictions need none
-    const ev = createEvaluator(this.sizes, X, new Int32Array(X.rows), { backend: 'wasm', precision: 'f64', architecture: this.architecture });
+    let ev: CostEvaluator;
+    try {
+      // the targets only enter the cost: predictions need none
+      ev = createEvaluator(this.sizes, X, new Int32Array(X.rows), { backend: 'wasm', precision: 'f64', architecture: this.architecture });
+    } catch (err) {
+      // the kernels' copy of X does not fit the memory budget: the reference needs none
+      if (err instanceof MemoryError) return accuracy(this.predict(X), y);
+      throw err;
+    }
     try {
       return accuracy(targetsToLabels(ev.predictTargets(this.params), this.labels), y);
     } finally {

@@ -7,6 +7,8 @@ import { readMatFile } from '../../src/data/files.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { Random } from '../../src/random.js';
 import { FormatError } from '../../src/errors.js';
+import { MemoryError, setMemoryLimit } from '../../src/memory.js';
+import { createEvaluator } from '../../src/nn/fast/evaluator.js';
 import { shared } from '../helpers.js';
 
 const data = shared('ex4data1_reconstructed.mat');
@@ -172,4 +174,22 @@ test('accuracy on the SIMD kernels (float64) gives the reference\'s labels, for 
     assert.equal(net.accuracy(X, y, { backend: 'wasm' }), reference, `${c.activation}/${c.output}`);
     assert.equal(net.accuracy(X, y, { backend: 'reference' }), reference);
   }
+});
+
+test('accuracy on the kernels falls back to the reference where their copy of X does not fit the memory budget', () => {
+  const rng = new Random(8);
+  const X = new Matrix(4000, 400);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.random();
+  const net = Network.random([400, 10, 4], { seed: 2, labels: 'zero-based' });
+  const y = Array.from(net.predict(X), (p, i) => (i % 4 === 0 ? (p + 1) % 4 : p));
+  const expected = net.accuracy(X, y);
+  // 6 MB: the reference's workspace (about 1.5 MB) fits, the kernels' compressed X (19 MB) does not
+  setMemoryLimit(6e6, () => 0);
+  try {
+    assert.throws(() => createEvaluator(net.sizes, X, new Int32Array(X.rows), { backend: 'wasm' }), MemoryError);
+    assert.equal(net.accuracy(X, y, { backend: 'wasm' }), expected);
+  } finally {
+    setMemoryLimit(Infinity, () => 0);
+  }
+  assert.throws(() => net.accuracy(X, y.slice(1), { backend: 'wasm' }), /4000 examples but there are 3999 labels/);
 });

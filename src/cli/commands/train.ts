@@ -24,7 +24,7 @@ import { checkOutputsNotInputs, sameFile } from '../output.js';
 import { planTraining, type TrainFlags, type TrainPlan } from '../train/plan.js';
 import { checkpointPath, runSession, type Session } from '../train/session.js';
 import { checkRecordedFlags, fileChanges, likeFlags, nnlearnVersion, readModelRecord, recordFlags, recordOutputs } from '../train/record.js';
-import { adviceFor, adviceLine, modelMeta, printSummary, runSummary, writeOutputs } from '../train/report.js';
+import { adviceFor, adviceLine, modelMeta, printSummary, runSummary, writeOutputs, type RunSummary } from '../train/report.js';
 
 function trainCommand(program: Command): Command {
   const cmd = program
@@ -168,9 +168,15 @@ export function registerTrain(program: Command, io: Io): void {
     if (record !== undefined && typed.data === undefined) {
       for (const change of fileChanges(record.file, session.data.train.file)) io.err(`nnlearn: ${change}: the run will not be the same\n`);
     }
-    const summary = runSummary(session, plan);
-    const flagsRecorded = recordFlags(plan, session.data, session.result.settings);
-    const meta = modelMeta(summary, session, flagsRecorded);
+    let summary: RunSummary;
+    let meta: Record<string, unknown>;
+    try {
+      // (the test accuracy: a failure there must not lose the trained weights either)
+      summary = runSummary(session, plan);
+      meta = modelMeta(summary, session, recordFlags(plan, session.data, session.result.settings));
+    } catch (err) {
+      throw keepTheRun(err, session, {});
+    }
     let written: string[];
     try {
       written = await writeOutputs(session, plan, meta, io);
