@@ -235,7 +235,8 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
     resume: resume?.optimizerState,
     examples: p.X.rows,
     seed: settings.batchSeed,
-    adamStepper: p.evaluator.adamStepper === undefined ? undefined : () => p.evaluator.adamStepper?.(),
+    // (the objective hands the evaluator's theta and gradient on untouched: see adamStepper)
+    adamStepper: p.evaluator.adamStepper === undefined ? undefined : () => p.evaluator.adamStepper?.({ sameAsLastBatch: true }),
   });
   let finished: OptimizeResult;
   try {

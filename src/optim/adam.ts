@@ -36,11 +36,12 @@ export interface AdamStepper {
   readonly m: Float64Array;
   readonly v: Float64Array;
   /**
-   * One update of `theta` in place from `grad`, step t (from 1). The loop below calls it straight after the
-   * objective evaluated grad at theta, changing neither in between: a stepper that can tell it is so may take them
-   * from where the evaluation left them.
+   * One update of `theta` in place from `grad`, step t (from 1); the loop below calls it straight after the
+   * objective evaluated grad at theta.
    */
   step(theta: Float64Array, grad: Float64Array, t: number, b1: number, b2: number, alpha: number, eps: number): void;
+  /** gives the stepper back when the run ends (the evaluator's moments may then serve another run) */
+  release?(): void;
 }
 
 /** Minimizes f from x0 by Adam, on the full batch or on mini-batches. */
@@ -57,11 +58,14 @@ export function adamIterations(f: Objective, x0: Float64Array, options: AdamOpti
   if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`beta1 and beta2 must be in [0, 1), got ${b1}, ${b2}`);
   // The update in WebAssembly where it runs (wasm/steps.ts: the same operations in the same order, so bit for bit
   // this loop's result, twice as fast); its moments live in its memory. Else the loop below.
-  const fast = options.plain === true ? undefined : (options.stepper?.() ?? wasmAdam(x0.length));
-  if (fast !== undefined && fast.m.length !== x0.length) throw new ValueError(`the Adam stepper has ${fast.m.length} weights, not ${x0.length}`);
+  const fast: AdamStepper | undefined = options.plain === true ? undefined : (options.stepper?.() ?? wasmAdam(x0.length));
+  if (fast !== undefined && fast.m.length !== x0.length) {
+    fast.release?.();
+    throw new ValueError(`the Adam stepper has ${fast.m.length} weights, not ${x0.length}`);
+  }
   const m = fast?.m ?? new Float64Array(x0.length);
   const v = fast?.v ?? new Float64Array(x0.length);
-  return firstOrderIterations(f, x0, options, {
+  return released(firstOrderIterations(f, x0, options, {
     vectors: { m, v },
     step: (theta, grad, t) => {
       if (fast !== undefined) {
@@ -77,5 +81,14 @@ export function adamIterations(f: Objective, x0: Float64Array, options: AdamOpti
         theta[k] -= (alpha * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + eps);
       }
     },
-  });
+  }), () => fast?.release?.());
+}
+
+/** `steps`, calling `release` when they end (done, stopped, failed, or returned early). */
+function* released(steps: Iterations, release: (() => void) | undefined): Iterations {
+  try {
+    return yield* steps;
+  } finally {
+    release?.();
+  }
 }

@@ -45,7 +45,7 @@ export interface CostEvaluator {
   /** the predicted output unit of every example (argmax of the outputs) for `params` */
   predictTargets(params: Float64Array): Int32Array;
   /** Adam's update on this evaluator's threads, where it has several (see threaded.ts) */
-  adamStepper?(): AdamStepper | undefined;
+  adamStepper?(options?: { sameAsLastBatch?: boolean }): AdamStepper | undefined;
   /** releases threads and memory */
   close(): void;
 }
