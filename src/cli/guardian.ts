@@ -6,22 +6,24 @@
  * nnlearn (SIGKILL) at the second. It leaves with nnlearn (its IPC channel closes) and costs nothing meanwhile.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { BackendName } from '../nn/fast/evaluator.js';
 
 /**
- * The work (multiply-adds: examples × weights) of one evaluation of the whole training data from which a guardian
- * is started. Below it a step takes well under a second even on the reference backend (ex4's 5,000 × 10,285 is
- * 5·10⁷, a few milliseconds on the SIMD kernels), so Node hears the second Ctrl-C itself at once; and the guardian,
- * a second Node process, costs about 0.15 s of a 2 s run (its fork and start-up, on the cores training uses).
+ * The work (examples × weights) of one evaluation of the whole training data from which a guardian is started: what
+ * takes about 0.3 s on this project's machine, on the reference (3 ns an example-weight: ex4's 5,000 × 10,285 in
+ * 148 ms) and on the SIMD kernels (0.1 ns on two threads, 0.15 on one: ex4 in 3.9 and 7.3 ms). Below it Node hears
+ * the second Ctrl-C itself between two steps; and the guardian, a second Node process, costs about 0.15 s of a 2 s
+ * run (its fork and start-up, on the cores training uses).
  */
-export const GUARDED_WORK = 1e8;
+export const GUARDED_WORK: Readonly<Record<BackendName, number>> = { reference: 1e8, wasm: 3e9 };
 
 /**
  * Whether a run needs the guardian: when one evaluation of its `examples` (the training data, and the validation
- * data measured at every epoch's end) on a network of `weights` can block the main thread for long. Mini-batch runs
- * count the whole data too: the cost on all of it is measured between two pauses.
+ * data measured at every epoch's end) on a network of `weights` can block the main thread for long on `backend`.
+ * Mini-batch runs count the whole data too: the cost on all of it is measured between two pauses.
  */
-export function needsGuardian(examples: number, weights: number): boolean {
-  return examples * weights >= GUARDED_WORK;
+export function needsGuardian(examples: number, weights: number, backend: BackendName): boolean {
+  return examples * weights >= GUARDED_WORK[backend];
 }
 
 const GUARDIAN = `

@@ -18,7 +18,7 @@ import type { CostEvaluator } from '../../nn/fast/evaluator.js';
 import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
 import { loadTrainTest, loadWeights } from '../data.js';
 import type { Io } from '../io.js';
-import { ensureFolder, newRunFolder } from '../output.js';
+import { ensureFolder, FOLDER_CHECKPOINT, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
 import { prepareEvaluator } from '../backend.js';
 import { asFlagError, checkpointBeside, type TrainPlan } from './plan.js';
@@ -82,7 +82,7 @@ export function checkpointPath(plan: TrainPlan, outDir: string | undefined): str
   const o = plan.outputs;
   if (o.checkpoint !== undefined) return o.checkpoint;
   if (o.out !== undefined && outDir === undefined) return checkpointBeside(o.out);
-  return join(outDir ?? '.', 'checkpoint.json');
+  return join(outDir ?? '.', FOLDER_CHECKPOINT);
 }
 
 /**
@@ -194,7 +194,7 @@ async function trainSaving(
   // a second Ctrl-C quits at once even while an evaluation blocks this thread (see guardian.ts): for the command
   // line, and where an evaluation can take long
   const examples = data.fit.X.rows + (data.validation?.X.rows ?? 0);
-  const stopGuardian = io.errStream === process.stderr && needsGuardian(examples, net.params.length) ? startGuardian() : () => undefined;
+  const stopGuardian = io.errStream === process.stderr && needsGuardian(examples, net.params.length, evaluator.backend === 'reference' ? 'reference' : 'wasm') ? startGuardian() : () => undefined;
   try {
     for (const s of STOP_SIGNALS) process.on(s, onSignal);
     for (;;) {
