@@ -116,6 +116,9 @@ const OUTPUT_FLAGS = ['out', 'to', 'checkpoint', 'outDir'] as const;
 /** What a command writes into an output folder: files with these endings. */
 const FOLDER_OUTPUTS = /\.(json|png|svg)$/i;
 
+/** The checkpoint of a run with an output folder (--out-dir, or the run folder made for it), in that folder. */
+export const FOLDER_CHECKPOINT = 'checkpoint.json';
+
 /** The device and inode of what `path` names (through links), or undefined when there is nothing there. */
 function identity(path: string): string | undefined {
   try {
@@ -171,6 +174,8 @@ export function checkOutputsNotInputs(values: Record<string, unknown>, positiona
       const id = identity(out);
       for (const input of inputs) {
         if (k === 'checkpoint' && input.flag === '--resume') continue;
+        // a run in its own folder goes on from the checkpoint it left there, and replaces it
+        if (k === 'outDir' && input.flag === '--resume' && identity(join(out, FOLDER_CHECKPOINT)) === input.id) continue;
         const same = id !== undefined && id === input.id;
         const inFolder = k === 'outDir' && id !== undefined && identity(dirname(resolve(input.path))) === id && FOLDER_OUTPUTS.test(input.path);
         if (same || inFolder) {

@@ -185,6 +185,17 @@ describe('signals and checkpoints', { skip }, () => {
     assert.ok(!existsSync(join(cwd, 'a.checkpoint.json')) && !existsSync(join(cwd, 'b.checkpoint.json')));
   });
 
+  test('a run in its own folder (--out-dir) resumes with the command it printed, to the same weights', async () => {
+    const stopped = await runStopped([...args, '--out-dir', 'folder-run'], cwd, 3, (pid) => process.kill(pid, 'SIGTERM'));
+    assert.equal(stopped.code, 143, stopped.stderr);
+    const command = /go on with: nnlearn (train --resume \S+)/.exec(stopped.stderr);
+    assert.ok(command !== null, stopped.stderr);
+    const resumed = await run(command[1].split(' '), cwd);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(thetas(join(cwd, 'folder-run', 'model.json')), thetas(join(cwd, 'straight.json')));
+    assert.ok(!existsSync(join(cwd, 'folder-run', 'checkpoint.json')), 'the checkpoint has done its work');
+  });
+
   test('Adam stopped within an epoch: a forged epoch of 1e9 or a fractional batch position is refused', async () => {
     const adam = ['train', '--data', data, '--hidden', '8', '--optimizer', 'adam', '--batch-size', '50', '--max-iter', '200'];
     const stopped = await runStopped([...adam, '--out', 'adam.json'], cwd, 1, (pid) => process.kill(pid, 'SIGTERM'));
