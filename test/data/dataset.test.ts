@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromJson, loadShippedDigits, shippedDigits } from '../../src/data/shipped-digits.js';
+import { fromJson, loadShippedDigits, shippedDigits, SHIPPED_SPLIT_SEED, SHIPPED_TEST_FRACTION } from '../../src/data/shipped-digits.js';
 import { repoRoot } from '../helpers.js';
 import { splitDataset, squareImage } from '../../src/data/dataset.js';
 import { Matrix } from '../../src/linalg/matrix.js';
@@ -74,4 +74,20 @@ test('the build’s binary copy of the shipped digits holds the very doubles the
   for (let i = 0; i < json.X.data.length; i++) if (!Object.is(fast.X.data[i], json.X.data[i])) differ++;
   assert.equal(differ, 0);
   assert.deepEqual(Array.from(fast.y), Array.from(json.y));
+});
+
+test('the shipped split, decoded straight into its shuffled order, is splitDataset\'s of the digits in the package\'s order', () => {
+  const { train, test: held } = splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
+  const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  const t = shippedDigits('digits:train');
+  const h = shippedDigits('digits:test');
+  const all = shippedDigits('digits');
+  assert.ok(t !== undefined && h !== undefined && all !== undefined);
+  assert.ok(same(t.X.data, train.X.data) && same(h.X.data, held.X.data));
+  assert.deepEqual(Array.from(t.y), Array.from(train.y));
+  assert.deepEqual(Array.from(h.y), Array.from(held.y));
+  // the whole set: the held-out part first, then the rest
+  assert.ok(same(all.X.data.subarray(0, held.X.data.length), held.X.data) && same(all.X.data.subarray(held.X.data.length), train.X.data));
+  assert.deepEqual(Array.from(all.y), [...held.y, ...train.y]);
+  assert.deepEqual([t.source, h.source, all.source], ['digits:train', 'digits:test', 'digits']);
 });
