@@ -151,7 +151,7 @@ export class Network {
 
   /**
    * Percentage of rows of X predicted as their label. With `backend: 'wasm'` the predictions come from the SIMD
-   * kernels in float64 (the reference's outputs to about 1e-15, so the same labels but at an exact tie): on MNIST's
+   * kernels in float64 (the reference's outputs to about 1e-15, so the same labels except at an exact tie): on MNIST's
    * 10,000 test images, 0.1 s where the reference takes 1.3 s.
    */
   accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
