@@ -144,33 +144,39 @@ export class Network {
     return forward(this.thetas, X, new Workspace(this.sizes, X.rows), this.architecture).clone();
   }
 
-  /** The predicted label of each row of X. */
-  predict(X: Matrix): Int32Array {
-    return targetsToLabels(predictTargets(this.thetas, X, this.architecture), this.labels);
-  }
-
   /**
-   * Percentage of rows of X predicted as their label. With `backend: 'wasm'` the predictions come from the SIMD
-   * kernels in float64 (the reference's outputs to about 1e-15, so the same labels except at an exact tie): on MNIST's
-   * 10,000 test images, 0.1 s where the reference takes 1.3 s.
+   * The predicted output unit (0 … K-1) of each row of X: the reference's forward pass, or with `backend: 'wasm'`
+   * the SIMD kernels in float64 (the reference's outputs to about 1e-15, so the same units except at an exact tie:
+   * on MNIST's 10,000 test images 0.1 s where the reference takes 1.3 s). The kernels' copy of X must fit the
+   * memory budget; where it does not, the reference predicts.
    */
-  accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
-    checkData(this.sizes, X, y);
-    if (options.backend !== 'wasm') return accuracy(this.predict(X), y);
+  predictUnits(X: Matrix, options: { backend?: BackendName } = {}): Int32Array {
+    checkData(this.sizes, X, { length: X.rows });
+    if (options.backend !== 'wasm') return predictTargets(this.thetas, X, this.architecture);
     let ev: CostEvaluator;
     try {
       // the targets only enter the cost: predictions need none
       ev = createEvaluator(this.sizes, X, new Int32Array(X.rows), { backend: 'wasm', precision: 'f64', architecture: this.architecture });
     } catch (err) {
-      // the kernels' copy of X does not fit the memory budget: the reference needs none
-      if (err instanceof MemoryError) return accuracy(this.predict(X), y);
+      if (err instanceof MemoryError) return predictTargets(this.thetas, X, this.architecture);
       throw err;
     }
     try {
-      return accuracy(targetsToLabels(ev.predictTargets(this.params), this.labels), y);
+      return ev.predictTargets(this.params);
     } finally {
       ev.close();
     }
+  }
+
+  /** The predicted label of each row of X (see predictUnits for the backend). */
+  predict(X: Matrix, options: { backend?: BackendName } = {}): Int32Array {
+    return targetsToLabels(this.predictUnits(X, options), this.labels);
+  }
+
+  /** Percentage of rows of X predicted as their label (see predictUnits for the backend). */
+  accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
+    checkData(this.sizes, X, y);
+    return accuracy(this.predict(X, options), y);
   }
 
   /**

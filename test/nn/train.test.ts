@@ -171,6 +171,7 @@ test('accuracy on the SIMD kernels (float64) gives the reference\'s labels, for 
     const y = Array.from(predicted, (p, i) => (i % 3 === 0 ? (c.labels === 'course' ? (p % 5) + 1 : (p + 1) % 5) : p));
     const reference = net.accuracy(X, y);
     assert.ok(reference > 50 && reference < 100, `${reference}`);
+    assert.deepEqual(Array.from(net.predictUnits(X, { backend: 'wasm' })), Array.from(net.predictUnits(X)), `${c.activation}/${c.output}: units`);
     assert.equal(net.accuracy(X, y, { backend: 'wasm' }), reference, `${c.activation}/${c.output}`);
     assert.equal(net.accuracy(X, y, { backend: 'reference' }), reference);
   }

@@ -87,14 +87,18 @@ export function registerPredict(program: Command, io: Io): void {
       warnInputRange(data, net, opts.model, (text) => io.err(`nnlearn: ${text}\n`));
       const pictures = opts.out.filter((o) => extname(o).toLowerCase() !== '.csv');
       if (data.y === undefined && pictures.length > 0) throw new UsageError(`--out ${pictures[0]}: a confusion matrix needs labels, and ${data.source} has none`);
-      const outputs = net.outputs(data.X);
       const K = net.numLabels;
-      const predicted = argmaxRows(outputs.data, K);
+      // The outputs themselves are printed or written only as CSV or JSON (and as CSV without labels); the labels
+      // alone come from the kernels in float64, the reference's to about 1e-15 (see Network.predictUnits).
+      let outputs: Float64Array | undefined;
+      const outputsOf = (): Float64Array => (outputs ??= net.outputs(data.X).data);
+      const csvOut = opts.out.some((o) => extname(o).toLowerCase() === '.csv');
+      const predicted = opts.json || csvOut || data.y === undefined ? argmaxRows(outputsOf(), K) : net.predictUnits(data.X, { backend: 'wasm' });
       const names = Array.from(targetsToLabels(Array.from({ length: K }, (_, k) => k), net.labels), String);
       const predictedLabels = Array.from(targetsToLabels(predicted, net.labels));
       const written: string[] = [];
       for (const out of opts.out.filter((o) => extname(o).toLowerCase() === '.csv')) {
-        writeFileAtomic(out, predictionsCsv(predictedLabels, outputs.data, K, names));
+        writeFileAtomic(out, predictionsCsv(predictedLabels, outputsOf(), K, names));
         written.push(out);
       }
       const scored = data.y === undefined ? undefined : score(data as Dataset, net, opts.model, predicted, io);
@@ -105,12 +109,12 @@ export function registerPredict(program: Command, io: Io): void {
         }
       }
       if (opts.json) {
-        io.out(`${JSON.stringify(predictJson(data, predictedLabels, outputs.data, K, names, scored, written))}\n`);
+        io.out(`${JSON.stringify(predictJson(data, predictedLabels, outputsOf(), K, names, scored, written))}\n`);
         return;
       }
       if (scored === undefined) {
         if (written.length === 0) {
-          io.out(predictionsCsv(predictedLabels, outputs.data, K, names)); // no labels and no file: the predictions are the output
+          io.out(predictionsCsv(predictedLabels, outputsOf(), K, names)); // no labels and no file: the predictions are the output
           return;
         }
         io.out(`Predicted ${data.X.rows} examples of ${data.source} (no labels to score them against)\n`);
