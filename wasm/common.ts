@@ -475,8 +475,14 @@ export function sigmoid64(Z: usize, A: usize, count: i32): void {
 // @ts-ignore: decorator
 @inline
 function sigmoidVec(z: v128): v128 {
+  return sigmoidOfExp(z, expNeg(f64x2.neg(f64x2.abs(z))));
+}
+
+/** σ(z) from e = exp(-|z|): 1/(1 + e) for z >= 0, e/(1 + e) below (the output layer also needs e, for log1p). */
+// @ts-ignore: decorator
+@inline
+function sigmoidOfExp(z: v128, e: v128): v128 {
   const one = f64x2.splat(1.0);
-  const e = expNeg(f64x2.neg(f64x2.abs(z)));
   const inv = f64x2.div(one, f64x2.add(one, e));
   return v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, f64x2.splat(0)));
 }
@@ -522,8 +528,7 @@ function outputVector(Z: usize, A: usize, D: usize, b: i32, K: i32, t: i64): v12
   const y = v128.and(i64x2.eq(idx, i64x2.splat(t)), one); // 1.0 where k == t
   const valid = i64x2.lt_s(idx, i64x2.splat(<i64>K));
   const e = expNeg(f64x2.neg(f64x2.abs(z)));
-  const inv = f64x2.div(one, f64x2.add(one, e));
-  const h = v128.bitselect(inv, f64x2.mul(e, inv), f64x2.ge(z, zero));
+  const h = sigmoidOfExp(z, e);
   // log σ(z) = min(z, 0) - log1p(e); log(1 - σ(z)) = log σ(-z) = min(-z, 0) - log1p(e). pmin, one instruction, is
   // min here: a NaN zs fails the comparison and stays NaN, and -0 stays -0.
   const l1p = log1pUnit(e);
