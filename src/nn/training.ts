@@ -9,7 +9,7 @@ import { checkMemory, memoryAdvice } from '../memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { optimizerEntry, type OptimizerName } from '../optim/registry.js';
 import type { IterationInfo, Objective, OptimizeResult, OptimizerState } from '../optim/types.js';
-import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
+import { backendName, createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import type { Architecture } from './activations.js';
 import { accuracy } from './predict.js';
 import type { ResolvedTraining, TrainOptions } from './train-options.js';
@@ -216,7 +216,7 @@ export function* trainingRun(p: TrainingProblem, settings: ResolvedTraining, opt
   const early =
     p.validation === undefined
       ? undefined
-      : new EarlyStopping(p.sizes, p.validation.X, p.validation.targets, p.architecture, settings.patience, p.params, resume?.validation, resume?.optimizerState.costHistory ?? [], p.evaluator.backend === 'reference' ? 'reference' : 'wasm');
+      : new EarlyStopping(p.sizes, p.validation.X, p.validation.targets, p.architecture, settings.patience, p.params, resume?.validation, resume?.optimizerState.costHistory ?? [], backendName(p.evaluator));
   checkTrainingMemory(p.params.length, settings.optimizer, p.validation !== undefined);
   const grad = new Float64Array(p.params.length);
   const f = trainingObjective(p.evaluator, settings.lambda, p.X.rows, grad, (cost) => watch.start(cost));

@@ -11,6 +11,7 @@ import { writeModel } from '../../nn/formats/files.js';
 import { chanceAccuracy, diagnoseRun, type RunAdvice } from '../../nn/diagnose.js';
 import { describeSettings, iterationUnit } from '../../optim/registry.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
+import { backendName } from '../../nn/fast/evaluator.js';
 import { costChart } from '../../viz/charts.js';
 import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
@@ -23,8 +24,8 @@ import type { Session } from './session.js';
 /** The summary of a run: what --json prints, and what the model's record holds beside its flags. */
 export function runSummary(s: Session, plan: TrainPlan) {
   const { result, net, data } = s;
-  // on the backend that trained (the reference's labels: see Network.accuracy)
-  const testAccuracy = data.test === undefined ? null : net.accuracy(data.test.X, data.test.y, { backend: s.evaluator.backend === 'reference' ? 'reference' : 'wasm' });
+  // on the kernels, unless the run trained on the reference (the same labels: see Network.predictUnits)
+  const testAccuracy = data.test === undefined ? null : net.accuracy(data.test.X, data.test.y, { backend: backendName(s.evaluator) });
   return {
     trainAccuracy: result.trainAccuracy,
     testAccuracy,

@@ -14,7 +14,7 @@ import { checkTrainingMemory, type TrainState } from '../../nn/training.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
 import { iterationUnit } from '../../optim/registry.js';
 import { startWorkers } from '../../nn/fast/backend.js';
-import type { CostEvaluator } from '../../nn/fast/evaluator.js';
+import { backendName, type CostEvaluator } from '../../nn/fast/evaluator.js';
 import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
 import { loadTrainTest, loadWeights } from '../data.js';
 import type { Io } from '../io.js';
@@ -194,7 +194,7 @@ async function trainSaving(
   // a second Ctrl-C quits at once even while an evaluation blocks this thread (see guardian.ts): for the command
   // line, and where an evaluation can take long
   const examples = data.fit.X.rows + (data.validation?.X.rows ?? 0);
-  const stopGuardian = io.errStream === process.stderr && needsGuardian(examples, net.params.length, evaluator.backend === 'reference' ? 'reference' : 'wasm') ? startGuardian() : () => undefined;
+  const stopGuardian = io.errStream === process.stderr && needsGuardian(examples, net.params.length, backendName(evaluator)) ? startGuardian() : () => undefined;
   try {
     for (const s of STOP_SIGNALS) process.on(s, onSignal);
     for (;;) {

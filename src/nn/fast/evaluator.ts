@@ -53,6 +53,14 @@ export interface CostEvaluator {
 /** An evaluator that takes mini-batches (every one that createEvaluator and the threaded evaluator make). */
 export type BatchEvaluator = CostEvaluator & Required<Pick<CostEvaluator, 'evaluateBatch'>>;
 
+/**
+ * An evaluator's backend by name: 'reference', or 'wasm' for the kernels (on any number of threads) and for
+ * evaluators made elsewhere. Work beside a run's evaluations (a held-out cost, a test accuracy) runs on it.
+ */
+export function backendName(ev: Pick<CostEvaluator, 'backend'>): BackendName {
+  return ev.backend === 'reference' ? 'reference' : 'wasm';
+}
+
 /** Whether the wasm kernels run this architecture (all of them: sigmoid, tanh, ReLU; sigmoid or softmax output). */
 export function wasmSupports(arch: Architecture): boolean {
   return ['sigmoid', 'tanh', 'relu'].includes(arch.activation) && ['sigmoid', 'softmax'].includes(arch.output);

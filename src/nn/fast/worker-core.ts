@@ -2,7 +2,8 @@
  * The work of a worker thread of the fast evaluator (./threaded.ts), on any platform: given the plan and the
  * shared memory (its first message), it makes its instance of the kernels, warms them up, then waits for each
  * evaluation, runs its share, and reports, until the evaluator is closed (then it returns, and may serve the next
- * evaluator of a reusable pool). Between evaluations it may be asked for its slice of an Adam step. The entry points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
+ * evaluator of a reusable pool). Between evaluations it may be asked for its slice of an Adam step. The entry
+ * points are ./worker.ts (Node) and ./worker-web.ts (Web Workers).
  */
 import { WasmPartition } from './partition.js';
 import { adamShare, COMMAND, CONTROL, runShare, SPIN, type WorkerInput } from './threaded.js';
