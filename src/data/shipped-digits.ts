@@ -137,12 +137,12 @@ export function shippedDigits(name: string): Dataset | undefined {
  * of it first touches of fresh memory).
  */
 function shippedSplit(): { all: Dataset; train: Dataset; test: Dataset } {
-  const m = 10000;
+  const m = 10000; // the package's digits (a build of another count is not used: fromBuild checks)
   const perm = new Random(SHIPPED_SPLIT_SEED).permutation(m);
   const built = fromBuild(perm);
   if (built === undefined) {
     const { train, test } = splitDataset(loadShippedDigits(), SHIPPED_TEST_FRACTION, SHIPPED_SPLIT_SEED);
-    const X = new Matrix(m, PIXELS);
+    const X = new Matrix(test.X.rows + train.X.rows, PIXELS);
     X.data.set(test.X.data, 0);
     X.data.set(train.X.data, test.X.data.length);
     return { all: { ...train, X, y: Int32Array.from([...test.y, ...train.y]) }, train, test };
