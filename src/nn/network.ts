@@ -9,13 +9,13 @@ import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { runToEnd } from '../optim/types.js';
-import { checkData, costFunction, forward, Workspace, type CostResult } from './cost.js';
+import { checkData, costFunction, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import { openEvaluator, openLocalEvaluator, resolveBackend, withBatches, type BackendChoice } from './fast/backend.js';
 import { randInitializeNetwork } from './init.js';
 import { checkArchitecture, type Activation, type Architecture, type OutputKind } from './activations.js';
 import { paramCount, rollParams, sizesOfThetas, unrollParams, checkAllocatable } from './params.js';
-import { accuracy, predictTargets } from './predict.js';
+import { accuracy, forwardOutputs, predictTargets } from './predict.js';
 import { defaultPrecision, OptionError, resolveTraining, type ResolvedTraining, type TrainOptions } from './train-options.js';
 import { trainingRun, type TrainingProblem, type TrainResult } from './training.js';
 
@@ -141,7 +141,7 @@ export class Network {
   /** The output layer's activations for each row of X (m×K): probabilities for a softmax output. */
   outputs(X: Matrix): Matrix {
     checkData(this.sizes, X, { length: X.rows });
-    return forward(this.thetas, X, new Workspace(this.sizes, X.rows), this.architecture).clone();
+    return forwardOutputs(this.thetas, X, this.architecture);
   }
 
   /**
