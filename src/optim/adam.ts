@@ -8,9 +8,12 @@ import { firstOrderIterations, positive, type StochasticOptions } from './first-
 import { ValueError } from '../errors.js';
 import { wasmAdam } from '../linalg/wasm/steps.js';
 
+/** The step α when none is given, here and in the optimizer table (./registry.ts): the paper's, and Keras's. */
+export const ADAM_LEARNING_RATE = 0.001;
+
 /** Adam's settings (Kingma and Ba, 2015), with their usual defaults. */
 export interface AdamOptions extends StochasticOptions {
-  /** the step α; default 0.001 (the paper's) */
+  /** the step α; default ADAM_LEARNING_RATE (0.001, the paper's) */
   learningRate?: number;
   /** default 0.9 */
   beta1?: number;
@@ -51,7 +54,7 @@ export function adam(f: Objective, x0: Float64Array, options: AdamOptions = {}):
 
 /** Adam pausing after every step (see Iterations); its state carries the two moments. */
 export function adamIterations(f: Objective, x0: Float64Array, options: AdamOptions = {}): Iterations {
-  const alpha = positive('the learning rate', options.learningRate ?? 0.001);
+  const alpha = positive('the learning rate', options.learningRate ?? ADAM_LEARNING_RATE);
   const b1 = options.beta1 ?? 0.9;
   const b2 = options.beta2 ?? 0.999;
   const eps = positive('epsilon', options.epsilon ?? 1e-8);

@@ -6,9 +6,12 @@
 import { runToEnd, type Iterations, type Objective, type OptimizeResult } from './types.js';
 import { firstOrderIterations, positive, type StochasticOptions } from './first-order.js';
 
+/** The step α when none is given, here and in the optimizer table (./registry.ts; measured by bench/defaults.ts). */
+export const GD_LEARNING_RATE = 1;
+
 /** Gradient descent's settings. */
 export interface GradientDescentOptions extends StochasticOptions {
-  /** the step α; default 1 */
+  /** the step α; default GD_LEARNING_RATE (1) */
   learningRate?: number;
 }
 
@@ -22,7 +25,7 @@ export function gradientDescent(f: Objective, x0: Float64Array, options: Gradien
 
 /** Gradient descent pausing after every step (see Iterations). */
 export function gradientDescentIterations(f: Objective, x0: Float64Array, options: GradientDescentOptions = {}): Iterations {
-  const alpha = positive('the learning rate', options.learningRate ?? 1);
+  const alpha = positive('the learning rate', options.learningRate ?? GD_LEARNING_RATE);
   return firstOrderIterations(f, x0, options, {
     vectors: {},
     step: (theta, grad) => {

@@ -13,9 +13,9 @@
 import { ValueError } from '../errors.js';
 import { fmincgIterations } from './fmincg.js';
 import { lbfgsIterations } from './lbfgs.js';
-import { gradientDescentIterations } from './gradient-descent.js';
-import { momentumIterations } from './momentum.js';
-import { adamIterations } from './adam.js';
+import { GD_LEARNING_RATE, gradientDescentIterations } from './gradient-descent.js';
+import { MOMENTUM_DEFAULTS, momentumIterations } from './momentum.js';
+import { ADAM_LEARNING_RATE, adamIterations } from './adam.js';
 import type { StochasticOptions } from './first-order.js';
 import type { Iterations, Objective } from './types.js';
 
@@ -78,7 +78,7 @@ const entries: readonly OptimizerEntry[] = [
     title: 'gradient descent',
     file: 'gradient-descent.ts',
     lineSearch: false,
-    defaults: { maxIter: 10, batchSize: 32, learningRate: 1, momentum: undefined },
+    defaults: { maxIter: 10, batchSize: 32, learningRate: GD_LEARNING_RATE, momentum: undefined },
     vectors: 2, // θ and the gradient
     iterations: (f, x0, s, common) =>
       gradientDescentIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate }),
@@ -88,7 +88,7 @@ const entries: readonly OptimizerEntry[] = [
     title: 'gradient descent with momentum',
     file: 'momentum.ts',
     lineSearch: false,
-    defaults: { maxIter: 10, batchSize: 32, learningRate: 0.05, momentum: 0.9 },
+    defaults: { maxIter: 10, batchSize: 32, ...MOMENTUM_DEFAULTS },
     vectors: 3, // θ, the gradient, the velocity
     iterations: (f, x0, s, common) =>
       momentumIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate, momentum: s.momentum }),
@@ -98,7 +98,7 @@ const entries: readonly OptimizerEntry[] = [
     title: 'Adam (Kingma & Ba, 2015)',
     file: 'adam.ts',
     lineSearch: false,
-    defaults: { maxIter: 10, batchSize: 32, learningRate: 0.001, momentum: undefined },
+    defaults: { maxIter: 10, batchSize: 32, learningRate: ADAM_LEARNING_RATE, momentum: undefined },
     vectors: 4, // θ, the gradient, m, v
     iterations: (f, x0, s, common) =>
       adamIterations(f, x0, { ...common, maxIter: s.maxIter, batchSize: s.batchSize, learningRate: s.learningRate, stepper: common.adamStepper }),

@@ -7,6 +7,7 @@ import { momentumIterations } from '../../src/optim/momentum.js';
 import { adamIterations } from '../../src/optim/adam.js';
 import { runToEnd, type Iterations, type Objective, type OptimizeOptions } from '../../src/optim/types.js';
 import { ValueError } from '../../src/errors.js';
+import { optimizerEntry } from '../../src/optim/registry.js';
 import { Random } from '../../src/random.js';
 
 // f(x) = Σ c_i (x_i - i)², minimum 0 at x_i = i
@@ -119,6 +120,16 @@ test('momentum and Adam find the minimum of a quadratic', () => {
   ra.theta.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-4, `adam x${i} = ${v}`));
   assert.throws(() => momentum(quadratic, new Float64Array(2), { momentum: 1 }), /momentum must be in \[0, 1\)/);
   assert.throws(() => adam(quadratic, new Float64Array(2), { beta1: 1 }), /beta1 and beta2/);
+});
+
+test('gd, momentum and Adam called directly take the optimizer table’s steps (the CLI’s and Network’s)', () => {
+  const run = { gd: gradientDescent, momentum, adam } as const;
+  for (const name of ['gd', 'momentum', 'adam'] as const) {
+    const { learningRate, momentum: mu } = optimizerEntry(name).defaults;
+    const given = run[name](quadratic, new Float64Array(3), { maxIter: 3, learningRate, ...(mu === undefined ? {} : { momentum: mu }) });
+    const defaulted = run[name](quadratic, new Float64Array(3), { maxIter: 3 });
+    assert.deepEqual(defaulted.theta, given.theta, name);
+  }
 });
 
 test('mini-batches in a seeded order reach the exact least-squares solution, and the same seed repeats the run', () => {
