@@ -98,6 +98,8 @@ export interface NumberRule {
 
 /** The reason `v` breaks `rule` (worded for a value the user typed as `shown`), or undefined when it does not. */
 export function numberProblem(v: number, rule: NumberRule, shown: string = String(v)): string | undefined {
+  // a number past a double's range (1e400) parses to ±Infinity: say so, rather than that it is not a number
+  if (v === Infinity || v === -Infinity) return `"${shown}" is out of range (numbers stop at about ±1.8e308)`;
   if (typeof v !== 'number' || !Number.isFinite(v)) return `"${shown}" is not a number`;
   if (rule.integer && !Number.isInteger(v)) return `"${shown}" is not a whole number`;
   if (rule.positive && !(v > 0)) return `must be greater than 0, got ${shown}`;

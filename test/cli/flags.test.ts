@@ -109,11 +109,16 @@ describe('flag values', () => {
     assert.equal(r.stderr, 'nnlearn: a\\nb\\u001b[2J.json: no such file\n');
   });
 
-  test('numbers are decimal: hexadecimal, binary and Infinity are refused, exponents accepted', async () => {
+  test('numbers are decimal: hexadecimal, binary and Infinity are refused, exponents accepted, and one past a double called out of range', async () => {
     for (const v of ['0x10', '0b1', 'Infinity', '1_000']) {
       const r = await runCli(['check-gradients', '--lambda', v]);
       assert.equal(r.code, 2, v);
       assert.match(r.stderr, new RegExp(`--lambda: "${v}" is not a number`));
+    }
+    for (const v of ['1e400', '-1e309']) {
+      const r = await runCli(['train', '--lambda', v]);
+      assert.equal(r.code, 2, v);
+      assert.equal(r.stderr, `nnlearn: --lambda: "${v}" is out of range (numbers stop at about ±1.8e308)\n`);
     }
     const r = await runCli(['check-gradients', '--lambda', '1e-1', '--json']);
     assert.equal(r.code, 0, r.stderr);
