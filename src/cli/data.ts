@@ -2,6 +2,8 @@
  * The data and models the commands take: the loaders (../data/load.ts), and what only the command line needs.
  */
 import type { LabelColumn } from '../data/csv.js';
+import { sharedRows, type Dataset } from '../data/dataset.js';
+import { oneLine, type Io } from './io.js';
 import { parseNumber } from './options.js';
 
 export * from '../data/load.js';
@@ -20,3 +22,19 @@ export function parseLabelColumn(text: string): LabelColumn {
 
 /** Help text for a model argument. */
 export const MODEL_HELP = 'a model: nnlearn JSON, a MAT-file with Theta1, Theta2, …, ONNX, or a TensorFlow.js model.json (or its folder)';
+
+/**
+ * A note on stderr when held-out data given as a file repeats training examples (`--data digits --test
+ * digits:test`, or the training file given twice): its accuracy then measures what the network remembers.
+ */
+export function noteSharedExamples(train: Dataset, test: Dataset, io: Io): void {
+  const shared = sharedRows(train.X, test.X);
+  if (shared === 0) return;
+  const which = shared === test.X.rows ? `all ${shared}` : `${shared} of the ${test.X.rows}`;
+  io.err(
+    `${oneLine(
+      `nnlearn: note: ${which} examples of ${test.source} are also in the training data (${train.source}): ` +
+        'its accuracy is not measured on unseen examples (--holdout sets some apart)',
+    )}\n`,
+  );
+}

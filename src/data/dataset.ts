@@ -93,3 +93,65 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
     train: selectRows(data, perm.subarray(nTest), `${data.source}:train`),
   };
 }
+
+/**
+ * How many rows of `b` are also rows of `a`, value for value (the same bits). A test set that shares examples with
+ * the training set measures what the network remembers, not how it generalizes (`--data digits --test
+ * digits:test`: the whole shipped set holds the test split). Rows are put in buckets by a hash of their bits and
+ * compared whole within a bucket, so the count is exact; the work is one pass over each matrix.
+ */
+export function sharedRows(a: Matrix, b: Matrix): number {
+  if (a.cols !== b.cols || a.rows === 0 || b.rows === 0) return 0;
+  const words = (X: Matrix) => new Int32Array(X.data.buffer, X.data.byteOffset, X.data.length * 2);
+  const wa = words(a);
+  const wb = words(b);
+  const w = a.cols * 2;
+  // FNV-1a over the 32-bit words (each value's two) in four interleaved chains, so that their multiplies overlap
+  // (three times faster than one chain: 50 ms for MNIST's 70,000 images); a collision only costs a compare
+  const hash = (v: Int32Array, i: number): number => {
+    let h0 = 0x811c9dc5 | 0;
+    let h1 = 1;
+    let h2 = 2;
+    let h3 = 3;
+    let k = i * w;
+    const end = k + w;
+    for (; k + 4 <= end; k += 4) {
+      h0 = Math.imul(h0 ^ v[k], 0x01000193);
+      h1 = Math.imul(h1 ^ v[k + 1], 0x01000193);
+      h2 = Math.imul(h2 ^ v[k + 2], 0x01000193);
+      h3 = Math.imul(h3 ^ v[k + 3], 0x01000193);
+    }
+    if (k < end) {
+      h0 = Math.imul(h0 ^ v[k], 0x01000193);
+      h1 = Math.imul(h1 ^ v[k + 1], 0x01000193);
+    }
+    return h0 ^ Math.imul(h1, 0x5bd1e995) ^ Math.imul(h2, 0x27d4eb2d) ^ Math.imul(h3, 0x165667b1);
+  };
+  const same = (i: number, j: number): boolean => {
+    for (let k = 0; k < w; k++) if (wa[j * w + k] !== wb[i * w + k]) return false;
+    return true;
+  };
+  // an open-addressing table of a's rows by hash, in typed arrays (a Map of 60,000 hashes took 60–250 ms: most of
+  // them are not small integers, and each bucket was an array)
+  const size = 2 ** Math.ceil(Math.log2(2 * a.rows));
+  const slotRow = new Int32Array(size).fill(-1);
+  const slotHash = new Int32Array(size);
+  for (let j = 0; j < a.rows; j++) {
+    const h = hash(wa, j);
+    let s = h & (size - 1);
+    while (slotRow[s] >= 0) s = (s + 1) & (size - 1);
+    slotRow[s] = j;
+    slotHash[s] = h;
+  }
+  let shared = 0;
+  for (let i = 0; i < b.rows; i++) {
+    const h = hash(wb, i);
+    for (let s = h & (size - 1); slotRow[s] >= 0; s = (s + 1) & (size - 1)) {
+      if (slotHash[s] === h && same(i, slotRow[s])) {
+        shared++;
+        break;
+      }
+    }
+  }
+  return shared;
+}

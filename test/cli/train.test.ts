@@ -151,3 +151,24 @@ describe('periodic checkpoints', () => {
     assert.equal(existsSync(join(cwd, 'saving.checkpoint.json')), false, 'removed once the model is written');
   });
 });
+
+describe('held-out data that repeats training examples', () => {
+  const note = (n: number, test: string, train: string) =>
+    `nnlearn: note: all ${n} examples of ${test} are also in the training data (${train}): its accuracy is not measured on unseen examples (--holdout sets some apart)\n`;
+
+  test('train and sweep say so on one line (the whole shipped set holds its test split), and still run', async () => {
+    let r = await runCli(['train', '--data', 'digits', '--test', 'digits:test', '--max-iter', '1', '--quiet', '--out', join(tmp, 'shared.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    // (and, after one iteration, the line about a run that ended near chance)
+    assert.equal(r.stderr.split('\n')[0] + '\n', note(2000, 'digits:test', 'digits'));
+    r = await runCli(['sweep', '--data', 'digits:test', '--test', 'digits:test', '--lambda', '1', '--max-iter', '1', '--hidden', '2', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.split('\n')[0] + '\n', note(2000, 'digits:test', 'digits:test'));
+  });
+
+  test('disjoint parts, and the default split, get no note', async () => {
+    const r = await runCli(['train', '--data', 'digits:train', '--test', 'digits:test', '--max-iter', '1', '--quiet', '--out', join(tmp, 'apart.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /note:/);
+  });
+});

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromJson, loadShippedDigits, shippedDigits, SHIPPED_SPLIT_SEED, SHIPPED_TEST_FRACTION } from '../../src/data/shipped-digits.js';
 import { repoRoot } from '../helpers.js';
-import { splitDataset, squareImage } from '../../src/data/dataset.js';
+import { sharedRows, splitDataset, squareImage, type Dataset } from '../../src/data/dataset.js';
+import fc from 'fast-check';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { Random } from '../../src/random.js';
 
@@ -90,4 +91,27 @@ test('the shipped split, decoded straight into its shuffled order, is splitDatas
   assert.ok(same(all.X.data.subarray(0, held.X.data.length), held.X.data) && same(all.X.data.subarray(held.X.data.length), train.X.data));
   assert.deepEqual(Array.from(all.y), [...held.y, ...train.y]);
   assert.deepEqual([t.source, h.source, all.source], ['digits:train', 'digits:test', 'digits']);
+});
+
+test('sharedRows counts the rows of b that are rows of a, as a brute-force comparison does', () => {
+  // rows drawn from a small pool, so that repeats are common; odd and even widths (the hash's two loop ends)
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 30 }),
+      fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 30 }),
+      (n, pickA, pickB) => {
+        const pool = Array.from({ length: 6 }, (_, p) => Array.from({ length: n }, (_, j) => (p === 5 ? 0 : Math.sin(p * 7 + j))));
+        const matrix = (picks: number[]) => new Matrix(picks.length, n, Float64Array.from(picks.flatMap((p) => pool[p])));
+        const expected = pickB.filter((q) => pickA.some((p) => pool[p].every((v, j) => Object.is(v, pool[q][j])))).length;
+        assert.equal(sharedRows(matrix(pickA), matrix(pickB)), expected);
+      },
+    ),
+  );
+});
+
+test('the whole shipped set holds every row of its test split; the training split none', () => {
+  const [all, train, test] = ['digits', 'digits:train', 'digits:test'].map((name) => shippedDigits(name) as Dataset);
+  assert.equal(sharedRows(all.X, test.X), test.X.rows);
+  assert.equal(sharedRows(train.X, test.X), 0);
 });

@@ -7,7 +7,7 @@ import { Network } from '../../nn/network.js';
 import { sweepChart, type SweepRow } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadTrainTest } from '../data.js';
+import { DATA_HELP, loadTrainTest, noteSharedExamples } from '../data.js';
 import { MAX_UNITS, parseNumber, parseNumberList } from '../options.js';
 import { startProgress } from '../progress.js';
 import { addBackendOptions, parseBackend, prepareEvaluator, type BackendFlags } from '../backend.js';
@@ -59,6 +59,7 @@ export function registerSweep(program: Command, io: Io): void {
       const backend = parseBackend(opts);
       const { train, test } = loadTrainTest({ data: opts.data, test: opts.test, holdout, splitSeed, labelsFile: opts.labelsFile });
       if (test === undefined) throw new UsageError('sweep needs held-out data: give --test or --holdout');
+      if (opts.test !== undefined) noteSharedExamples(train, test, io);
       const start = Network.random([train.X.cols, ...hidden, train.numLabels], { seed, labels: train.labels });
       const trainTargets = labelsToTargets(train.y, start.numLabels, start.labels);
       const testTargets = labelsToTargets(test.y, start.numLabels, start.labels);

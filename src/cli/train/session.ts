@@ -16,7 +16,7 @@ import { iterationUnit } from '../../optim/registry.js';
 import { startWorkers } from '../../nn/fast/backend.js';
 import { backendName, type CostEvaluator } from '../../nn/fast/evaluator.js';
 import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
-import { loadTrainTest, loadWeights } from '../data.js';
+import { loadTrainTest, loadWeights, noteSharedExamples } from '../data.js';
 import type { Io } from '../io.js';
 import { ensureFolder, FOLDER_CHECKPOINT, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -107,6 +107,7 @@ export async function runSession(
       throw new UsageError(`--num-labels: ${plan.network.init} has ${init.numLabels} outputs, not ${plan.data.numLabels}`);
     }
     const data = loadRunData(plan, init?.numLabels);
+    if (plan.data.test !== undefined && data.test !== undefined) noteSharedExamples(data.train, data.test, io);
     if (options.resumeData !== undefined) {
       const changes = [...fileChanges(options.resumeData.train ?? undefined, data.train.file), ...fileChanges(options.resumeData.test ?? undefined, data.test?.file)];
       if (changes.length > 0) throw new NnlearnError(`--resume: ${changes[0]}; the resumed run would not continue the interrupted one`);
