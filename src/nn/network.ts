@@ -231,7 +231,7 @@ export class Network {
     try {
       return resolveBackend({ backend, threads: options.threads, precision: options.precision, defaultPrecision: defaultPrecision(settings.batchSize) });
     } catch (err) {
-      throw new OptionError('backend', (err as Error).message);
+      throw err instanceof OptionError ? err : new OptionError('backend', (err as Error).message);
     }
   }
 

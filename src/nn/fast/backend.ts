@@ -7,7 +7,7 @@
  * ./threads-node.ts) or Web Workers (the page registers its own, see ./threads-web.ts). The main entry stays free
  * of either, so that it bundles for the browser; without a platform every evaluation runs in this thread.
  */
-import { UsageError } from '../../errors.js';
+import { OptionError } from '../train-options.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { COURSE_ARCHITECTURE, type Architecture } from '../activations.js';
 import { createEvaluator, wasmSupports, type BackendName, type BatchEvaluator, type CostEvaluator } from './evaluator.js';
@@ -56,11 +56,18 @@ export function resolveBackend(
   const backend = given.backend ?? 'wasm';
   const precision = given.precision ?? (backend === 'reference' ? 'f64' : (given.defaultPrecision ?? 'f64'));
   if (backend === 'reference' && (precision !== 'f64' || (given.threads !== undefined && given.threads !== 1))) {
-    throw new UsageError('the reference backend runs in float64 on one thread: drop the precision and thread settings');
+    throw new OptionError('backend', 'the reference backend runs in float64 on one thread: drop the precision and thread settings');
   }
   const threads = backend === 'reference' ? 1 : (given.threads ?? availableThreads());
   if (!Number.isInteger(threads) || threads < 1 || threads > maxThreads()) {
-    throw new UsageError(`threads must be a whole number from 1 to ${maxThreads()}, got ${threads}`);
+    throw new OptionError('threads', `must be a whole number from 1 to ${maxThreads()}, got ${threads}`);
+  }
+  // asked for, not given: refused rather than run on one thread without a word
+  if (threads > 1 && platform === undefined) {
+    throw new OptionError(
+      'threads',
+      `${threads} threads need worker threads, which the main entry does not start: import 'nnlearn/node' (Node's worker_threads) or register a platform (registerThreadPlatform)`,
+    );
   }
   return { backend, threads, precision };
 }
