@@ -5,7 +5,7 @@
  * JSON numbers round-trip float64 exactly (ECMAScript's Number::toString prints the shortest string that reads
  * back to the same double), so a saved model predicts bit for bit as the one in memory.
  */
-import { FormatError } from '../errors.js';
+import { FormatError, ShapeError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
@@ -173,6 +173,11 @@ export function networkFromMat(mat: MatFile, labels?: LabelConvention): Network 
   if (thetas.length === 0) {
     throw new FormatError(`${mat.source}: no Theta1 variable (the file has ${mat.names().map((n) => `"${n}"`).join(', ') || 'no variables'})`);
   }
+  // a Theta past a gap would be left out without a word (Theta1 and Theta3: a network without its last layer)
+  const after = mat.names().find((n) => /^Theta\d+$/.test(n) && Number(n.slice(5)) > thetas.length);
+  if (after !== undefined) {
+    throw new FormatError(`${mat.source}: ${after} without Theta${thetas.length + 1}; the layers' Thetas are numbered 1, 2, … without a gap`);
+  }
   const code = (name: string, max: number): number | undefined => {
     if (!mat.has(name)) return undefined;
     const v = mat.matrix(name).data[0];
@@ -186,13 +191,35 @@ export function networkFromMat(mat: MatFile, labels?: LabelConvention): Network 
     throw new FormatError(`${mat.source}: ${why}`);
   };
   const scale = mat.has('nnlearn_input_scale') ? checkScale(mat.matrix('nnlearn_input_scale').data[0], fail) : undefined;
-  return Network.fromThetas(thetas, {
+  return thetasNetwork(mat.source, thetas, {
     labels: labels ?? (lab === 0 ? 'zero-based' : 'course'),
     activation: a === undefined || a === 0 ? 'sigmoid' : ACTIVATION_CODES[a - 1],
     output: o === undefined || o === 0 ? 'sigmoid' : OUTPUT_CODES[o - 1],
     image: mat.has('nnlearn_image') ? matImage(mat.matrix('nnlearn_image'), thetas[0].cols - 1, fail) : undefined,
     inputScale: scale,
   });
+}
+
+/**
+ * Network.fromThetas, with the file named in a shape error and, where the Thetas chain once transposed (all of
+ * them, or the one that breaks the chain), that said: NumPy users save Theta1.T as readily as Theta1.
+ */
+function thetasNetwork(source: string, thetas: Matrix[], options: Parameters<typeof Network.fromThetas>[1]): Network {
+  try {
+    return Network.fromThetas(thetas, options);
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
+    const chains = (shapes: [number, number][]) => shapes.every(([rows, cols], l) => rows >= 1 && cols >= 2 && (l === 0 || cols === shapes[l - 1][0] + 1));
+    const shapes = thetas.map((t): [number, number] => [t.rows, t.cols]);
+    const flipped = (l: number): [number, number][] => shapes.map(([r, c], k) => (k === l || l < 0 ? [c, r] : [r, c]));
+    const one = shapes.findIndex((_, l) => chains(flipped(l)));
+    const hint = chains(flipped(-1))
+      ? '; the Thetas look transposed (each is units × (inputs + 1)): save Theta1, not its transpose'
+      : one >= 0
+        ? `; Theta${one + 1} looks transposed (each Theta is units × (inputs + 1))`
+        : '';
+    throw new ShapeError(`${source}: ${err.message}${hint}`);
+  }
 }
 
 /** nnlearn_image: [height width order] with height×width the network's inputs. */

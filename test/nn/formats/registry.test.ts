@@ -14,6 +14,7 @@ import { networkToOnnx } from '../../../src/nn/formats/onnx-write.js';
 import { FormatError, UsageError, ValueError } from '../../../src/errors.js';
 import { writeMat } from '../../../src/data/mat.js';
 import { Random } from '../../../src/random.js';
+import { Matrix } from '../../../src/linalg/matrix.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-formats-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -104,4 +105,18 @@ test('where a model is written: the format from the name or --format, files whol
   assert.deepEqual(manifest.weightsManifest[0].paths, ['weights.bin']);
   // a folder is read through its model.json
   assert.deepEqual(readModelFile(dir).network.sizes, [6, 4, 3]);
+});
+
+test('MAT weights: a gap in the Thetas is refused, and transposed Thetas are named as such, with the file', () => {
+  const rng = new Random(2);
+  const [T1, T2] = [rng.rand(5, 4), rng.rand(3, 6)]; // layers 3-5-3
+  const T = (m: typeof T1) => Matrix.fromColumnMajor(m.cols, m.rows, m.data);
+  assert.deepEqual(readModel(writeMat({ Theta1: T1, Theta2: T2 }), { source: 'w.mat' }).network.sizes, [3, 5, 3]);
+  const refused = (vars: Record<string, typeof T1>, message: RegExp) =>
+    assert.throws(() => readModel(writeMat(vars), { source: 'w.mat' }), (e: Error) => message.test(e.message), JSON.stringify(Object.keys(vars)));
+  refused({ Theta1: T1, Theta3: T2 }, /^w\.mat: Theta3 without Theta2; the layers' Thetas are numbered 1, 2, … without a gap$/);
+  refused({ Theta1: T(T1), Theta2: T(T2) }, /^w\.mat: Theta2 is 6×3, but Theta1 has 4 output units, so Theta2 needs 5 columns; the Thetas look transposed/);
+  refused({ Theta1: T1, Theta2: T(T2) }, /^w\.mat: Theta2 is 6×3, .*; Theta2 looks transposed \(each Theta is units × \(inputs \+ 1\)\)$/);
+  // no hint where no transposition fits
+  refused({ Theta1: T1, Theta2: rng.rand(3, 4) }, /^w\.mat: Theta2 is 3×4, but Theta1 has 5 output units, so Theta2 needs 6 columns$/);
 });
