@@ -2,7 +2,8 @@
  * The data and models the commands take: the loaders (../data/load.ts), and what only the command line needs.
  */
 import type { LabelColumn } from '../data/csv.js';
-import { sharedRows, type Dataset } from '../data/dataset.js';
+import { sharedRows, type Dataset, type Inputs } from '../data/dataset.js';
+import { ShapeError } from '../errors.js';
 import { oneLine, type Io } from './io.js';
 import { parseNumber } from './options.js';
 
@@ -37,4 +38,15 @@ export function noteSharedExamples(train: Dataset, test: Dataset, io: Io): void 
         'its accuracy is not measured on unseen examples (--holdout sets some apart)',
     )}\n`,
   );
+}
+
+/**
+ * The data's features against a model's inputs, naming both (the library's message names neither), and a column
+ * read as the labels where one more column would fit.
+ */
+export function checkFitsModel(inputs: number, model: string, data: Inputs): void {
+  if (data.X.cols === inputs) return;
+  const asLabels =
+    data.y !== undefined && data.X.cols + 1 === inputs ? ' (and a column read as the labels: --label-column none if the file holds features only)' : '';
+  throw new ShapeError(`${data.source} has ${data.X.cols} features${asLabels}, but ${model} expects ${inputs} inputs`);
 }

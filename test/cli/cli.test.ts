@@ -77,7 +77,7 @@ describe('nnlearn cost', () => {
   test('data that does not fit the weights names both sizes', { skip: weights.skip }, async () => {
     const r = await runCli(['cost', '--data', smallData(), '--weights', weights.path]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /the data has 4 columns but the network expects 400 inputs/);
+    assert.match(r.stderr, /has 4 features, but .*ex4weights\.mat expects 400 inputs/);
   });
 });
 

@@ -145,12 +145,21 @@ describe('nnlearn predict', () => {
     assert.equal((JSON.parse(p.stdout) as { accuracy: number }).accuracy, trained.trainAccuracy);
   });
 
-  test('data that does not fit the model is refused with both sizes named', async () => {
+  test('data that does not fit the model is refused with both sizes and both files named', async () => {
     const model = join(tmp, 'bars2.json');
     await runCli(['train', '--data', barData(), '--hidden', '2', '--max-iter', '2', '--out', model, '--quiet']);
-    const r = await runCli(['predict', '--model', model, '--data', 'digits:test']);
+    let r = await runCli(['predict', '--model', model, '--data', 'digits:test']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /the data has 784 columns but the network expects 16 inputs/);
+    assert.equal(r.stderr, `nnlearn: digits:test has 784 features, but ${model} expects 16 inputs\n`);
+    // 16 columns, the first read as labels: the file itself would fit
+    const features = join(tmp, 'features16.csv');
+    writeFileSync(features, `${Array.from({ length: 3 }, (_, i) => Array.from({ length: 16 }, (_, j) => (j === 0 ? i : ((i + j) % 5) / 4)).join(',')).join('\n')}\n`);
+    r = await runCli(['predict', '--model', model, '--data', features, '--label-column', 'first']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `nnlearn: ${features} has 15 features (and a column read as the labels: --label-column none if the file holds features only), but ${model} expects 16 inputs\n`,
+    );
   });
 
   test('a model of another version or with the wrong shapes fails clearly', async () => {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { checkData, costFunction } from '../../nn/cost.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadDataset, loadWeights, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
+import { checkFitsModel, DATA_HELP, loadDataset, loadWeights, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
 import { labelsOption, parseLabels, parseNumber } from '../options.js';
 
 export function registerCost(program: Command, io: Io): void {
@@ -21,7 +21,8 @@ export function registerCost(program: Command, io: Io): void {
       const labelColumn = opts.labelColumn === undefined ? undefined : parseLabelColumn(opts.labelColumn);
       const net = loadWeights(opts.weights);
       const data = loadDataset(opts.data, { numLabels: net.numLabels, labels, labelsFile: opts.labelsFile, labelColumn });
-      checkData(net.sizes, data.X, data.y); // shapes first: "the data has 784 columns but the network expects 400 inputs"
+      checkFitsModel(net.sizes[0], opts.weights, data); // shapes first: "digits:test has 784 features, but ex4weights.mat expects 400 inputs"
+      checkData(net.sizes, data.X, data.y);
       warnInputRange(data, net, opts.weights, (text) => io.err(`nnlearn: ${text}\n`));
       // the labels as the weights' output units: checked against the weights' convention, as predict does
       const targets = targetsForModel(data, net, opts.weights, (text) => io.err(`nnlearn: ${text}\n`));

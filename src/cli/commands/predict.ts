@@ -6,7 +6,6 @@
  */
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { checkData } from '../../nn/cost.js';
 import { classMetrics, confusionMatrix, type ClassMetrics } from '../../nn/confusion.js';
 import { accuracy, argmaxRows } from '../../nn/predict.js';
 import { targetsToLabels } from '../../data/labels.js';
@@ -16,7 +15,7 @@ import { writeFileAtomic } from '../../data/files.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
+import { checkFitsModel, DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
 import { labelsOption, parseLabels } from '../options.js';
 import { checkOutputFile } from '../output.js';
 import { extname } from 'node:path';
@@ -83,7 +82,7 @@ export function registerPredict(program: Command, io: Io): void {
       for (const out of opts.out) checkOutputFile('--out', out, ['.csv', '.png', '.svg']);
       const net = loadModel(opts.model, labels);
       const data = loadInputs(opts.data, { numLabels: net.numLabels, labelsFile: opts.labelsFile, labelColumn, features: net.sizes[0] });
-      checkData(net.sizes, data.X, { length: data.X.rows }); // shapes first: "the data has 784 columns but the network expects 400 inputs"
+      checkFitsModel(net.sizes[0], opts.model, data); // shapes first: "digits:test has 784 features, but ex4weights.mat expects 400 inputs"
       warnInputRange(data, net, opts.model, (text) => io.err(`nnlearn: ${text}\n`));
       const pictures = opts.out.filter((o) => extname(o).toLowerCase() !== '.csv');
       if (data.y === undefined && pictures.length > 0) throw new UsageError(`--out ${pictures[0]}: a confusion matrix needs labels, and ${data.source} has none`);
