@@ -30,7 +30,10 @@ export const processIo: Io = {
 export function endQuietlyOnClosedPipes(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0);
-    throw err;
+    // anything else (a full disk behind `> out.txt`, an I/O error) is the command's failure, said on one line:
+    // rethrown from this event, it was an uncaught exception with Node's stack trace
+    process.stderr.write(`nnlearn: cannot write to stdout (${err.code ?? oneLine(err.message)})\n`);
+    process.exit(1);
   });
   process.stderr.on('error', () => {
     // nowhere left to report it: progress and diagnostics are dropped, the work goes on

@@ -102,6 +102,23 @@ describe('a reader that closes the pipe early', { skip: built }, () => {
   });
 });
 
+test('stdout on a full disk (/dev/full) ends the command with one line and exit code 1 (once a Node stack trace)', { skip: built || (existsSync('/dev/full') ? false : 'no /dev/full') }, () => {
+  const model = join(tmp, 'full.json');
+  for (const args of [['train', '--data', small, '--out', model, ...quick], ['describe', '--model', model], ['predict', '--model', model, '--data', small, '--json']]) {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+      // (after whatever else the command said on stderr)
+      assert.match(r.stderr, /(^|\n)nnlearn: cannot write to stdout \(ENOSPC\)\n$/, args[0]);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, args[0]);
+    } finally {
+      closeSync(full);
+    }
+  }
+  assert.ok(existsSync(model), 'the model was written before the summary that could not be');
+});
+
 /** Whether this file system refuses names over 255 bytes (ext4, xfs, tmpfs, APFS: all do). */
 function nameMax255(): boolean {
   try {
