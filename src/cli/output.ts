@@ -5,7 +5,7 @@
  */
 import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkExtension, temporaryName } from '../data/files.js';
+import { checkExtension, makeFolders, temporaryName } from '../data/files.js';
 import { NnlearnError, UsageError } from '../errors.js';
 
 /** The folder runs write to unless told otherwise. */
@@ -35,7 +35,7 @@ export function newRunFolder(command: string, now = new Date()): string {
 /** Creates `dir` (and its parents) if needed, with a one-line error when it cannot. */
 export function ensureFolder(dir: string): string {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (err) {
     throw new NnlearnError(`${dir}: cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

@@ -5,8 +5,8 @@
  * interrupted run never leaves a half-written model or picture.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync, type Stats } from 'node:fs';
-import { dirname, basename, extname, join } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync, statSync, mkdirSync, type Stats } from 'node:fs';
+import { dirname, basename, extname, join, resolve } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { FormatError, NnlearnError, UsageError } from '../errors.js';
 import { MatFile } from './mat.js';
@@ -184,6 +184,26 @@ function removeStaleTemporaries(path: string): void {
 }
 
 /**
+ * Creates `dir` and its missing parents, one level at a time. Node's mkdirSync(dir, { recursive: true }) loops for
+ * ever where a folder exists but refuses children with ENOENT (/proc/x on Linux: full CPU and no error); here the
+ * first refusal is thrown.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(dir); !existsSync(p); p = dirname(p)) {
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
  * Writes bytes or text to `path` atomically (a temporary file, then a rename over the target), creating the folder
  * if needed: a crash or a kill never leaves half a file, and a failed write leaves the old file whole and no
  * temporary file. Temporaries that killed writes left are removed first.
@@ -192,7 +212,7 @@ export function writeFileAtomic(path: string, content: Uint8Array | string): voi
   const dir = dirname(path);
   const tmp = temporaryName(path);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     removeStaleTemporaries(path);
     writeFileSync(tmp, content);
     renameSync(tmp, path);

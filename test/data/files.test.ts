@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBytes, writeFileAtomic } from '../../src/data/files.js';
+import { makeFolders, readBytes, writeFileAtomic } from '../../src/data/files.js';
 import { NnlearnError } from '../../src/errors.js';
 import { repoRoot } from '../helpers.js';
 
@@ -60,4 +60,14 @@ test('a process killed while writing leaves the old file or the new one whole, n
     assert.equal(bytes.length, size, `trial ${trial}: the file is whole`);
     assert.ok(bytes.every((b) => b === bytes[0]) && (bytes[0] === 97 || bytes[0] === 98), `trial ${trial}: one write's bytes only`);
   }
+});
+
+test('makeFolders creates the missing levels, and stops at the first refusal (Node’s recursive mkdir loops for ever on /proc/x)', { skip: existsSync('/proc/self') ? false : 'no /proc' }, () => {
+  const root = mkdtempSync(join(tmpdir(), 'nnlearn-folders-'));
+  makeFolders(join(root, 'a', 'b', 'c'));
+  assert.ok(statSync(join(root, 'a', 'b', 'c')).isDirectory());
+  makeFolders(join(root, 'a', 'b', 'c')); // already there: nothing to do
+  // ENOENT as root, EACCES otherwise: either way an error, at once
+  assert.throws(() => makeFolders('/proc/nnlearn-test/x'), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' || e.code === 'EACCES');
+  assert.throws(() => writeFileAtomic('/proc/nnlearn-test/m.json', '{}'), /^NnlearnError: \/proc\/nnlearn-test\/m\.json: cannot be written \((ENOENT|EACCES)\)$/);
 });
