@@ -75,3 +75,12 @@ export function oneLine(message: string): string {
   // eslint-disable-next-line no-control-regex
   return escapeMatches(message.replace(/\n/g, '\\n'), /[\u0000-\u001f\u007f-\u009f]/g);
 }
+
+/**
+ * An argument as a POSIX shell reads it back: as it is when made of characters no shell treats specially, else in
+ * single quotes (a quote inside as '\''), so that a printed command pastes as it reads ("my runs/m 1.json" was two
+ * arguments, "a;$(x)" ran a command). Quoting one word takes one line, not a library.
+ */
+export function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

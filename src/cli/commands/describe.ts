@@ -12,7 +12,7 @@ import { readModelFile } from '../../nn/formats/files.js';
 import { modelFormat } from '../../nn/formats/registry.js';
 import type { LoadedModel } from '../../nn/formats/types.js';
 import { networkSvg } from '../../viz/network-svg.js';
-import { jsonOption, type Io } from '../io.js';
+import { jsonOption, shellWord, type Io } from '../io.js';
 import { MODEL_HELP } from '../data.js';
 import { MAX_UNITS, parseChoice, parseNumberList } from '../options.js';
 import { checkOutputFile } from '../output.js';
@@ -52,7 +52,7 @@ function trainingLines(meta: Record<string, unknown>, path: string): string[] {
     typeof meta.cost === 'number' && `final cost ${meta.cost.toFixed(6)}`,
   ].filter(Boolean);
   if (results.length > 0) lines.push(`  ${results.join(', ')}`);
-  if (meta.flags !== undefined) lines.push(`  rerun it: nnlearn train --like ${path}`);
+  if (meta.flags !== undefined) lines.push(`  rerun it: nnlearn train --like ${shellWord(path)}`);
   return lines;
 }
 

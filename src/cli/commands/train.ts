@@ -15,7 +15,7 @@ import { modelToJson } from '../../nn/model.js';
 import { OPTIMIZERS, optimizerDefaultsHelp } from '../../optim/registry.js';
 import { DEFAULT_LAMBDA, DEFAULT_PATIENCE } from '../../nn/train-options.js';
 import { parseCheckpoint } from '../checkpoint.js';
-import { jsonOption, type Io } from '../io.js';
+import { jsonOption, shellWord, type Io } from '../io.js';
 import { DATA_HELP } from '../data.js';
 import { addBackendOptions } from '../backend.js';
 import { labelsOption } from '../options.js';
@@ -117,7 +117,7 @@ function keepOtherRuns(plan: TrainPlan): void {
   if (o.out === undefined && o.outDir === undefined && o.checkpoint === undefined) return; // a new folder of its own
   const file = checkpointPath(plan, o.outDir);
   if (!existsSync(file)) return;
-  throw new UsageError(`${file} holds the checkpoint of an interrupted run: go on with nnlearn train --resume ${file}, or remove it to start anew`);
+  throw new UsageError(`${file} holds the checkpoint of an interrupted run: go on with nnlearn train --resume ${shellWord(file)}, or remove it to start anew`);
 }
 
 /**

@@ -16,7 +16,7 @@ import { costChart } from '../../viz/charts.js';
 import { hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveChart, saveRaster } from '../../viz/save.js';
 import type { SavedFlags } from '../checkpoint.js';
-import type { Io } from '../io.js';
+import { shellWord, type Io } from '../io.js';
 import { FLAG_OF, type TrainPlan } from './plan.js';
 import { dataRecord, nnlearnVersion } from './record.js';
 import type { Session } from './session.js';
@@ -143,6 +143,6 @@ export function printSummary(io: Io, summary: RunSummary, s: Session, written: s
   if (written.length > 0) io.out(`Wrote ${written.join(', ')}\n`);
   const model = s.outDir !== undefined ? join(s.outDir, 'model.json') : plan.outputs.out;
   if (data.test !== undefined && model !== undefined && plan.data.holdout === undefined) {
-    io.out(`Check it: nnlearn predict --model ${model} --data ${data.test.source}\n`);
+    io.out(`Check it: nnlearn predict --model ${shellWord(model)} --data ${shellWord(data.test.source)}\n`);
   }
 }

@@ -17,7 +17,7 @@ import { startWorkers } from '../../nn/fast/backend.js';
 import { backendName, type CostEvaluator } from '../../nn/fast/evaluator.js';
 import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
 import { loadTrainTest, loadWeights, noteSharedExamples } from '../data.js';
-import type { Io } from '../io.js';
+import { shellWord, type Io } from '../io.js';
 import { ensureFolder, FOLDER_CHECKPOINT, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
 import { prepareEvaluator } from '../backend.js';
@@ -232,7 +232,7 @@ async function trainSaving(
     const where = batch > 0 ? `in epoch ${result.iterations + 1} (after ${batch} examples)` : `at iteration ${result.iterations}`;
     if (saved.path === undefined) throw new InterruptedError(`interrupted ${where}; the checkpoint could not be saved (${saved.why}): the run is lost`, interrupted);
     const instead = saved.why === undefined ? '' : ` (not at ${file}: ${saved.why})`;
-    throw new InterruptedError(`interrupted ${where}; saved ${saved.path}${instead}; go on with: nnlearn train --resume ${saved.path}`, interrupted);
+    throw new InterruptedError(`interrupted ${where}; saved ${saved.path}${instead}; go on with: nnlearn train --resume ${shellWord(saved.path)}`, interrupted);
   }
   return { result, checkpoint };
 }
