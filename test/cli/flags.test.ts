@@ -124,6 +124,17 @@ describe('flag values', () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
+  test('a --checkpoint that is the model file the run writes is refused before any work', async () => {
+    for (const [args, ck] of [
+      [['--out', 'q.json'], 'q.json'],
+      [['--out-dir', 'r10'], join('r10', 'model.json')],
+    ] as const) {
+      const r = await runCli(['train', ...args, '--checkpoint', ck]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `nnlearn: --checkpoint: "${ck}" is the model file this run writes; give the checkpoint a name of its own\n`);
+    }
+  });
+
   test('sizes beyond what can be allocated are refused by the flag, not by the allocator', async () => {
     let r = await runCli(['train', '--data', small, '--hidden', '1000000', '--quiet']);
     assert.equal(r.code, 2);

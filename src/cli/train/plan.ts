@@ -175,7 +175,15 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
     checkOutputFile('--out', checkpointBeside(f.out), ['.json'], 'the checkpoint named after it');
   }
   if (f.outDir !== undefined) checkOutputFolder('--out-dir', f.outDir);
-  if (f.checkpoint !== undefined) checkOutputFile('--checkpoint', f.checkpoint, ['.json']);
+  if (f.checkpoint !== undefined) {
+    checkOutputFile('--checkpoint', f.checkpoint, ['.json']);
+    // the model would overwrite its own checkpoint, whose printed --resume command then refused the model as an
+    // output over an input
+    const model = f.out ?? (f.outDir === undefined ? undefined : join(f.outDir, 'model.json'));
+    if (model !== undefined && resolve(model) === resolve(f.checkpoint)) {
+      throw new UsageError(`--checkpoint: "${f.checkpoint}" is the model file this run writes; give the checkpoint a name of its own`);
+    }
+  }
   return {
     data,
     network,
