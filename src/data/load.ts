@@ -69,8 +69,11 @@ function readInputs(spec: string, options: LoadOptions): Inputs {
   // Whether its 10 classes fit a given network is for the caller to check, after the shapes.
   if (shipped !== undefined) {
     noLabelsFile();
+    // the course's convention asked for: its digits, where 10 stands for 0 (ex4: "we have mapped the digit zero to
+    // the value ten"); once ignored, the model recording zero-based labels
+    const digits = options.labels === 'course' ? { ...shipped, y: Int32Array.from(shipped.y, (d) => (d === 0 ? 10 : d)), labels: 'course' as const } : shipped;
     // K from a model or --num-labels: whether the digits' labels fit it is checked where they are used
-    return options.numLabels === undefined ? shipped : { ...shipped, numLabels: options.numLabels };
+    return options.numLabels === undefined ? digits : { ...digits, numLabels: options.numLabels };
   }
   if (!existsSync(spec)) {
     throw new NnlearnError(`${spec}: no such file (give a .mat, IDX or CSV file, or "digits" for the shipped digits)`);

@@ -52,3 +52,17 @@ test('labels that fit neither convention of the model are refused with the way o
     assert.match(r.stderr, /d3\.mat has zero-based labels \(0\.\.2\) but .*w3\.mat was trained on course labels \(1\.\.3\); relabel the data to 1\.\.3, or use a model trained on 0\.\.2/);
   }
 });
+
+test('--labels course on the shipped digits trains a model with the course’s labels (10 for the digit 0), once ignored', async () => {
+  const model = join(tmp, 'digits-course.json');
+  const t = await runCli(['train', '--labels', 'course', '--max-iter', '3', '--hidden', '4', '--quiet', '--json', '--out', model]);
+  assert.equal(t.code, 0, t.stderr);
+  const trained = JSON.parse(t.stdout) as { testAccuracy: number };
+  const d = await runCli(['describe', '--model', model, '--json']);
+  assert.equal((JSON.parse(d.stdout) as { labels: string }).labels, 'course');
+  // the digits of digits:test read back across conventions, with the note: the same accuracy as training measured
+  const p = await runCli(['predict', '--model', model, '--data', 'digits:test', '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stderr, /digits:test has the labels 0\.\.9 and .* the course’s 1\.\.10: read as digits/);
+  assert.equal((JSON.parse(p.stdout) as { accuracy: number }).accuracy, trained.testAccuracy);
+});
