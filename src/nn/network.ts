@@ -241,7 +241,7 @@ export class Network {
     y: ArrayLike<number>,
     options: TrainOptions,
   ): { settings: ResolvedTraining; targets: Int32Array; problem: Omit<TrainingProblem, 'evaluator'>; given: CostEvaluator | undefined } {
-    const settings = resolveTraining(options, X.rows);
+    const settings = resolveTraining(options, X.rows, this.architecture.activation);
     const targets = labelsToTargets(y, this.numLabels, this.labels);
     checkData(this.sizes, X, targets);
     const val = options.validation;

@@ -8,7 +8,8 @@
  */
 import type { Matrix } from '../linalg/matrix.js';
 import { UsageError } from '../errors.js';
-import { optimizerEntry, OPTIMIZERS, type OptimizerName, type OptimizerSettings } from '../optim/registry.js';
+import { defaultLearningRate, optimizerEntry, OPTIMIZERS, type OptimizerName, type OptimizerSettings } from '../optim/registry.js';
+import type { Activation } from './activations.js';
 import type { IterationInfo } from '../optim/types.js';
 import type { TrainState } from './training.js';
 import type { Precision } from './fast/partition.js';
@@ -127,9 +128,10 @@ function checked(option: keyof typeof TRAIN_RULES, v: number): number {
 
 /**
  * The settings a run will use: `options` checked, and every default filled in from the optimizer's entry.
- * `examples` is the number of training examples: a batch as large as the set is the full batch.
+ * `examples` is the number of training examples: a batch as large as the set is the full batch; `activation`, the
+ * hidden units', picks the default step where the optimizer has one per activation (gd: 0.1 for ReLU).
  */
-export function resolveTraining(options: TrainOptions, examples: number): ResolvedTraining {
+export function resolveTraining(options: TrainOptions, examples: number, activation?: Activation): ResolvedTraining {
   const name = options.optimizer ?? 'fmincg';
   if (!OPTIMIZERS.includes(name)) throw new OptionError('optimizer', `"${String(name)}" is not one of ${OPTIMIZERS.join(', ')}`);
   const entry = optimizerEntry(name);
@@ -147,7 +149,7 @@ export function resolveTraining(options: TrainOptions, examples: number): Resolv
   if (options.momentum !== undefined && name !== 'momentum') {
     throw new OptionError('momentum', `only the momentum optimizer uses it, not ${name}`);
   }
-  const learningRate = options.learningRate === undefined ? d.learningRate : checked('learningRate', options.learningRate);
+  const learningRate = options.learningRate === undefined ? defaultLearningRate(entry, activation) : checked('learningRate', options.learningRate);
   const momentum = options.momentum === undefined ? d.momentum : checked('momentum', options.momentum);
   let batchSize = options.batchSize === undefined ? d.batchSize : options.batchSize === 'full' ? undefined : checked('batchSize', options.batchSize);
   if (batchSize !== undefined && batchSize >= examples) batchSize = undefined; // one batch of everything

@@ -42,6 +42,16 @@ describe('defaults', () => {
   }
 });
 
+test('gd’s default step follows the hidden units: ReLU and tanh train well with no other flag (ReLU once stayed near chance)', { timeout: 600_000 }, async () => {
+  for (const [activation, rate] of [['relu', 0.1], ['tanh', 0.3]] as const) {
+    const r = await runCli(['train', '--optimizer', 'gd', '--activation', activation, '--out', join(tmp, `gd-${activation}.json`), '--json', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as Summary;
+    assert.match(s.settings.summary, new RegExp(`^gd, batch 32, α ${rate}, 10 epochs`));
+    assert.ok(s.testAccuracy >= 90, `${activation}: ${s.testAccuracy}%`);
+  }
+});
+
 describe('a run that ends badly says so, on one line, and still succeeds', () => {
   const settings = resolveTraining({ optimizer: 'adam' }, 1000);
   test('near chance, and still falling steeply, are told apart from a run that ended well', () => {
@@ -56,6 +66,16 @@ describe('a run that ends badly says so, on one line, and still succeeds', () =>
     assert.equal(diagnoseRun({ costHistory: falling, trainAccuracy: 91.9, chance: 11, settings, stopReason: 'early-stopped' }), undefined);
     // a network that already fits its training set (MNIST, 99.3% after 6 epochs): a falling cost is no news
     assert.equal(diagnoseRun({ costHistory: falling, trainAccuracy: 99.3, chance: 11, settings, stopReason: 'max-iter' }), undefined);
+  });
+
+  test('a cost that went up and down asks for a smaller rate, and one lower last epoch is not a steep fall', () => {
+    const gd = resolveTraining({ optimizer: 'gd' }, 1000);
+    // gd's α = 1 with ReLU units on the shipped digits (seed 1): 21.96% of the training digits
+    const bouncing = [1.99, 1.85, 1.98, 1.79, 2.0, 2.0, 2.01, 2.01, 2.31, 1.99];
+    const near = diagnoseRun({ costHistory: bouncing, trainAccuracy: 12, chance: 11, settings: gd, stopReason: 'max-iter' });
+    assert.equal(near?.kind, 'near-chance');
+    assert.deepEqual(near?.suggestions, [{ option: 'learningRate', value: 0.333333333333 }, { option: 'maxIter', value: 20 }, { option: 'optimizer', value: 'fmincg' }]);
+    assert.equal(diagnoseRun({ costHistory: bouncing, trainAccuracy: 21.96, chance: 11, settings: gd, stopReason: 'max-iter' }), undefined);
   });
 
   test('gradient descent with a tiny step stays near chance: a line of advice on stderr, exit 0', async () => {

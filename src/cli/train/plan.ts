@@ -136,7 +136,7 @@ export function planTraining(f: TrainFlags, typed: (key: keyof TrainFlags) => bo
   if (patience !== undefined && validation === undefined) throw new UsageError('--patience: early stopping needs --validation');
   let settings: ResolvedTraining;
   try {
-    settings = resolveTraining(training, Infinity);
+    settings = resolveTraining(training, Infinity, parseChoice('--activation', f.activation, ACTIVATIONS));
   } catch (err) {
     throw asFlagError(err);
   }
