@@ -94,6 +94,19 @@ describe('a run that ends badly says so, on one line, and still succeeds', () =>
 });
 
 describe('a model records its run', () => {
+  test('--like with another optimizer takes that optimizer’s precision, not the recorded one’s; float32 is named', { timeout: 600_000 }, async () => {
+    const adam = join(tmp, 'like-adam.json');
+    const a = await runCli(['train', '--optimizer', 'adam', '--hidden', '6', '--max-iter', '1', '--out', adam, '--quiet']);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stdout, /adam, batch 32, α 0\.001, 1 epochs, λ = 1, float32\)/);
+    const like = await runCli(['train', '--like', adam, '--optimizer', 'fmincg', '--max-iter', '3', '--out', join(tmp, 'like-fmincg.json'), '--json', '--quiet']);
+    const plain = await runCli(['train', '--hidden', '6', '--max-iter', '3', '--out', join(tmp, 'plain-fmincg.json'), '--json', '--quiet']);
+    const [l, p] = [like, plain].map((r) => JSON.parse(r.stdout) as Summary & { precision: string });
+    assert.equal(l.precision, 'f64');
+    assert.equal(l.cost, p.cost, 'the same run as fmincg typed alone');
+  });
+
+
   test('--like reruns it from the model file alone: the same final cost, bit for bit, and the same weights', { timeout: 600_000 }, async () => {
     const first = join(tmp, 'first.json');
     const a = await runCli(['train', '--optimizer', 'momentum', '--hidden', '12', '--max-iter', '3', '--validation', '0.1', '--out', first, '--json', '--quiet']);

@@ -33,7 +33,10 @@ const NOT_SETTINGS = ['out', 'outDir', 'checkpoint', 'resume', 'like', 'json', '
  * rate is Adam's, not L-BFGS's; recorded layer sizes do not apply to --init's weights).
  */
 const DEPENDS_ON: Readonly<Record<string, readonly (keyof TrainFlags)[]>> = {
-  optimizer: ['maxIter', 'learningRate', 'batchSize', 'momentum'],
+  // the precision's default follows the batches (f32 for mini-batches), gd's step the hidden units
+  optimizer: ['maxIter', 'learningRate', 'batchSize', 'momentum', 'precision'],
+  batchSize: ['precision'],
+  activation: ['learningRate'],
   init: ['hidden', 'seed', 'epsilon'],
   test: ['holdout'],
   holdout: ['test'],
