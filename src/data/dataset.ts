@@ -88,9 +88,12 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
     throw new ValueError(`${data.source}: cannot hold out ${fraction} of ${m} examples and keep some of each`);
   }
   const perm = new Random(seed).permutation(m);
+  // names no file or shipped set has: "digits:test" for half of the shipped digits once read as the shipped test
+  // split, and `predict --data digits:test` on a model trained on part of it looked held out
+  const split = `${fraction} held out, split seed ${seed}`;
   return {
-    test: selectRows(data, perm.subarray(0, nTest), `${data.source}:test`),
-    train: selectRows(data, perm.subarray(nTest), `${data.source}:train`),
+    test: selectRows(data, perm.subarray(0, nTest), `${data.source} [${split}: the held-out part]`),
+    train: selectRows(data, perm.subarray(nTest), `${data.source} [${split}: the rest]`),
   };
 }
 

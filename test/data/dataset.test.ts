@@ -115,3 +115,11 @@ test('the whole shipped set holds every row of its test split; the training spli
   assert.equal(sharedRows(all.X, test.X), test.X.rows);
   assert.equal(sharedRows(train.X, test.X), 0);
 });
+
+test('a split’s parts are named apart from any file or shipped set (half of "digits" was once "digits:test")', () => {
+  const all = shippedDigits('digits') as Dataset;
+  const { train, test } = splitDataset(all, 0.5, 3);
+  assert.equal(test.source, 'digits [0.5 held out, split seed 3: the held-out part]');
+  assert.equal(train.source, 'digits [0.5 held out, split seed 3: the rest]');
+  assert.equal(shippedDigits(test.source), undefined);
+});
