@@ -11,7 +11,8 @@
  * best yet) are written as null.
  */
 import { createHash } from 'node:crypto';
-import { FormatError } from '../errors.js';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { FormatError, UsageError } from '../errors.js';
 import type { FileIdentity } from '../data/dataset.js';
 import { parseJsonFile } from '../data/json.js';
 import { OPTIMIZERS, type OptimizerName, type TrainState } from '../nn/network.js';
@@ -156,4 +157,55 @@ export function parseCheckpoint(text: string, path: string): { flags: SavedFlags
       ...(validation !== undefined ? { validation } : {}),
     },
   };
+}
+
+/** Whether a process runs with this id (one of another user's counts: kill answers EPERM). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims a run's checkpoint file for this process until the returned release is called. Two runs given one --out
+ * (or one --checkpoint) wrote one checkpoint, the second over the first, whose printed --resume command then went
+ * on with the other run. The claim is a file beside the checkpoint, created exclusively, holding the process id; a
+ * claim whose process is gone (kill -9) is taken over. Where no claim can be written (a read-only folder: the
+ * checkpoint then falls back to the temporary folder anyway) the run goes on unclaimed.
+ */
+export function claimCheckpoint(path: string): () => void {
+  const lock = `${path}.lock`;
+  const release = () => {
+    try {
+      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) unlinkSync(lock);
+    } catch {
+      // gone already
+    }
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return () => undefined;
+    }
+    let pid = NaN;
+    try {
+      pid = Number(readFileSync(lock, 'utf8').trim());
+    } catch {
+      // removed meanwhile: try again
+    }
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+      throw new UsageError(`${path} is the checkpoint of a run still going (process ${pid}); give this run its own --out, --out-dir or --checkpoint`);
+    }
+    try {
+      unlinkSync(lock); // a claim left by a process that is gone
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return () => undefined;
 }

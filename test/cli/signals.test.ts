@@ -125,6 +125,29 @@ describe('signals and checkpoints', { skip }, () => {
     assert.match(r.stderr, /a\.checkpoint\.json holds the checkpoint of an interrupted run: go on with nnlearn train --resume .*a\.checkpoint\.json, or remove it to start anew/);
   });
 
+  test('a second run naming a running run’s checkpoint is refused; a claim left by a killed process is taken over', async () => {
+    const abs = args.map((v) => (v === data ? join(cwd, data) : v));
+    let second: Awaited<ReturnType<typeof runCli>> | undefined;
+    let first = 0;
+    const stopped = await runStopped([...args, '--out', 'c.json'], cwd, 3, async (pid) => {
+      first = pid;
+      second = await runCli([...abs, '--out', join(cwd, 'c.json')]);
+      process.kill(pid, 'SIGTERM');
+    });
+    assert.equal(stopped.code, 143, stopped.stderr);
+    assert.equal(second?.code, 2, second?.stderr);
+    assert.equal(second?.stderr, `nnlearn: ${join(cwd, 'c.checkpoint.json')} is the checkpoint of a run still going (process ${first}); give this run its own --out, --out-dir or --checkpoint\n`);
+    assert.ok(!existsSync(join(cwd, 'c.checkpoint.json.lock')), 'the interrupted run let go of its claim');
+    // a claim whose process has ended (kill -9 leaves one): the next run takes it over, and lets go of it
+    const gone = spawn(process.execPath, ['-e', '']);
+    const pid = gone.pid as number;
+    await new Promise((done) => gone.on('close', done));
+    writeFileSync(join(cwd, 'd.checkpoint.json.lock'), `${pid}\n`);
+    const r = await runCli([...abs.map((v) => (v === '1000' ? '2' : v)), '--out', join(cwd, 'd.json'), '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!existsSync(join(cwd, 'd.checkpoint.json.lock')));
+  });
+
   test('an edited checkpoint is refused; a forged one is checked whole (ranges, thread count, shapes, data)', async () => {
     const from = join(cwd, 'a.checkpoint.json');
     const resume = async (file: string) => runCli(['train', '--resume', file, '--quiet']);

@@ -15,7 +15,7 @@ import type { ResolvedTraining } from '../../nn/train-options.js';
 import { iterationUnit } from '../../optim/registry.js';
 import { startWorkers } from '../../nn/fast/backend.js';
 import { backendName, type CostEvaluator } from '../../nn/fast/evaluator.js';
-import { checkpointToJson, type CheckpointData, type SavedFlags } from '../checkpoint.js';
+import { checkpointToJson, claimCheckpoint, type CheckpointData, type SavedFlags } from '../checkpoint.js';
 import { loadTrainTest, loadWeights, noteSharedExamples } from '../data.js';
 import { shellWord, type Io } from '../io.js';
 import { ensureFolder, FOLDER_CHECKPOINT, newRunFolder } from '../output.js';
@@ -101,6 +101,7 @@ export async function runSession(
 ): Promise<Session> {
   // the worker threads start while the data loads
   const pool = startWorkers(plan.backend);
+  let release = (): void => undefined;
   try {
     const init = plan.network.init === undefined ? undefined : loadWeights(plan.network.init, 'course');
     if (init !== undefined && plan.data.numLabels !== undefined && plan.data.numLabels !== init.numLabels) {
@@ -116,6 +117,9 @@ export async function runSession(
     // before the evaluator lays out its memory: what training will need on top of it
     checkTrainingMemory(net.params.length, plan.settings.optimizer, data.validation !== undefined);
     const outDir = plan.outputs.outDir !== undefined ? ensureFolder(plan.outputs.outDir) : plan.outputs.out === undefined ? newRunFolder('train') : undefined;
+    // a run in a folder made for it alone needs no claim on its checkpoint; one that another run could name does
+    const o = plan.outputs;
+    release = o.out === undefined && o.outDir === undefined && o.checkpoint === undefined ? release : claimCheckpoint(checkpointPath(plan, outDir));
     const started = performance.now();
     const evaluator = await prepareEvaluator(net.sizes, data.fit.X, data.fit.y, net.labels, plan.backend, { pool, architecture: net.architecture });
     const record = (settings: ResolvedTraining) => options.record(data, settings, outDir);
@@ -129,6 +133,7 @@ export async function runSession(
     const seconds = (performance.now() - started) / 1000;
     return { net, data, result, evaluator: { backend: evaluator.backend, threads: evaluator.threads, precision: evaluator.precision }, outDir, seconds, checkpoint };
   } finally {
+    release();
     pool?.close();
   }
 }
