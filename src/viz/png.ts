@@ -5,15 +5,18 @@ import { PNG } from 'pngjs';
 import { Resvg } from '@resvg/resvg-js';
 import { toGreyBytes, type Raster } from './raster.js';
 import { ValueError } from '../errors.js';
-import { checkMemory } from '../memory.js';
+import { checkMemory, memoryAdvice } from '../memory.js';
 
-/** PNG bytes of a grey raster ([-1, 1] → black…white), magnified `scale` times. */
-export function rasterToPng(r: Raster, scale = 1): Uint8Array {
+/**
+ * PNG bytes of a grey raster ([-1, 1] → black…white), magnified `scale` times; `instead` is what a refusal for
+ * memory advises (display: a smaller --scale or --count).
+ */
+export function rasterToPng(r: Raster, scale = 1, instead?: string): Uint8Array {
   if (!Number.isInteger(scale) || scale < 1) throw new ValueError(`the scale must be a whole number >= 1, got ${scale}`);
   const width = r.width * scale;
   const height = r.height * scale;
   // a byte a pixel, then the encoder's filtered rows and its compressed output: about 4 bytes a pixel in all
-  checkMemory(`a ${width}×${height} picture`, 4 * width * height, 'a smaller --scale or --count');
+  checkMemory(`a ${width}×${height} picture`, 4 * width * height, memoryAdvice(instead));
   // grey bytes first, then magnified: a byte per pixel of the big picture, not a float64
   const grey = magnifyBytes(toGreyBytes(r), r.width, r.height, scale);
   // Colour type 0 (greyscale, 8 bits): a third of the size of RGB and exactly what imagesc with a grey map shows.

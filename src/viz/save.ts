@@ -22,9 +22,9 @@ export async function saveChart(spec: TopLevelSpec, path: string): Promise<void>
   }
 }
 
-/** Saves a grey raster as PNG, each pixel magnified `scale` times. */
-export async function saveRaster(r: Raster, path: string, scale = 1): Promise<void> {
+/** Saves a grey raster as PNG, each pixel magnified `scale` times (`instead`: see rasterToPng). */
+export async function saveRaster(r: Raster, path: string, scale = 1, instead?: string): Promise<void> {
   checkExtension('the picture', path, ['.png']);
   const { rasterToPng } = await import('./png.js');
-  writeFileAtomic(path, rasterToPng(r, scale));
+  writeFileAtomic(path, rasterToPng(r, scale, instead));
 }

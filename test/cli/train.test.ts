@@ -16,6 +16,13 @@ import { readMatFile } from '../../src/data/files.js';
 import { metaFromMat, modelToJson } from '../../src/nn/model.js';
 import { Network } from '../../src/nn/network.js';
 import { repoRoot, runCli } from '../helpers.js';
+import { shippedDigits } from '../../src/data/shipped-digits.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { setMemoryLimit } from '../../src/memory.js';
+import { writeOutputs } from '../../src/cli/train/report.js';
+import type { Session } from '../../src/cli/train/session.js';
+import type { TrainPlan } from '../../src/cli/train/plan.js';
+import type { Io } from '../../src/cli/io.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nnlearn-train-'));
 
@@ -204,4 +211,26 @@ describe('held-out data that repeats training examples', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /note:/);
   });
+});
+
+test('a picture the memory budget refuses after training is left out with a line; the model is written where asked', async () => {
+  const d = shippedDigits('digits:test') as Dataset;
+  const net = Network.random([784, 25, 10], { seed: 1, labels: 'zero-based', image: d.image });
+  const result = net.train(d.X, d.y, { maxIter: 2 });
+  const outDir = mkdtempSync(join(tmpdir(), 'nnlearn-pictures-'));
+  const session = { net, result, data: { train: d, fit: d }, evaluator: { backend: 'wasm', threads: 1, precision: 'f64' }, outDir, seconds: 0 } as unknown as Session;
+  const said: string[] = [];
+  const io: Io = { out: () => undefined, err: (t) => said.push(t), errIsTTY: false };
+  // 1 MB: the hidden units' picture (25 units of 28×28, magnified 4 times: 584×584, 1.3 MiB) does not fit
+  setMemoryLimit(1e6, () => 0);
+  let written: string[];
+  try {
+    written = await writeOutputs(session, { outputs: {} } as unknown as TrainPlan, {}, io);
+  } finally {
+    setMemoryLimit(Infinity, () => 0);
+  }
+  assert.ok(written.includes(join(outDir, 'model.json')) && existsSync(join(outDir, 'model.json')));
+  assert.ok(!written.includes(join(outDir, 'hidden.png')) && !existsSync(join(outDir, 'hidden.png')));
+  assert.ok(written.includes(join(outDir, 'cost.svg')), 'the other pictures are drawn');
+  assert.equal(said.join(''), `nnlearn: ${join(outDir, 'hidden.png')} not drawn: a 584×584 picture needs 1.3 MiB, more than the 977 KiB left of the 977 KiB memory limit; raise the limit with --max-memory if the machine has the memory\n`);
 });

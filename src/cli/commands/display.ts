@@ -68,7 +68,7 @@ export function registerDisplay(program: Command, io: Io): void {
       // The course: `rand_indices = randperm(m); sel = X(rand_indices(1:100), :)`.
       const rows = opts.first ? Int32Array.from({ length: m }, (_, i) => i) : new Random(seed).permutation(data.X.rows).subarray(0, m);
       const raster = displayData(rowsOf(data.X, rows), image);
-      await saveRaster(raster, opts.out, scale);
+      await saveRaster(raster, opts.out, scale, 'a smaller --scale or --count');
       const result = { out: opts.out, width: raster.width * scale, height: raster.height * scale, count: m, image, rows: Array.from(rows, (r) => r + 1) };
       if (opts.json) io.out(`${JSON.stringify(result)}\n`);
       else io.out(`Wrote ${opts.out} (${result.width}×${result.height}, ${m} images of ${image.height}×${image.width})\n`);
@@ -104,7 +104,7 @@ export function registerHidden(program: Command, io: Io): void {
       if (net.sizes.length < 3) throw new UsageError(`${path}: the network has no hidden layer to draw`);
       const image = withOrder(net.image, opts.order, net.sizes[0], path);
       const raster = hiddenUnitsRaster(net.thetas[0], image);
-      await saveRaster(raster, opts.out, scale);
+      await saveRaster(raster, opts.out, scale, 'a smaller --scale');
       const result = { out: opts.out, width: raster.width * scale, height: raster.height * scale, units: net.sizes[1], image };
       if (opts.json) io.out(`${JSON.stringify(result)}\n`);
       else io.out(`Wrote ${opts.out} (${result.width}×${result.height}, ${net.sizes[1]} hidden units of ${image.height}×${image.width})\n`);

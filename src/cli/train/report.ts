@@ -5,6 +5,8 @@
  */
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../data/files.js';
+import type { ImageShape } from '../../data/dataset.js';
+import { MemoryError } from '../../memory.js';
 import { labelsToTargets } from '../../data/labels.js';
 import { modelToJson } from '../../nn/model.js';
 import { writeModel } from '../../nn/formats/files.js';
@@ -83,10 +85,20 @@ export async function writeOutputs(s: Session, plan: TrainPlan, meta: Record<str
     const model = join(s.outDir, 'model.json');
     writeFileAtomic(model, `${JSON.stringify(modelToJson(net, meta))}\n`);
     written.push(model);
+    // a picture the memory budget refuses (the run's memory has grown since it started) is left out with a line:
+    // it once failed the command after the model was written, and said the model was saved elsewhere "instead"
+    const draw = async (file: string, how: () => Promise<void>) => {
+      try {
+        await how();
+        written.push(file);
+      } catch (err) {
+        if (!(err instanceof MemoryError)) throw err;
+        io.err(`nnlearn: ${file} not drawn: ${err.message}\n`);
+      }
+    };
     if (net.image !== undefined && net.sizes.length > 2) {
       const hiddenPng = join(s.outDir, 'hidden.png');
-      await saveRaster(hiddenUnitsRaster(net.thetas[0], net.image), hiddenPng, 4);
-      written.push(hiddenPng);
+      await draw(hiddenPng, () => saveRaster(hiddenUnitsRaster(net.thetas[0], net.image as ImageShape), hiddenPng, 4));
     }
     const series = [{ name: 'training', costs: result.costHistory }];
     if (result.validationHistory !== undefined) series.push({ name: 'validation (no penalty)', costs: result.validationHistory });
@@ -96,10 +108,7 @@ export async function writeOutputs(s: Session, plan: TrainPlan, meta: Record<str
       seriesTitle: 'data',
       ...(result.bestIteration !== undefined && result.bestIteration > 0 ? { marker: { iteration: result.bestIteration, label: 'kept' } } : {}),
     });
-    for (const name of ['cost.png', 'cost.svg']) {
-      await saveChart(chart, join(s.outDir, name));
-      written.push(join(s.outDir, name));
-    }
+    for (const name of ['cost.png', 'cost.svg']) await draw(join(s.outDir, name), () => saveChart(chart, join(s.outDir as string, name)));
   }
   return written;
 }
