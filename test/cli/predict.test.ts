@@ -61,6 +61,17 @@ describe('predict without labels', () => {
     assert.equal(outputs.indexOf(Math.max(...outputs)), label);
   });
 
+  test('MNIST-named images with no labels file beside them say so on stderr: predictions only', async () => {
+    const m = await trainedModel();
+    const images = idxImages('t10k-images-idx3-ubyte.gz');
+    const r = await runCli(['predict', '--model', m, '--data', images, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      `nnlearn: note: no labels file beside ${images} (a name like t10k-labels-idx1-ubyte.gz): predictions only; --labels-file gives the labels, for the accuracy\n`,
+    );
+  });
+
   test('a CSV with exactly as many columns as the model has inputs is features, predicted to stdout as CSV', async () => {
     const m = await trainedModel();
     const csv = join(tmp, 'features.csv');

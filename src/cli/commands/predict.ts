@@ -18,7 +18,7 @@ import { jsonOption, type Io } from '../io.js';
 import { checkFitsModel, DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
 import { labelsOption, parseLabels } from '../options.js';
 import { checkOutputFile } from '../output.js';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 
 interface PredictFlags {
   model: string;
@@ -86,6 +86,11 @@ export function registerPredict(program: Command, io: Io): void {
       warnInputRange(data, net, opts.model, (text) => io.err(`nnlearn: ${text}\n`));
       const pictures = opts.out.filter((o) => extname(o).toLowerCase() !== '.csv');
       if (data.y === undefined && pictures.length > 0) throw new UsageError(`--out ${pictures[0]}: a confusion matrix needs labels, and ${data.source} has none`);
+      // IDX images whose labels file was not found beside them: predictions only, said (a misnamed labels file
+      // once gave a stream of predictions where an accuracy was expected, without a word)
+      if (data.y === undefined && opts.labelsFile === undefined && /idx3/i.test(basename(data.source))) {
+        io.err(`nnlearn: note: no labels file beside ${data.source} (a name like ${basename(data.source).replace('images', 'labels').replace('idx3', 'idx1')}): predictions only; --labels-file gives the labels, for the accuracy\n`);
+      }
       const K = net.numLabels;
       // The outputs themselves are printed or written only as CSV or JSON (and as CSV without labels); the labels
       // alone come from the kernels in float64, the reference's to about 1e-15 (see Network.predictUnits).
