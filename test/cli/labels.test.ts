@@ -38,6 +38,14 @@ test('zero-based digits with the course’s weights: the right cost and accuracy
   assert.equal((JSON.parse(predict.stdout) as { accuracy: number }).accuracy.toFixed(2), '97.52');
 });
 
+test('the exercise on the notebook’s zero-based digits reads them across as cost does, and every part agrees', { skip: ex4.skip || weights.skip, timeout: 600_000 }, async () => {
+  const r = await runCli(['exercise', '--data', zeroBasedEx4(), '--weights', weights.path, '--quiet', '--json', '--out-dir', join(tmp, 'exercise')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /has the labels 0\.\.9 and .*ex4weights\.mat the course’s 1\.\.10: read as digits/);
+  const parts = (JSON.parse(r.stdout) as { parts: { name: string; agrees: boolean | null }[] }).parts;
+  assert.deepEqual(parts.filter((p) => p.agrees !== true).map((p) => p.name), []);
+});
+
 test('labels that fit neither convention of the model are refused with the way out', async () => {
   const X = new Matrix(4, 2, Float64Array.from([0, 1, 1, 0, 0.5, 0.5, 1, 1]));
   const T1 = new Matrix(2, 3, Float64Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]));

@@ -11,7 +11,8 @@ import { displayData, hiddenUnitsRaster } from '../../viz/raster.js';
 import { saveRaster } from '../../viz/save.js';
 import * as E from '../expected.js';
 import { jsonOption, type Io } from '../io.js';
-import { loadDataset, loadWeights } from '../data.js';
+import { loadDataset, loadWeights, targetsForModel } from '../data.js';
+import { targetsToLabels } from '../../data/labels.js';
 import { parseNumber } from '../options.js';
 import { checkOutputFolder, ensureFolder, newRunFolder } from '../output.js';
 import { startProgress } from '../progress.js';
@@ -238,10 +239,20 @@ export function registerExercise(program: Command, io: Io): void {
         throw new UsageError('exercise: --weights needs --data too (the costs are computed on the course’s data)');
       }
       const weights = opts.weights === undefined ? undefined : loadWeights(opts.weights, 'course');
-      const data = opts.data === undefined ? undefined : loadDataset(opts.data, { numLabels: weights?.numLabels });
-      if (weights !== undefined && data !== undefined && weights.sizes[0] !== data.X.cols) {
-        throw new UsageError(`exercise: ${opts.data} has ${data.X.cols} columns but ${opts.weights} expects ${weights.sizes[0]} inputs`);
+      const loaded = opts.data === undefined ? undefined : loadDataset(opts.data, { numLabels: weights?.numLabels });
+      if (weights !== undefined && loaded !== undefined && weights.sizes[0] !== loaded.X.cols) {
+        throw new UsageError(`exercise: ${opts.data} has ${loaded.X.cols} columns but ${opts.weights} expects ${weights.sizes[0]} inputs`);
       }
+      // the notebook's digits 0..9 with the course's weights: read across conventions with a note, as cost and
+      // predict do (the exercise refused them, naming no file)
+      const data =
+        weights !== undefined && loaded !== undefined && loaded.labels !== weights.labels
+          ? {
+              ...loaded,
+              labels: weights.labels,
+              y: targetsToLabels(targetsForModel(loaded, weights, opts.weights as string, (text) => io.err(`nnlearn: ${text}\n`)), weights.labels),
+            }
+          : loaded;
       const outDir = opts.outDir !== undefined ? ensureFolder(opts.outDir) : newRunFolder('exercise');
       const parts = await runExercise({ data, weights, seed, outDir, backend }, (label) =>
         startProgress(io, E.TRAIN_MAX_ITER, { label, quiet: opts.quiet }),
