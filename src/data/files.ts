@@ -136,8 +136,18 @@ export function readMatFile(path: string): MatFile {
   return new MatFile(readBytes(path), path, { inflate: nativeInflate });
 }
 
+/**
+ * Refuses a file name that is an extension alone (`--out .json`: a hidden file with no extension to Node, once
+ * refused as ".json must end in .json"); `what` names it (a flag) in the error.
+ */
+export function checkHasName(what: string, path: string): void {
+  const name = basename(path);
+  if (/^\.[^.]+$/.test(name)) throw new UsageError(`${what}: "${path}" has no name before its extension (e.g. model${name})`);
+}
+
 /** Checks that `path` ends in one of `extensions` (e.g. ['.png', '.svg']); `what` names it (a flag) in the error. */
 export function checkExtension(what: string, path: string, extensions: readonly string[]): void {
+  checkHasName(what, path);
   if (!extensions.includes(extname(path).toLowerCase())) {
     const list = extensions.length === 1 ? extensions[0] : `${extensions.slice(0, -1).join(', ')} or ${extensions[extensions.length - 1]}`;
     throw new UsageError(`${what}: "${path}" must end in ${list}`);

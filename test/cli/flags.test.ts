@@ -124,6 +124,17 @@ describe('flag values', () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
+  test('an output name that is an extension alone (--out .json) is refused as such', async () => {
+    for (const [args, name] of [
+      [['train', '--out', '.json'], '.json'],
+      [['display', '--data', 'digits:test', '--out', '.png'], '.png'],
+    ] as const) {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `nnlearn: --out: "${name}" has no name before its extension (e.g. model${name})\n`);
+    }
+  });
+
   test('a --checkpoint that is the model file the run writes is refused before any work', async () => {
     for (const [args, ck] of [
       [['--out', 'q.json'], 'q.json'],

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FormatError, NnlearnError, UsageError } from '../../errors.js';
-import { nativeInflate, readBytes, writeFileAtomic } from '../../data/files.js';
+import { checkHasName, nativeInflate, readBytes, writeFileAtomic } from '../../data/files.js';
 import type { Network } from '../network.js';
 import { formatOfFileName, modelFormat, readModel, startsLikeModel, writeModelFiles } from './registry.js';
 import type { LoadedModel, ModelFormat, ModelFormatName, ModelMeta, ReadModelOptions } from './types.js';
@@ -55,6 +55,7 @@ export function readModelFile(path: string, options: Pick<ReadModelOptions, 'lab
  * extension. `flag` names the option in errors ("--out").
  */
 export function modelOutputFormat(path: string, format?: ModelFormatName | string, flag = 'the output'): ModelFormat {
+  checkHasName(flag, path);
   const byName = formatOfFileName(path);
   if (format === undefined) {
     if (byName === undefined) {
