@@ -262,9 +262,16 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
   // y first, and its shape against X's declared one: a file without y, or with a y that does not fit, is refused
   // before X (which may be large: a 389 KB file held a 20000×20000 X, 3.2 GB as float64) is converted
   const yM = mat.matrix('y');
-  const xRows = mat.variables().find((v) => v.name === 'X')?.dims[0];
+  const xDims = mat.variables().find((v) => v.name === 'X')?.dims;
+  const xRows = xDims?.[0];
   const fits = (rows: number) => (yM.rows === rows && yM.cols === 1) || (yM.rows === 1 && yM.cols === rows);
-  if (xRows !== undefined && !fits(xRows)) throw new FormatError(`${path}: y is ${yM.shape} but X has ${xRows} rows; y must be ${xRows}×1`);
+  if (xRows !== undefined && !fits(xRows)) {
+    // NumPy's X.T saved for X: one example a column, where y fits the columns
+    if (xDims !== undefined && xDims.length === 2 && fits(xDims[1])) {
+      throw new FormatError(`${path}: X is ${xDims[0]}×${xDims[1]} and y has ${xDims[1]} labels: X looks transposed (one example per row: save X, not X.T)`);
+    }
+    throw new FormatError(`${path}: y is ${yM.shape} but X has ${xRows} rows; y must be ${xRows}×1`);
+  }
   const X = mat.matrix('X');
   checkFinite(X, path);
   const y = new Int32Array(X.rows);

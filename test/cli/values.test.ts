@@ -67,3 +67,17 @@ test('weights that are not finite are refused with where they are', async () => 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /w\.mat: Theta1\(2, 3\) is NaN; weights must be finite/);
 });
+
+test('a MAT-file whose X is saved transposed (one example a column) is named as such, not told to reshape y', async () => {
+  const X = new Matrix(6, 4, Float64Array.from({ length: 24 }, (_, i) => (i % 7) / 7)); // 6 features × 4 examples
+  const y = new Matrix(4, 1, Float64Array.from([1, 2, 1, 2]));
+  const file = join(tmp, 'x-transposed.mat');
+  writeFileSync(file, writeMat({ X, y }));
+  const r = await runCli(['train', '--data', file, '--quiet']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr, `nnlearn: ${file}: X is 6×4 and y has 4 labels: X looks transposed (one example per row: save X, not X.T)\n`);
+  // a y that fits neither side is told the shape it needs
+  writeFileSync(file, writeMat({ X, y: new Matrix(3, 1, Float64Array.from([1, 2, 1])) }));
+  const other = await runCli(['train', '--data', file, '--quiet']);
+  assert.equal(other.stderr, `nnlearn: ${file}: y is 3×1 but X has 6 rows; y must be 6×1\n`);
+});
