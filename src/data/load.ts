@@ -7,7 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { FormatError, NnlearnError, UsageError, ValueError } from '../errors.js';
-import { Matrix } from '../linalg/matrix.js';
+import { checkFinite } from '../linalg/matrix.js';
 import { classCount, detectConvention, digitTargets, isLabel, labelsToTargets, maxLabel, MAX_CLASSES, type LabelConvention } from './labels.js';
 import { checkReadable, forEachChunk, nativeGunzip, nativeInflate, readBytes, readMatFile } from './files.js';
 import { isMatFile, MatFile } from './mat.js';
@@ -227,18 +227,6 @@ export function warnInputRange(data: Inputs, net: Network, model: string, note: 
   for (const v of data.X.data) if (v > max) max = v;
   if (max > 1.5) {
     note(`${data.source} has values up to ${max}, but ${model} was trained on inputs divided by ${scale} (in [0, 1]); divide the data by ${scale} first`);
-  }
-}
-
-/** Refuses NaN and infinite inputs, naming the first one's row and column (1-based). */
-export function checkFinite(X: Matrix, source: string): void {
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new ValueError(
-        `${source}: X has the value ${d[i]} at row ${Math.floor(i / X.cols) + 1}, column ${(i % X.cols) + 1}; inputs must be finite numbers`,
-      );
-    }
   }
 }
 

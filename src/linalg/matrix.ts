@@ -112,6 +112,24 @@ export class Matrix {
   }
 }
 
+/**
+ * Refuses NaN and infinite values in X, naming the first one's row and column (1-based): a NaN poisons every
+ * output it reaches, and an infinity gives a finite but meaningless cost (a saturated sigmoid). `source` names
+ * where X came from (a file, "validation"), as the start of the message. The loaders check a file's data once
+ * (../data/load.ts), and the network's public calls check what they are given once (../nn/network.ts), never the
+ * cost inside a training run's iterations.
+ */
+export function checkFinite(X: Matrix, source?: string): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new ValueError(
+        `${source === undefined ? '' : `${source}: `}X has the value ${d[i]} at row ${Math.floor(i / X.cols) + 1}, column ${(i % X.cols) + 1}; inputs must be finite numbers`,
+      );
+    }
+  }
+}
+
 /** Throws a ShapeError naming both operands unless `ok`. */
 export function assertShapes(ok: boolean, op: string, a: { shape: string }, b: { shape: string }, why: string): void {
   if (!ok) throw new ShapeError(`${op}: A is ${a.shape} and B is ${b.shape}; ${why}`);

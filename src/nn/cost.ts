@@ -13,10 +13,10 @@
  *
  * The per-example loop of the notebook (steps 1-5) is in ./backprop-loop.ts; tests check the two agree.
  */
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import { checkMemory } from '../memory.js';
 import { affineABt, affineAtB, matmulSkipBias, pairwiseSum } from '../linalg/kernels.js';
-import { Matrix } from '../linalg/matrix.js';
+import { checkFinite, Matrix } from '../linalg/matrix.js';
 import { SparseRows, SPARSE_DENSITY_THRESHOLD, density, sparseAffineABt, sparseAffineAtB } from '../linalg/sparse.js';
 import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { crossEntropyTerm } from './cross-entropy.js';
@@ -115,6 +115,27 @@ export function checkData(sizes: readonly number[], X: Matrix, targets: ArrayLik
 }
 
 /**
+ * Checks inputs given to a public call (Network's cost, outputs, predict, accuracy and train; nnCostFunction;
+ * predict), once per call: their shape against the network, and every value finite (README, "Bad input is
+ * refused"). A training run's iterations evaluate the cost on the same X hundreds of times without checking it
+ * again: costFunction itself checks shapes only. `source` starts the message (as a file's name does the loaders').
+ */
+export function checkInputs(sizes: readonly number[], X: Matrix, source?: string): void {
+  checkData(sizes, X, { length: X.rows });
+  checkFinite(X, source);
+}
+
+/**
+ * As checkInputs, for labelled examples (a cost, an accuracy, training): the labels' count against X's rows, and
+ * at least one example (the cost of none is 0/0), in the loaders' words (../data/load.ts).
+ */
+export function checkExamples(sizes: readonly number[], X: Matrix, targets: ArrayLike<number>, source?: string): void {
+  checkData(sizes, X, targets);
+  if (X.rows === 0) throw new ValueError(`${source === undefined ? '' : `${source}: `}no examples (the data has 0 rows)`);
+  checkFinite(X, source);
+}
+
+/**
  * Forward pass: fills ws.Z and ws.A for every layer (hidden layers through `arch.activation`, the output layer
  * through `arch.output`; a softmax output also fills ws.logSumExp). Returns the output activations A(L): m×K.
  */
@@ -138,7 +159,8 @@ export function forward(thetas: readonly Matrix[], X: Matrix, ws: Workspace, arc
 /**
  * J(Θ) and ∂J/∂Θ for a network with layer sizes `sizes` (the course's sigmoid network unless
  * `options.architecture` says otherwise), unrolled parameters `params`, data X (m×n) and targets (the 0-based
- * output unit of each example; see labelsToTargets).
+ * output unit of each example; see labelsToTargets). Shapes are checked; X's values are not (a training run calls
+ * this every iteration on the same X: the public calls check it once, see checkExamples).
  */
 export function costFunction(
   sizes: readonly number[],
@@ -234,6 +256,7 @@ export function nnCostFunction(
   const hidden = typeof hiddenLayerSize === 'number' ? [hiddenLayerSize] : hiddenLayerSize;
   const sizes = [inputLayerSize, ...hidden, numLabels];
   const targets = labelsToTargets(y, numLabels, options.labels ?? 'course');
+  checkExamples(sizes, X, targets);
   const { cost, grad } = costFunction(sizes, nnParams, X, targets, lambda);
   return [cost, grad];
 }

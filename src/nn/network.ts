@@ -9,7 +9,7 @@ import { Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { runToEnd } from '../optim/types.js';
-import { checkData, costFunction, type CostResult } from './cost.js';
+import { checkExamples, checkInputs, costFunction, type CostResult } from './cost.js';
 import { createEvaluator, type BackendName, type CostEvaluator } from './fast/evaluator.js';
 import { openEvaluator, openLocalEvaluator, resolveBackend, withBatches, type BackendChoice } from './fast/backend.js';
 import { randInitializeNetwork } from './init.js';
@@ -58,6 +58,16 @@ function yieldToEventLoop(): Promise<void> {
     });
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Refuses training labels of one class, in the CLI's words: a classifier learns to tell classes apart, and data of
+ * one class gives a network that always says it (100% on that data, and nothing learnt).
+ */
+function checkClasses(y: ArrayLike<number>): void {
+  const first = y[0];
+  for (let i = 1; i < y.length; i++) if (y[i] !== first) return;
+  throw new ValueError(`every one of the ${y.length} examples has the label ${first}; training needs examples of at least two classes`);
 }
 
 /**
@@ -133,14 +143,14 @@ export class Network {
 
   /** J and ∂J/∂Θ on data X with labels y (in this network's label convention). */
   cost(X: Matrix, y: ArrayLike<number>, lambda = 0): CostResult {
-    return costFunction(this.sizes, this.params, X, labelsToTargets(y, this.numLabels, this.labels), lambda, {
-      architecture: this.architecture,
-    });
+    const targets = labelsToTargets(y, this.numLabels, this.labels);
+    checkExamples(this.sizes, X, targets);
+    return costFunction(this.sizes, this.params, X, targets, lambda, { architecture: this.architecture });
   }
 
   /** The output layer's activations for each row of X (m×K): probabilities for a softmax output. */
   outputs(X: Matrix): Matrix {
-    checkData(this.sizes, X, { length: X.rows });
+    checkInputs(this.sizes, X);
     return forwardOutputs(this.thetas, X, this.architecture);
   }
 
@@ -151,7 +161,12 @@ export class Network {
    * memory budget; where it does not, the reference predicts.
    */
   predictUnits(X: Matrix, options: { backend?: BackendName } = {}): Int32Array {
-    checkData(this.sizes, X, { length: X.rows });
+    checkInputs(this.sizes, X);
+    return this.units(X, options);
+  }
+
+  /** predictUnits on inputs already checked. */
+  private units(X: Matrix, options: { backend?: BackendName }): Int32Array {
     if (options.backend !== 'wasm') return predictTargets(this.thetas, X, this.architecture);
     let ev: CostEvaluator;
     try {
@@ -175,8 +190,9 @@ export class Network {
 
   /** Percentage of rows of X predicted as their label (see predictUnits for the backend). */
   accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
-    checkData(this.sizes, X, y);
-    return accuracy(this.predict(X, options), y);
+    const targets = labelsToTargets(y, this.numLabels, this.labels);
+    checkExamples(this.sizes, X, targets);
+    return accuracy(this.units(X, options), targets);
   }
 
   /**
@@ -243,12 +259,13 @@ export class Network {
   ): { settings: ResolvedTraining; targets: Int32Array; problem: Omit<TrainingProblem, 'evaluator'>; given: CostEvaluator | undefined } {
     const settings = resolveTraining(options, X.rows, this.architecture.activation);
     const targets = labelsToTargets(y, this.numLabels, this.labels);
-    checkData(this.sizes, X, targets);
+    checkExamples(this.sizes, X, targets);
+    checkClasses(y);
     const val = options.validation;
     let validation: TrainingProblem['validation'];
     if (val !== undefined) {
       const valTargets = labelsToTargets(val.y, this.numLabels, this.labels);
-      checkData(this.sizes, val.X, valTargets);
+      checkExamples(this.sizes, val.X, valTargets, 'validation');
       validation = { X: val.X, targets: valTargets };
     }
     const problem = { sizes: this.sizes, architecture: this.architecture, params: this.params, X, targets, validation };

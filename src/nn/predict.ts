@@ -4,7 +4,7 @@
 import { Matrix } from '../linalg/matrix.js';
 import { ValueError } from '../errors.js';
 import { targetsToLabels, type LabelConvention } from '../data/labels.js';
-import { checkData, forward, Workspace } from './cost.js';
+import { checkData, checkInputs, forward, Workspace } from './cost.js';
 import { sizesOfThetas } from './params.js';
 import { COURSE_ARCHITECTURE, type Architecture } from './activations.js';
 
@@ -71,6 +71,7 @@ export function predict(first: Matrix | readonly Matrix[], ...rest: (Matrix | La
   if (Array.isArray(first)) {
     const [X, labels] = rest as [Matrix, LabelConvention | undefined];
     if (!(X instanceof Matrix)) throw new ValueError('predict(thetas, X): X must be a Matrix');
+    checkInputs(sizesOfThetas(first), X);
     return targetsToLabels(predictTargets(first, X), labels ?? 'course');
   }
   const all = [first, ...rest];
@@ -78,7 +79,9 @@ export function predict(first: Matrix | readonly Matrix[], ...rest: (Matrix | La
     throw new ValueError('predict(Theta1, Theta2, …, X): give at least two Theta matrices and X, all Matrix objects');
   }
   const ms = all as Matrix[];
-  return targetsToLabels(predictTargets(ms.slice(0, -1), ms[ms.length - 1]), 'course');
+  const X = ms[ms.length - 1];
+  checkInputs(sizesOfThetas(ms.slice(0, -1)), X);
+  return targetsToLabels(predictTargets(ms.slice(0, -1), X), 'course');
 }
 
 /** Percentage of predictions equal to the labels. */
