@@ -2,8 +2,8 @@
  * Prediction (ex3/ex4 `predict`): the label of the output unit with the largest activation.
  */
 import { Matrix } from '../linalg/matrix.js';
-import { ValueError } from '../errors.js';
-import { targetsToLabels, type LabelConvention } from '../data/labels.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { isLabel, labelsToTargets, MAX_CLASSES, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import { checkData, checkInputs, forward, Workspace } from './cost.js';
 import { sizesOfThetas } from './params.js';
 import { COURSE_ARCHITECTURE, type Architecture } from './activations.js';
@@ -84,9 +84,28 @@ export function predict(first: Matrix | readonly Matrix[], ...rest: (Matrix | La
   return targetsToLabels(predictTargets(ms.slice(0, -1), X), 'course');
 }
 
-/** Percentage of predictions equal to the labels. */
-export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
+/**
+ * Percentage of predictions equal to the labels (the course's `mean(double(pred == y)) * 100`). Both must be as
+ * many, and labels: whole numbers from 0 to MAX_CLASSES. With `classes`, the labels must also be those of that
+ * many classes in that convention (as Network.cost and Network.accuracy check them): labels 0..9 scored against a
+ * course network's 1..10 would count every digit 0 wrong and say 90% without a word.
+ */
+export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>, classes?: { numLabels: number; labels: LabelConvention }): number {
+  if (predicted.length !== actual.length) {
+    throw new ShapeError(`accuracy: ${predicted.length} predictions but ${actual.length} labels; give one label per prediction`);
+  }
+  if (actual.length === 0) throw new ValueError('accuracy: no examples (the data has 0 rows)');
+  if (classes !== undefined) {
+    labelsToTargets(predicted, classes.numLabels, classes.labels);
+    labelsToTargets(actual, classes.numLabels, classes.labels);
+  }
   let hits = 0;
-  for (let i = 0; i < actual.length; i++) if (predicted[i] === actual[i]) hits++;
-  return actual.length === 0 ? 0 : (100 * hits) / actual.length;
+  for (let i = 0; i < actual.length; i++) {
+    const p = predicted[i];
+    const y = actual[i];
+    if (!isLabel(y)) throw new ValueError(`accuracy: label ${i + 1} is ${y}; labels are whole numbers from 0 to ${MAX_CLASSES}`);
+    if (!isLabel(p)) throw new ValueError(`accuracy: prediction ${i + 1} is ${p}; labels are whole numbers from 0 to ${MAX_CLASSES}`);
+    if (p === y) hits++;
+  }
+  return (100 * hits) / actual.length;
 }

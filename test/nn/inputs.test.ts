@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matrix, Network, Random, ValueError, nnCostFunction, predict } from '../../src/index.js';
+import { Matrix, Network, Random, ShapeError, ValueError, accuracy, nnCostFunction, predict } from '../../src/index.js';
 
 /** m examples of 4 inputs in [0, 1), labelled 1, 2, 3, 1, 2, 3, … (the course's convention, 3 classes). */
 function toy(m: number): { X: Matrix; y: Float64Array } {
@@ -85,4 +85,47 @@ test('training data of one class is refused in the CLI\'s words; held-out data o
   );
   const r = net().train(X, y, { maxIter: 3, validation: { X: toy(6).X, y: [3, 3, 3, 3, 3, 3] } });
   assert.equal(r.iterations, 3);
+});
+
+test('Network.accuracy checks labels as cost does: another convention, another class, NaN, fewer labels', () => {
+  const { X, y } = toy(30);
+  const n = net();
+  // the same labels in the zero-based convention: cost refuses them, and so does accuracy, in the same words
+  const zeroBased = y.map((v) => v - 1);
+  const costWhy = (() => {
+    try {
+      n.cost(X, zeroBased);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  })();
+  assert.equal(costWhy, 'label 1 is 0, but course labels for 3 classes are integers 1..3');
+  assert.throws(() => n.accuracy(X, zeroBased), (err: unknown) => err instanceof ValueError && err.message === costWhy);
+  const other = y.slice();
+  other[7] = 4;
+  assert.throws(() => n.accuracy(X, other), refused(/^label 8 is 4, but course labels for 3 classes are integers 1\.\.3$/));
+  const nan = y.slice();
+  nan[0] = NaN;
+  assert.throws(() => n.accuracy(X, nan), refused(/^label 1 is NaN/));
+  assert.throws(() => n.accuracy(X, y.subarray(0, 29)), (err: unknown) => err instanceof ShapeError && /30 examples but there are 29 labels/.test(err.message));
+  // the count of hits, by hand: a network that predicts one class for every example scores that class's share
+  const one = new Network([4, 1, 3], Float64Array.from({ length: 5 + 6 }, (_, i) => (i === 5 + 2 * 2 ? 50 : 0)));
+  assert.deepEqual([...new Set(one.predict(X))], [3]);
+  assert.equal(one.accuracy(X, y), 100 / 3);
+});
+
+test('accuracy(p, y) refuses unequal lengths, no examples and values that are not labels', () => {
+  assert.equal(accuracy([1, 2, 3, 4], [1, 2, 3, 3]), 75);
+  assert.throws(() => accuracy([1, 2, 3], [1, 2]), (err: unknown) => err instanceof ShapeError && /3 predictions but 2 labels/.test(err.message));
+  assert.throws(() => accuracy([], []), refused(/^accuracy: no examples/));
+  assert.throws(() => accuracy([1, 2], [1, NaN]), refused(/^accuracy: label 2 is NaN; labels are whole numbers from 0 to 10000$/));
+  assert.throws(() => accuracy([1, 2.5], [1, 2]), refused(/^accuracy: prediction 2 is 2\.5/));
+  assert.throws(() => accuracy([1, 2], [-1, 2]), refused(/^accuracy: label 1 is -1/));
+  // with the classes: the course's 1..10 against the notebook's 0..9 is refused, not scored 90%
+  const course = Int32Array.from({ length: 10 }, (_, i) => i + 1);
+  const zeroBased = Int32Array.from({ length: 10 }, (_, i) => (i + 1) % 10);
+  assert.equal(accuracy(course, zeroBased), 90);
+  assert.throws(() => accuracy(course, zeroBased, { numLabels: 10, labels: 'course' }), refused(/^label 10 is 0, but course labels for 10 classes are integers 1\.\.10$/));
+  assert.equal(accuracy(course, course, { numLabels: 10, labels: 'course' }), 100);
 });
