@@ -22,6 +22,7 @@ import { labelsToTargets, type LabelConvention } from '../data/labels.js';
 import { crossEntropyTerm } from './cross-entropy.js';
 import { paramCount, rollParams, checkLayerSizes } from './params.js';
 import { activate, activateBackward, COURSE_ARCHITECTURE, softmaxRows, type Architecture } from './activations.js';
+import { checkNumber, TRAIN_RULES } from './train-options.js';
 import { regularizedCost, scaleAndRegularize, squaresOffBias } from './regularization.js';
 
 /** A cost and its gradient. */
@@ -170,6 +171,7 @@ export function costFunction(
   lambda: number,
   options: CostOptions = {},
 ): CostResult {
+  checkNumber('lambda', lambda, TRAIN_RULES.lambda);
   checkData(sizes, X, targets);
   const thetas = rollParams(params, sizes);
   const m = X.rows;

@@ -11,7 +11,14 @@ import { Matrix } from '../linalg/matrix.js';
 import { costFunction, Workspace } from './cost.js';
 import { checkArchitecture, type Activation, type OutputKind } from './activations.js';
 import { debugInitializeWeights } from './init.js';
-import { unrollParams } from './params.js';
+import { checkLayerSizes, unrollParams } from './params.js';
+import { checkNumber, TRAIN_RULES } from './train-options.js';
+
+/** The gradient check's own numbers: the debug examples (as `nnlearn check-gradients --m`) and the step ε. */
+export const CHECK_RULES = {
+  m: { integer: true, min: 1, max: 10000 },
+  e: { positive: true },
+} as const;
 
 /** A cost function of the parameters: a number, or `[cost, grad]` as nnCostFunction returns. */
 export type ScalarCost = (theta: Float64Array) => number | readonly [number, Float64Array];
@@ -22,6 +29,7 @@ export type ScalarCost = (theta: Float64Array) => number | readonly [number, Flo
  * Implements ex4 section 2.4, "Gradient checking" (see [the course map](../../docs/course.md)).
  */
 export function computeNumericalGradient(J: ScalarCost, theta: Float64Array, e = 1e-4): Float64Array {
+  checkNumber('e', e, CHECK_RULES.e); // ε = 0 divides 0 by 0
   const value = (t: Float64Array): number => {
     const r = J(t);
     return typeof r === 'number' ? r : r[0];
@@ -89,8 +97,10 @@ function norm(v: Float64Array): number {
  * Implements ex4 section 2.4, "Gradient checking" (see [the course map](../../docs/course.md)).
  */
 export function checkNNGradients(lambda = 0, options: CheckOptions = {}): GradientCheck {
+  checkNumber('lambda', lambda, TRAIN_RULES.lambda);
   const sizes = [...(options.layers ?? [3, 5, 3])];
-  const m = options.m ?? 5;
+  checkLayerSizes(sizes);
+  const m = checkNumber('m', options.m ?? 5, CHECK_RULES.m);
   const K = sizes[sizes.length - 1];
   const thetas: Matrix[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) thetas.push(debugInitializeWeights(sizes[l + 1], sizes[l]));

@@ -141,7 +141,11 @@ export class Network {
     return this.sizes[this.sizes.length - 1];
   }
 
-  /** J and ∂J/∂Θ on data X with labels y (in this network's label convention). */
+  /**
+   * J and ∂J/∂Θ on data X with labels y (in this network's label convention). λ defaults to 0 here, the cost of the
+   * weights on the data alone (as `nnlearn cost`'s --lambda and the course's first check, J = 0.287629), where
+   * `train` defaults to 1, the course's λ for learning (DEFAULT_LAMBDA): give it to see the cost training minimizes.
+   */
   cost(X: Matrix, y: ArrayLike<number>, lambda = 0): CostResult {
     const targets = labelsToTargets(y, this.numLabels, this.labels);
     checkExamples(this.sizes, X, targets);

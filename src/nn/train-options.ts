@@ -120,10 +120,19 @@ export const TRAIN_RULES = {
   patience: { integer: true, min: 1 },
 } as const satisfies Record<string, NumberRule>;
 
-function checked(option: keyof typeof TRAIN_RULES, v: number): number {
-  const why = numberProblem(v, TRAIN_RULES[option]);
+/**
+ * `v`, after checking it against `rule`: an OptionError naming `option` otherwise. For the numeric arguments of
+ * the library's other calls too (the cost's λ, the gradient check's m and ε), so that they are refused as
+ * training's options are.
+ */
+export function checkNumber(option: string, v: number, rule: NumberRule): number {
+  const why = numberProblem(v, rule);
   if (why !== undefined) throw new OptionError(option, why);
   return v;
+}
+
+function checked(option: keyof typeof TRAIN_RULES, v: number): number {
+  return checkNumber(option, v, TRAIN_RULES[option]);
 }
 
 /**

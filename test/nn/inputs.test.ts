@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Matrix, Network, Random, ShapeError, ValueError, accuracy, nnCostFunction, predict } from '../../src/index.js';
+import { Matrix, Network, OptionError, Random, ShapeError, ValueError, accuracy, checkNNGradients, computeNumericalGradient, nnCostFunction, predict } from '../../src/index.js';
 
 /** m examples of 4 inputs in [0, 1), labelled 1, 2, 3, 1, 2, 3, … (the course's convention, 3 classes). */
 function toy(m: number): { X: Matrix; y: Float64Array } {
@@ -128,4 +128,29 @@ test('accuracy(p, y) refuses unequal lengths, no examples and values that are no
   assert.equal(accuracy(course, zeroBased), 90);
   assert.throws(() => accuracy(course, zeroBased, { numLabels: 10, labels: 'course' }), refused(/^label 10 is 0, but course labels for 10 classes are integers 1\.\.10$/));
   assert.equal(accuracy(course, course, { numLabels: 10, labels: 'course' }), 100);
+});
+
+const option = (what: RegExp) => (err: unknown) => err instanceof OptionError && what.test(err.message);
+
+test('the cost\'s λ, the gradient check\'s λ and m, and the numerical gradient\'s ε are refused as training\'s options are', () => {
+  const { X, y } = toy(12);
+  const n = net();
+  for (const call of [
+    (l: number) => n.cost(X, y, l),
+    (l: number) => nnCostFunction(n.params, 4, 5, 3, X, y, l),
+    (l: number) => checkNNGradients(l),
+    (l: number) => n.train(X, y, { lambda: l, maxIter: 1 }),
+  ]) {
+    assert.throws(() => call(-5), option(/^lambda: must be at least 0, got -5$/));
+    assert.throws(() => call(NaN), option(/^lambda: "NaN" is not a number$/));
+    assert.throws(() => call(Infinity), option(/^lambda: "Infinity" is out of range/));
+  }
+  assert.throws(() => checkNNGradients(0, { m: 0 }), option(/^m: must be at least 1, got 0$/));
+  assert.throws(() => checkNNGradients(0, { m: 2.5 }), option(/^m: "2.5" is not a whole number$/));
+  assert.throws(() => checkNNGradients(0, { layers: [3, 0, 3] }), ValueError);
+  const theta = new Float64Array([3]);
+  for (const e of [0, -1e-4, NaN]) assert.throws(() => computeNumericalGradient((t) => t[0] ** 2, theta, e), option(/^e: /));
+  // the numbers in range still give the course's: d(θ²)/dθ at 3 is 6, exactly for a central difference of a square
+  assert.equal(computeNumericalGradient((t) => t[0] ** 2, theta, 0.5)[0], 6);
+  assert.ok(checkNNGradients(3, { m: 1 }).relativeDifference < 1e-9);
 });
