@@ -1,5 +1,16 @@
 import { ShapeError, ValueError } from '../errors.js';
 
+/** Whether `v` is a Float64Array, from this realm or another (a vm context's, a worker's). */
+export function isFloat64Array(v: unknown): v is Float64Array {
+  return ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Float64Array]';
+}
+
+/** What a value is, for a message: "a Float32Array", "an Array", "a string". */
+export function kindOf(v: unknown): string {
+  const name = ArrayBuffer.isView(v) || Array.isArray(v) ? Object.prototype.toString.call(v).slice(8, -1) : v === null ? 'null' : typeof v;
+  return `${/^[AEIO]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /**
  * A dense float64 matrix in row-major order: element (i, j) is `data[i * cols + j]`.
  *
@@ -14,6 +25,11 @@ export class Matrix {
   constructor(rows: number, cols: number, data?: Float64Array) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new ValueError(`a matrix needs non-negative integer dimensions, got ${rows}×${cols}`);
+    }
+    // from plain JavaScript anything can come: a Float32Array or an Array would be read, written and trained on
+    // with another precision (or none), where every kernel and every printed number assumes float64
+    if (data !== undefined && !isFloat64Array(data)) {
+      throw new ValueError(`a Matrix holds its values in a Float64Array, got ${kindOf(data)}; convert them with Float64Array.from(values)`);
     }
     if (data !== undefined && data.length !== rows * cols) {
       throw new ShapeError(`a ${rows}×${cols} matrix needs ${rows * cols} values, got ${data.length}`);

@@ -5,7 +5,7 @@
  */
 import { ValueError } from '../errors.js';
 import { MemoryError } from '../memory.js';
-import { Matrix } from '../linalg/matrix.js';
+import { isFloat64Array, Matrix } from '../linalg/matrix.js';
 import { labelsToTargets, targetsToLabels, type LabelConvention } from '../data/labels.js';
 import type { ImageShape } from '../data/dataset.js';
 import { runToEnd } from '../optim/types.js';
@@ -92,7 +92,8 @@ export class Network {
     if (params !== undefined && params.length !== n) {
       throw new ValueError(`layers [${sizes.join(', ')}] need ${n} parameters, got ${params.length}`);
     }
-    this.params = params ?? new Float64Array(n);
+    // weights of another type (a Float32Array from plain JavaScript) are copied: training is float64 throughout
+    this.params = params === undefined ? new Float64Array(n) : isFloat64Array(params) ? params : Float64Array.from(params);
     this.labels = options.labels ?? 'course';
     const arch = checkArchitecture({ activation: options.activation, output: options.output });
     this.activation = arch.activation;

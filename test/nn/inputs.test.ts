@@ -154,3 +154,30 @@ test('the cost\'s λ, the gradient check\'s λ and m, and the numerical gradient
   assert.equal(computeNumericalGradient((t) => t[0] ** 2, theta, 0.5)[0], 6);
   assert.ok(checkNNGradients(3, { m: 1 }).relativeDifference < 1e-9);
 });
+
+test('a Matrix refuses values that are not a Float64Array, from plain JavaScript, and says how to convert them', () => {
+  const convert = (kind: string) => refused(new RegExp(`^a Matrix holds its values in a Float64Array, got ${kind}; convert them with Float64Array\\.from\\(values\\)$`));
+  const plain = (v: unknown) => () => new Matrix(1, 2, v as Float64Array);
+  assert.throws(plain(new Float32Array(2)), convert('a Float32Array'));
+  assert.throws(plain([1, 2]), convert('an Array'));
+  assert.throws(plain(new Uint8Array(2)), convert('a Uint8Array'));
+  assert.throws(plain('12'), convert('a string'));
+  assert.deepEqual(new Matrix(1, 2, Float64Array.from([1, 2])).toRows(), [[1, 2]]);
+});
+
+test('a Network given float32 weights trains in float64, on a copy', () => {
+  const { X, y } = toy(30);
+  const start = net().params;
+  // weights that float32 holds exactly, so that both networks start from the same numbers
+  const f32 = Float32Array.from(start);
+  const n32 = new Network([4, 5, 3], f32 as unknown as Float64Array);
+  const n64 = new Network([4, 5, 3], Float64Array.from(f32));
+  assert.ok(n32.params instanceof Float64Array);
+  n32.train(X, y, { maxIter: 10, backend: 'reference' });
+  n64.train(X, y, { maxIter: 10, backend: 'reference' });
+  assert.deepEqual(n32.params, n64.params);
+  // float32 could not hold the trained weights: training was not rounded to it
+  assert.ok(n32.params.some((v) => Math.fround(v) !== v));
+  assert.deepEqual(f32, Float32Array.from(start), 'the caller\'s array is left alone');
+  assert.deepEqual(new Network([1, 1], [0.25, 0.5] as unknown as Float64Array).params, Float64Array.from([0.25, 0.5]));
+});
