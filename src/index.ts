@@ -9,7 +9,9 @@
  *
  * @module nnlearn
  */
-export { NnlearnError, FormatError, ShapeError, ValueError, UsageError } from './errors.js';
+export { NnlearnError, FormatError, ShapeError, ValueError, UsageError, DivergenceError } from './errors.js';
+/** The memory budget (none unless set; `nnlearn/node` measures the process's memory) and its refusal. */
+export { MemoryError, setMemoryLimit, memoryAvailable } from './memory.js';
 export { Random } from './random.js';
 
 export { Matrix } from './linalg/matrix.js';

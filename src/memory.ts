@@ -4,8 +4,8 @@
  * declares a 20000×20000 matrix, an IDX header claiming 2.7 million images, /dev/zero) is refused with a line that
  * says what was asked, what is allowed and what to do, instead of taking the machine's memory.
  *
- * What is in use is measured (Node: the process's resident memory, registered by the CLI and `nnlearn/node`), so
- * that the checks add up: the data already read counts against the network that follows. Without a measure (a
+ * What is in use is measured (Node: the process's resident memory, registered by the CLI and by importing
+ * `nnlearn/node`, which sets no limit: a library user sets one with setMemoryLimit), so that the checks add up: the data already read counts against the network that follows. Without a measure (a
  * browser) each allocation is checked against the limit alone. Sizes are computed in float64 arithmetic, never in
  * 32-bit integers (2^31 bytes is a plausible request).
  */
@@ -22,6 +22,11 @@ export function setMemoryLimit(bytes: number, usage?: () => number): void {
   if (!(bytes > 0)) throw new MemoryError(`the memory limit must be a positive number of bytes, got ${bytes}`);
   limit = bytes;
   if (usage !== undefined) inUse = usage;
+}
+
+/** Sets how to measure what is in use (bytes), keeping the limit: `nnlearn/node` registers the process's RSS. */
+export function setMemoryMeasure(usage: () => number): void {
+  inUse = usage;
 }
 
 /** What the budget still allows, in bytes. */

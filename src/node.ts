@@ -4,14 +4,18 @@
  * browser.
  *
  * Importing this module also gives training Node's worker threads: `network.trainAsync(X, y)` then evaluates on
- * every core (as `nnlearn train` does), unless `threads` says otherwise.
+ * every core (as `nnlearn train` does), unless `threads` says otherwise; and it gives the memory budget the
+ * process's resident memory as its measure of what is in use, with no limit until `setMemoryLimit` sets one (the
+ * CLI's default is half of the machine's memory; see ../memory.ts).
  *
  * @module nnlearn/node
  */
 import { registerThreadPlatform } from './nn/fast/backend.js';
 import { nodeThreadPlatform } from './nn/fast/threads-node.js';
+import { setMemoryMeasure } from './memory.js';
 
 registerThreadPlatform(nodeThreadPlatform);
+setMemoryMeasure(() => process.memoryUsage.rss());
 
 export { readBytes, readMatFile, writeFileAtomic } from './data/files.js';
 export {
