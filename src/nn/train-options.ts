@@ -135,12 +135,67 @@ function checked(option: keyof typeof TRAIN_RULES, v: number): number {
   return checkNumber(option, v, TRAIN_RULES[option]);
 }
 
+/** Every key of TrainOptions (the compiler holds the list to the interface): from plain JavaScript, others come. */
+const TRAIN_OPTION_KEYS = {
+  lambda: true,
+  maxIter: true,
+  optimizer: true,
+  learningRate: true,
+  momentum: true,
+  batchSize: true,
+  batchSeed: true,
+  validation: true,
+  resume: true,
+  onIteration: true,
+  stopRequested: true,
+  backend: true,
+  threads: true,
+  precision: true,
+} as const satisfies Record<keyof TrainOptions, true>;
+
+const VALIDATION_KEYS = { X: true, y: true, patience: true } as const satisfies Record<keyof NonNullable<TrainOptions['validation']>, true>;
+
+/**
+ * The edit distance of a and b, case aside (Damerau's: a swap of neighbours is one edit), for suggesting the
+ * option a typo meant. By hand: a dozen lines, where a dependency would be one more package for every user.
+ */
+function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const d = Array.from({ length: s.length + 1 }, (_, i) => Array.from({ length: t.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= s.length; i++) {
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[s.length][t.length];
+}
+
+/**
+ * Refuses keys of `given` that are not in `known` (`maxIters` was ignored, and a run of 50 iterations went on as if
+ * no limit had been asked for), naming the closest known one when a typo is likely, else all of them.
+ */
+function checkKeys(given: object, known: Record<string, true>, prefix = ''): void {
+  const names = Object.keys(known);
+  for (const key of Object.keys(given)) {
+    if (Object.hasOwn(known, key)) continue;
+    let best = names[0];
+    for (const n of names) if (editDistance(key, n) < editDistance(key, best)) best = n;
+    const close = editDistance(key, best) <= Math.max(2, Math.floor(key.length / 3));
+    throw new OptionError(`${prefix}${key}`, close ? `not an option; did you mean ${prefix}${best}?` : `not an option; the options are ${names.join(', ')}`);
+  }
+}
+
 /**
  * The settings a run will use: `options` checked, and every default filled in from the optimizer's entry.
  * `examples` is the number of training examples: a batch as large as the set is the full batch; `activation`, the
  * hidden units', picks the default step where the optimizer has one per activation (gd: 0.1 for ReLU).
  */
 export function resolveTraining(options: TrainOptions, examples: number, activation?: Activation): ResolvedTraining {
+  checkKeys(options, TRAIN_OPTION_KEYS);
+  if (options.validation !== undefined) checkKeys(options.validation, VALIDATION_KEYS, 'validation.');
   const name = options.optimizer ?? 'fmincg';
   if (!OPTIMIZERS.includes(name)) throw new OptionError('optimizer', `"${String(name)}" is not one of ${OPTIMIZERS.join(', ')}`);
   const entry = optimizerEntry(name);

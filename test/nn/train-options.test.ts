@@ -86,3 +86,36 @@ test('the course’s predict(Theta1, Theta2, X), and predict([Theta1, Theta2], X
   assert.deepEqual(Array.from(predict([T1, T2], X, 'zero-based')), [0, 1]);
   assert.throws(() => predict(T1, X as unknown as Matrix, undefined as unknown as Matrix), /give at least two Theta matrices and X/);
 });
+
+test('an option that is not one is refused, with the one a typo most likely meant', () => {
+  const { X, y } = toy();
+  const cases: [Record<string, unknown>, string][] = [
+    [{ maxIters: 2 }, 'maxIters: not an option; did you mean maxIter?'],
+    [{ lamda: 1 }, 'lamda: not an option; did you mean lambda?'],
+    [{ learning_rate: 0.1 }, 'learning_rate: not an option; did you mean learningRate?'],
+    [{ batchsize: 10 }, 'batchsize: not an option; did you mean batchSize?'],
+    [{ optimzier: 'gd' }, 'optimzier: not an option; did you mean optimizer?'],
+    [{ validation: { X, y, patiance: 3 } }, 'validation.patiance: not an option; did you mean validation.patience?'],
+    [
+      { epochs: 5 },
+      'epochs: not an option; the options are lambda, maxIter, optimizer, learningRate, momentum, batchSize, batchSeed, validation, resume, onIteration, stopRequested, backend, threads, precision',
+    ],
+  ];
+  for (const [options, message] of cases) {
+    const net = Network.random([3, 4, 3], { seed: 1 });
+    const before = Float64Array.from(net.params);
+    assert.throws(() => net.train(X, y, options as TrainOptions), (err: unknown) => err instanceof OptionError && err.message === message, message);
+    assert.deepEqual(net.params, before, 'nothing trained');
+  }
+  // every documented option is one (undefined values too: a spread of settings)
+  const all: Required<Omit<TrainOptions, 'resume' | 'validation' | 'backend' | 'threads' | 'precision' | 'learningRate' | 'momentum' | 'batchSize'>> = {
+    lambda: 1,
+    maxIter: 2,
+    optimizer: 'fmincg',
+    batchSeed: 0,
+    onIteration: () => undefined,
+    stopRequested: () => false,
+  };
+  const r = Network.random([3, 4, 3], { seed: 1 }).train(X, y, { ...all, validation: { X, y, patience: 2 }, resume: undefined, backend: 'reference', precision: undefined });
+  assert.equal(r.iterations, 2);
+});
