@@ -5,7 +5,10 @@
  * Δ = δ·aᵀ): the same chain rule, organised differently. A test checks they agree.
  */
 import type { Matrix } from '../linalg/matrix.js';
-import { rollParams } from '../nn/params.js';
+import { labelsToTargets } from '../data/labels.js';
+import { checkExamples } from '../nn/cost.js';
+import { checkLayerSizes, rollParams } from '../nn/params.js';
+import { checkNumber, TRAIN_RULES } from '../nn/train-options.js';
 import { Value } from './value.js';
 
 /** A network's cost built from scalar Values: the graph, and the weights as its inputs. */
@@ -16,8 +19,20 @@ export interface ScalarNetwork {
   weights: Value[];
 }
 
-/** J(Θ) = -1/m Σ_i Σ_k [y log h + (1 - y) log(1 - h)] + λ/(2m) Σ Θ² (bias columns excluded), from scalars. */
+/**
+ * J(Θ) = -1/m Σ_i Σ_k [y log h + (1 - y) log(1 - h)] + λ/(2m) Σ Θ² (bias columns excluded), from scalars, for the
+ * course's sigmoid network of layer sizes `sizes` and unrolled weights `params`, on X (m×sizes[0]).
+ *
+ * `targets` are zero-based output units, one per row of X: 0..K-1 where K = sizes[L] (y_k = 1 for k = target),
+ * as the notebook's `np.arange(1, 1 + m) % num_labels` and not the course's labels 1..K: add nothing to the
+ * notebook's y, subtract 1 from the course's (labelsToTargets does it). Shapes, targets, X's values and λ are
+ * checked as costFunction's callers check them (a ShapeError, a ValueError, an OptionError).
+ */
 export function scalarNetworkCost(sizes: readonly number[], params: Float64Array, X: Matrix, targets: ArrayLike<number>, lambda: number): ScalarNetwork {
+  checkLayerSizes(sizes);
+  checkNumber('lambda', lambda, TRAIN_RULES.lambda);
+  checkExamples(sizes, X, targets);
+  labelsToTargets(targets, sizes[sizes.length - 1], 'zero-based'); // each an integer in 0..K-1
   const thetas = rollParams(params, sizes);
   const weights: Value[] = [];
   const W = thetas.map((T, l) =>

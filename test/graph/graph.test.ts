@@ -17,6 +17,9 @@ import { nnCostFunction } from '../../src/nn/cost.js';
 import { debugInitializeWeights } from '../../src/nn/init.js';
 import { unrollParams } from '../../src/nn/params.js';
 import { Random } from '../../src/random.js';
+import { Matrix } from '../../src/linalg/matrix.js';
+import { ShapeError, ValueError } from '../../src/errors.js';
+import { OptionError } from '../../src/nn/train-options.js';
 import { runCli } from '../helpers.js';
 
 function run(name: string) {
@@ -183,6 +186,31 @@ test('the course’s cost built from scalars gives nnCostFunction’s cost and g
   const [J, grad] = nnCostFunction(p, 4, [3, 2], 3, Xr, Array.from(t, (x) => x + 1), 1);
   assert.ok(Math.abs(net.cost.data - J) <= 1e-13);
   net.weights.forEach((w, i) => assert.ok(Math.abs(w.grad - grad[i]) <= 1e-13));
+});
+
+test('the scalar cost takes zero-based targets, one per row of X, and refuses any other shape, target or λ', () => {
+  const sizes = [3, 5, 3];
+  const params = unrollParams([debugInitializeWeights(5, 3), debugInitializeWeights(3, 5)]);
+  const X = debugInitializeWeights(5, 2);
+  const targets = [1, 2, 0, 1, 2];
+  const shape = (what: RegExp) => (err: unknown) => err instanceof ShapeError && what.test(err.message);
+  const value = (what: RegExp) => (err: unknown) => err instanceof ValueError && what.test(err.message);
+  assert.throws(() => scalarNetworkCost(sizes, params, X, [1], 0), shape(/5 examples but there are 1 labels/));
+  assert.throws(() => scalarNetworkCost(sizes, params, debugInitializeWeights(5, 3), targets, 0), shape(/4 columns but the network expects 3 inputs/));
+  assert.throws(() => scalarNetworkCost(sizes, params, debugInitializeWeights(5, 1), targets, 0), shape(/2 columns but the network expects 3 inputs/));
+  assert.throws(() => scalarNetworkCost(sizes, params.subarray(1), X, targets, 0), shape(/need 38 parameters/));
+  // the course's labels 1..3 are not targets: 3 is past the last output unit
+  assert.throws(() => scalarNetworkCost(sizes, params, X, [2, 3, 1, 2, 3], 0), value(/^label 2 is 3, but zero-based labels for 3 classes are integers 0\.\.2$/));
+  assert.throws(() => scalarNetworkCost(sizes, params, X, [1, 2, -1, 1, 2], 0), value(/^label 3 is -1/));
+  assert.throws(() => scalarNetworkCost(sizes, params, X, [1, 2, 0.5, 1, 2], 0), value(/^label 3 is 0\.5/));
+  assert.throws(() => scalarNetworkCost(sizes, params, new Matrix(0, 3), [], 0), value(/^no examples/));
+  const bad = X.clone();
+  bad.set(4, 2, NaN);
+  assert.throws(() => scalarNetworkCost(sizes, params, bad, targets, 0), value(/^X has the value NaN at row 5, column 3/));
+  assert.throws(() => scalarNetworkCost(sizes, params, X, targets, -1), (err: unknown) => err instanceof OptionError && err.message === 'lambda: must be at least 0, got -1');
+  // the zero-based targets give the course's cost of labels one more
+  const [J] = nnCostFunction(params, 3, 5, 3, X, targets.map((t) => t + 1), 0);
+  assert.ok(Math.abs(scalarNetworkCost(sizes, params, X, targets, 0).cost.data - J) <= 1e-14);
 });
 
 test('nnlearn graph prints values and gradients, --json has every node, --out draws SVG and DOT', async () => {
