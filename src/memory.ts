@@ -5,9 +5,10 @@
  * says what was asked, what is allowed and what to do, instead of taking the machine's memory.
  *
  * What is in use is measured (Node: the process's resident memory, registered by the CLI and by importing
- * `nnlearn/node`, which sets no limit: a library user sets one with setMemoryLimit), so that the checks add up: the data already read counts against the network that follows. Without a measure (a
- * browser) each allocation is checked against the limit alone. Sizes are computed in float64 arithmetic, never in
- * 32-bit integers (2^31 bytes is a plausible request).
+ * `nnlearn/node`, which sets no limit: a library user sets one with setMemoryLimit), so that the checks add up: the
+ * data already read counts against the network that follows. Without a measure (a browser) each allocation is
+ * checked against the limit alone. Sizes are computed in float64 arithmetic, never in 32-bit integers (2^31 bytes
+ * is a plausible request).
  */
 import { NnlearnError } from './errors.js';
 

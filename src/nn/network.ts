@@ -193,7 +193,10 @@ export class Network {
     return targetsToLabels(this.predictUnits(X, options), this.labels);
   }
 
-  /** Percentage of rows of X predicted as their label (see predictUnits for the backend). */
+  /**
+   * Percentage of rows of X predicted as their label (see predictUnits for the backend); y is checked as `cost`
+   * checks it (this network's convention and classes), so that labels of another convention are refused, not scored.
+   */
   accuracy(X: Matrix, y: ArrayLike<number>, options: { backend?: BackendName } = {}): number {
     const targets = labelsToTargets(y, this.numLabels, this.labels);
     checkExamples(this.sizes, X, targets);
