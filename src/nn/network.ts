@@ -61,13 +61,15 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Refuses training labels of one class, in the CLI's words: a classifier learns to tell classes apart, and data of
- * one class gives a network that always says it (100% on that data, and nothing learnt).
+ * Refuses training labels of one class (the library and the CLI, which names the data as `source`): a classifier
+ * learns to tell classes apart, and data of one class gives a network that always says it (100% on that data,
+ * and nothing learnt).
  */
-function checkClasses(y: ArrayLike<number>): void {
+export function checkClasses(y: ArrayLike<number>, source?: string): void {
   const first = y[0];
   for (let i = 1; i < y.length; i++) if (y[i] !== first) return;
-  throw new ValueError(`every one of the ${y.length} examples has the label ${first}; training needs examples of at least two classes`);
+  const examples = source === undefined ? `every one of the ${y.length} examples` : `${source}: every one of its ${y.length} examples`;
+  throw new ValueError(`${examples} has the label ${first}; training needs examples of at least two classes`);
 }
 
 /**

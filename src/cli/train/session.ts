@@ -4,12 +4,12 @@
  */
 import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { InterruptedError, NnlearnError, ShapeError, UsageError, ValueError } from '../../errors.js';
+import { InterruptedError, NnlearnError, ShapeError, UsageError } from '../../errors.js';
 import { fileChanges } from './record.js';
 import { needsGuardian, startGuardian } from '../guardian.js';
 import { writeFileAtomic } from '../../data/files.js';
 import { splitDataset, type Dataset } from '../../data/dataset.js';
-import { Network, type TrainResult } from '../../nn/network.js';
+import { checkClasses, Network, type TrainResult } from '../../nn/network.js';
 import { checkTrainingMemory, type TrainState } from '../../nn/training.js';
 import type { ResolvedTraining } from '../../nn/train-options.js';
 import { iterationUnit } from '../../optim/registry.js';
@@ -58,11 +58,7 @@ function loadRunData(plan: TrainPlan, numLabels: number | undefined): RunData {
   const d = plan.data;
   const { train, test } = loadTrainTest({ ...d, numLabels: numLabels ?? d.numLabels });
   const { train: fit, test: validation } = d.validation === undefined ? { train, test: undefined } : splitDataset(train, d.validation, d.splitSeed);
-  // a classifier learns to tell classes apart: data of one class gives a network that always says it
-  const first = fit.y[0];
-  if (fit.y.every((v) => v === first)) {
-    throw new ValueError(`${fit.source}: every one of its ${fit.y.length} examples has the label ${first}; training needs examples of at least two classes`);
-  }
+  checkClasses(fit.y, fit.source);
   return { train, fit, validation, test };
 }
 
