@@ -1,7 +1,8 @@
 /**
  * CSV data sets, read by RFC 4180's rules: fields separated by commas (or semicolons or tabs, as the first line
- * shows), quoted fields with "" for a quote, records ended by CRLF, LF or a lone CR, an optional header line. Every
- * other field must be a finite number; a bad one is reported with its line and column.
+ * shows), quoted fields with "" for a quote, records ended by CRLF, LF or a lone CR, an optional header line (of
+ * names, or numbering the columns as pandas writes it: see isHeader). Every other field must be a finite number; a
+ * bad one is reported with its line and column.
  *
  * The parser streams: it takes the text in pieces (`push`) and keeps only the numbers, in blocks of a fixed size,
  * so that a large file never becomes one string nor a list of lines. Which column holds the labels is decided
@@ -38,11 +39,56 @@ function separatorOf(firstLine: string): string {
   return firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
 }
 
+/** Whether a field is a number (written as one: "NaN" and "0.1.2" are not). */
+const isNumber = (f: string): boolean => !Number.isNaN(parseDecimal(f));
+
+/** Whether more than half of a line's fields are names (not numbers, not empty): a header of names. */
+function mostlyNames(fields: string[]): boolean {
+  return fields.every((f) => f.trim() !== '') && fields.filter((f) => !isNumber(f)).length * 2 > fields.length;
+}
+
+/**
+ * Whether a line's numbers number the columns: whole numbers written as such, each one more than the one before,
+ * from 0, or from 0 or 1 after a name (pandas' `to_csv(index=False)` of an unnamed frame writes 0,1,…,400; with a
+ * named label column, label,0,1,…). `from` undefined: from any start (a line of data that merely counts up).
+ */
+function numbersColumns(fields: string[], from?: number): boolean {
+  if (fields.length < 3 || fields.some((f) => f.trim() === '')) return false;
+  const numbers = fields.filter(isNumber).map((f) => f.trim());
+  if (numbers.length < 2 || !numbers.every((f) => /^\d+$/.test(f))) return false;
+  const start = Number(numbers[0]);
+  if (from !== undefined && !(start === from || (start === from + 1 && numbers.length < fields.length))) return false;
+  return numbers.every((f, k) => Number(f) === start + k);
+}
+
+/**
+ * Whether line 1 is a header: it is written as one, mostly names or numbering the columns, and line 2 (when there
+ * is one) is not written so too. Any name used to make line 1 a header, so that one bad value in the first row (a
+ * NaN, a typo such as 0.1.2) dropped that example silently; and pandas' header 0,1,…,400 was read as an example
+ * of class 0. A line with an empty field is data with a value missing, never a header.
+ */
+function isHeader(first: string[], second: string[] | undefined): boolean {
+  if (mostlyNames(first)) return second === undefined || !mostlyNames(second);
+  if (numbersColumns(first, 0)) return second === undefined || !numbersColumns(second);
+  return false;
+}
+
+/**
+ * A hint for a field that is a name in a column where labels usually are (the first or the last): labels are
+ * class numbers ("cat", "dog" must be written 0, 1).
+ */
+function className(field: string, j: number, cols: number): string {
+  if (!/[a-z]/i.test(field) || /^[+-]?(nan|inf|infinity)$/i.test(field) || (j !== 0 && j !== cols - 1)) return '';
+  return `; if column ${j + 1} holds class names, write each class as a whole number 0..K-1 (labels are class numbers)`;
+}
+
 /** The streaming parser: push text, then end() for the table. */
 export class CsvParser {
   private sep = '';
   private headerDecided = false;
   private header: string[] | undefined;
+  private first: string[] | undefined; // line 1's fields, until line 2 says whether it is a header
+  private firstLine = 1;
   private cols = -1;
   private rows = 0;
   private readonly blocks: Float64Array[] = [];
@@ -161,16 +207,28 @@ export class CsvParser {
 
   private record(fields: string[], line: number): void {
     if (!this.headerDecided) {
-      this.headerDecided = true;
-      // A header is a line that is not numbers: some field is text. A line with an empty field is data with a
-      // value missing (an error below), not a header.
-      const isHeader = fields.every((f) => f.trim() !== '') && fields.some((f) => Number.isNaN(parseDecimal(f)));
-      this.cols = fields.length;
-      if (isHeader) {
-        this.header = fields.map((f) => f.trim());
+      // whether line 1 is a header is decided with line 2 in hand (see isHeader): line 1 waits for it
+      if (this.first === undefined) {
+        this.first = fields;
+        this.firstLine = line;
+        this.cols = fields.length;
         return;
       }
+      this.decideHeader(fields);
     }
+    this.data(fields, line);
+  }
+
+  /** Line 1 is the header, or the first record of data, by what it and line 2 (if any) hold. */
+  private decideHeader(second: string[] | undefined): void {
+    const first = this.first as string[];
+    this.headerDecided = true;
+    this.first = undefined;
+    if (isHeader(first, second)) this.header = first.map((f) => f.trim());
+    else this.data(first, this.firstLine);
+  }
+
+  private data(fields: string[], line: number): void {
     if (fields.length !== this.cols) {
       const first = this.header === undefined ? 'line 1' : 'the header';
       throw new FormatError(`${this.source}: line ${line} has ${fields.length} field${fields.length === 1 ? '' : 's'}, but ${first} has ${this.cols}`);
@@ -184,7 +242,7 @@ export class CsvParser {
       const f = fields[j].trim();
       const v = parseDecimal(f);
       if (!Number.isFinite(v)) {
-        const what = f === '' ? 'the field is empty' : `"${clipMiddle(fields[j], 40)}" is not a finite number`;
+        const what = f === '' ? 'the field is empty' : `"${clipMiddle(fields[j], 40)}" is not a finite number${className(f, j, fields.length)}`;
         throw new FormatError(`${this.source}: line ${line}, column ${j + 1}: ${what}`);
       }
       const b = this.count >>> 20;
@@ -206,6 +264,7 @@ export class CsvParser {
       this.scan(t);
     }
     if (this.field !== '' || this.fields.length > 0 || this.wasQuoted) this.endRecord();
+    if (this.first !== undefined) this.decideHeader(undefined);
     if (!this.headerDecided) throw new FormatError(`${this.source}: empty`);
     if (this.rows === 0) throw new FormatError(`${this.source}: a header but no data`);
     const values = new Float64Array(this.count);

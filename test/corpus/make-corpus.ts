@@ -131,3 +131,12 @@ const small = modelToJson(Network.random([4, 2, 2], { seed: 1 })) as unknown as 
 put('model/image-minus-2.json', `${JSON.stringify({ ...small, image: { height: -2, width: -2, order: 'row-major' } })}\n`);
 // a UTF-8 byte-order mark (Windows editors write one): refused with an invisible character in the message once
 put('model/byte-order-mark.json', `\ufeff${JSON.stringify(small)}\n`);
+
+// --- CSV headers: one bad value in the first row, pandas' numbered header, class names ---
+
+// a NaN in the first row made it a header (any field not a number did): that example was dropped without a word
+put('csv/nan-first-line.csv', '1,NaN,0.5\n2,0.25,0.5\n1,0.3,0.1\n2,0.9,0.2\n');
+// pandas' to_csv(index=False) of an unnamed frame writes the header 0,1,2: it was read as an example of class 0
+put('csv/pandas-numbered-header.csv', '0,1,2\n1,0,0\n2,1,1\n1,0.1,0\n2,0.9,1\n1,0,0.2\n2,1,0.8\n');
+// class names: line 1 was taken as a header and line 2's name refused as if it were a typo
+put('csv/class-names.csv', 'cat,0.5,0.25\ndog,0.125,0\ncat,0.75,0.5\n');

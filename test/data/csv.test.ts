@@ -43,6 +43,8 @@ test('integer matrices round-trip through CSV text', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 36, maxLength: 36 }), (m, n, vals) => {
       const rows = Array.from({ length: m }, (_, i) => [i % 10, ...vals.slice(i * n, (i + 1) * n)]);
+      // a first line 0,1,2,… numbers the columns: pandas' header (tested above)
+      fc.pre(!(n >= 2 && rows[0].every((v, k) => v === k)));
       const d = parseCsv(rows.map((r) => r.join(',')).join('\n'));
       assert.deepEqual(Array.from(d.y), rows.map((r) => r[0]));
       assert.deepEqual(d.X.toRows(), rows.map((r) => r.slice(1)));
@@ -69,6 +71,50 @@ test('a header is a line that is not numbers; a first line with an empty field i
   assert.equal(parseCsvTable('1,2\n3,4\n').header, undefined);
   // once read as a header, silently dropping one example
   assert.throws(() => parseCsvTable('1,,3\n4,5,6\n', 'g.csv'), /g\.csv: line 1, column 2: the field is empty/);
+});
+
+test('a first line of data with one bad value is refused at its line and column, never dropped as a header', () => {
+  // each was once taken as a header (any field not a number made one): the first example vanished without a word
+  const rest = '2,0.25,0.5,0.75\n1,0.3,0.1,0.2\n';
+  assert.throws(() => parseCsvTable(`1,NaN,0.5,0.5\n${rest}`, 'n.csv'), /^FormatError: n\.csv: line 1, column 2: "NaN" is not a finite number$/);
+  assert.throws(() => parseCsvTable(`1,0.5,0.1.2,0.5\n${rest}`, 'n.csv'), /n\.csv: line 1, column 3: "0\.1\.2" is not a finite number$/);
+  assert.throws(() => parseCsvTable(`1,0.5,0.5,x\n${rest}`, 'n.csv'), /line 1, column 4: "x" is not a finite number/);
+  // after blank lines, the line is still the file's
+  assert.throws(() => parseCsvTable(`\n\n1,inf,0.5,0.5\n${rest}`, 'n.csv'), /line 3, column 2: "inf"/);
+  // a header of names, even a short one or with numbers among them, is still a header
+  assert.deepEqual(parseCsvTable(`label,a,b,c\n${rest}`).header, ['label', 'a', 'b', 'c']);
+  assert.deepEqual(parseCsvTable(`y,x1,x2,3\n${rest}`).header, ['y', 'x1', 'x2', '3']);
+  assert.equal(parseCsvTable(`label,a,b,c\n${rest}`).rows, 2);
+});
+
+test('a header that numbers the columns (pandas’ to_csv of an unnamed frame) is a header, not an example of class 0', () => {
+  // once read as data: a phantom example with the label 0, and an eleventh class
+  const rows = '10,0.5,0.25,0,1\n3,0.125,0,1,0\n';
+  for (const header of ['0,1,2,3,4', 'label,0,1,2,3', 'label,1,2,3,4', '"0","1","2","3","4"']) {
+    const t = parseCsvTable(`${header}\n${rows}`);
+    assert.equal(t.rows, 2, header);
+    assert.deepEqual(Array.from(t.values), [10, 0.5, 0.25, 0, 1, 3, 0.125, 0, 1, 0], header);
+  }
+  // integers from pandas too (MNIST's pixels): the header 0..n-1, then data
+  assert.equal(parseCsvTable('0,1,2,3\n5,0,0,255\n0,17,3,0\n').rows, 2);
+  // lines of data that merely count up, and a numbering not from 0, stay data
+  assert.equal(parseCsvTable('0,1,2\n3,4,5\n').rows, 2);
+  assert.equal(parseCsvTable('1,2,3\n4,5,6\n').rows, 2);
+  assert.equal(parseCsvTable('0,1\n1,0\n').rows, 2, 'two columns: too few to tell a numbering');
+  assert.equal(parseCsvTable('0.0,1.0,2.0\n1,0.5,0.5\n').rows, 2, 'decimals are values, not column names');
+  // a header alone is a header with no data
+  assert.throws(() => parseCsvTable('0,1,2,3\n', 'p.csv'), /p\.csv: a header but no data/);
+});
+
+test('class names where the labels go are refused with the advice to number the classes', () => {
+  // once line 1 was taken as a header, and line 2 refused as if "dog" were a typo
+  const msg = /t\.csv: line 1, column 1: "cat" is not a finite number; if column 1 holds class names, write each class as a whole number 0\.\.K-1/;
+  assert.throws(() => parseCsvTable('cat,0.5,0.25\ndog,0.125,0\n', 't.csv'), msg);
+  assert.throws(() => parseCsvTable('0.5,0.25,dog\n0.125,0,cat\n', 't.csv'), /line 1, column 3: "dog" is not a finite number; if column 3 holds class names/);
+  assert.throws(() => parseCsvTable('label,a,b\ncat,0.5,0.25\ndog,0.125,0\n', 't.csv'), /line 2, column 1: "cat" .*class names/);
+  // a NaN is no class name, and a name among the features is not where labels go
+  assert.throws(() => parseCsvTable('NaN,0.5,0.25\n1,0.125,0\n', 't.csv'), /"NaN" is not a finite number$/);
+  assert.throws(() => parseCsvTable('1,abc,0.25\n1,0.125,0\n', 't.csv'), /"abc" is not a finite number$/);
 });
 
 test('CR, CRLF and LF line endings, mixed, quoted fields with "" and separators inside, and a byte-order mark', () => {
