@@ -1,6 +1,6 @@
 /**
- * CSV data sets, read by RFC 4180's rules: fields separated by commas (or semicolons or tabs, as the first line
- * shows), quoted fields with "" for a quote, records ended by CRLF, LF or a lone CR, an optional header line (of
+ * CSV data sets, read by RFC 4180's rules: fields separated by commas (or semicolons, tabs or spaces, as the first
+ * line shows), quoted fields with "" for a quote, records ended by CRLF, LF or a lone CR, an optional header line (of
  * names, or numbering the columns as pandas writes it: see isHeader). Every other field must be a finite number; a
  * bad one is reported with its line and column.
  *
@@ -34,9 +34,16 @@ export interface CsvLimits {
   maxValues?: number;
 }
 
-/** A file's separator, from its first line: a comma, else a semicolon, else a tab (a single column: a comma). */
+/**
+ * A file's separator, from its first line: a comma, else a semicolon, else a tab, else runs of spaces when the
+ * line has fields between them (NumPy's `savetxt` and Octave's `save -ascii` write so), else (a single column) a
+ * comma. Read as a comma-separated line, a space-separated one was one field that is not a number.
+ */
 function separatorOf(firstLine: string): string {
-  return firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : firstLine.includes('\t') ? '\t' : ',';
+  if (firstLine.includes(',')) return ',';
+  if (firstLine.includes(';')) return ';';
+  if (firstLine.includes('\t')) return '\t';
+  return /\S +\S/.test(firstLine) ? ' ' : ',';
 }
 
 /** Whether a field is a number (written as one: "NaN" and "0.1.2" are not). */
@@ -132,6 +139,8 @@ export class CsvParser {
 
   private scan(t: string): void {
     const sep = this.sep.charCodeAt(0);
+    // separated by spaces: a run of spaces or tabs is one separator, and those that start or end a line none
+    const spaces = this.sep === ' ';
     for (let i = 0; i < t.length; i++) {
       const c = t.charCodeAt(i);
       if (this.inQuotes) {
@@ -153,7 +162,9 @@ export class CsvParser {
         continue;
       }
       this.quoteSeen = false;
-      if (c === sep) {
+      if (spaces && (c === 0x20 || c === 0x09)) {
+        if (!this.atStart || this.wasQuoted) this.endField();
+      } else if (c === sep) {
         this.endField();
       } else if (c === 0x0a || c === 0x0d) {
         const crlf = c === 0x0a && this.lastWasCR;
@@ -199,7 +210,8 @@ export class CsvParser {
       this.recordLine = this.line;
       return;
     }
-    this.endField();
+    // spaces at the end of a line separate nothing
+    if (!(this.sep === ' ' && this.atStart && !this.wasQuoted)) this.endField();
     this.record(this.fields, this.recordLine);
     this.fields = [];
     this.recordLine = this.line;

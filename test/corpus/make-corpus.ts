@@ -140,3 +140,8 @@ put('csv/nan-first-line.csv', '1,NaN,0.5\n2,0.25,0.5\n1,0.3,0.1\n2,0.9,0.2\n');
 put('csv/pandas-numbered-header.csv', '0,1,2\n1,0,0\n2,1,1\n1,0.1,0\n2,0.9,1\n1,0,0.2\n2,1,0.8\n');
 // class names: line 1 was taken as a header and line 2's name refused as if it were a typo
 put('csv/class-names.csv', 'cat,0.5,0.25\ndog,0.125,0\ncat,0.75,0.5\n');
+// NumPy's savetxt writes numbers separated by spaces: line 1 was taken as a header, line 2 refused as one field
+put(
+  'csv/numpy-savetxt.csv',
+  ['1 0 0', '2 1 1', '1 0.1 0', '2 0.9 1', '1 0 0.2', '2 1 0.8'].map((l) => l.split(' ').map((v) => Number(v).toExponential(18).replace(/e([+-])(\d)$/, 'e$10$2')).join(' ')).join('\n') + '\n',
+);

@@ -117,6 +117,24 @@ test('class names where the labels go are refused with the advice to number the 
   assert.throws(() => parseCsvTable('1,abc,0.25\n1,0.125,0\n', 't.csv'), /"abc" is not a finite number$/);
 });
 
+test('fields separated by spaces (NumPy’s savetxt, Octave’s save -ascii) are read, however many spaces', () => {
+  // once line 1 was taken as a header and each later line reported as one field that is not a number
+  const want = [10, 0, 0.5, -1.25e-3, 3, 1, 2, 0.25];
+  for (const text of [
+    '1.000000000000000000e+01 0.000000000000000000e+00 5.000000000000000000e-01 -1.250000000000000000e-03\n3.0 1.0 2.0 0.25\n',
+    ' 1.00000000e+01 0.00000000e+00 5.00000000e-01 -1.25000000e-03\r\n 3.00000000e+00 1.00000000e+00 2.00000000e+00 2.50000000e-01\r\n',
+    '10   0  0.5 -0.00125  \n  3 1\t2 0.25',
+  ]) {
+    const t = parseCsvTable(text, 's.csv');
+    assert.deepEqual({ rows: t.rows, cols: t.cols, values: Array.from(t.values), header: t.header }, { rows: 2, cols: 4, values: want, header: undefined }, JSON.stringify(text));
+  }
+  assert.deepEqual(parseCsvTable('label p1 p2\n1 0.5 0.25\n').header, ['label', 'p1', 'p2']);
+  assert.throws(() => parseCsvTable('1 0.5 0.25\n2 0.5\n', 's.csv'), /s\.csv: line 2 has 2 fields, but line 1 has 3/);
+  assert.throws(() => parseCsvTable('1 0.5 0.25\n2 0.5 x\n', 's.csv'), /s\.csv: line 2, column 3: "x" is not a finite number/);
+  // a single column keeps its spaces' meaning: none in the line, one field
+  assert.deepEqual(Array.from(parseCsvTable(' 1\n 2 \n').values), [1, 2]);
+});
+
 test('CR, CRLF and LF line endings, mixed, quoted fields with "" and separators inside, and a byte-order mark', () => {
   const want = { rows: 3, cols: 3, values: [1, 2, 3, 4, 5, 6, 7, 8, 9] };
   for (const text of ['1,2,3\r4,5,6\r7,8,9', '1,2,3\r\n4,5,6\r\n7,8,9\r\n', '1,2,3\n4,5,6\r7,8,9\r\n\n', '\ufeff1,2,3\n4,5,6\n7,8,9']) {
@@ -131,7 +149,7 @@ test('CR, CRLF and LF line endings, mixed, quoted fields with "" and separators 
   assert.throws(() => parseCsvTable('a,b\n"1,2\n'), /a quoted field opened on line 2 never closes/);
 });
 
-test('the same table whatever pieces the text arrives in (a stream cut anywhere: in a field, a quote, a CRLF)', () => {
+test('the same table whatever pieces the text arrives in (a stream cut anywhere: in a field, a quote, a CRLF, spaces)', () => {
   const field = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String));
   fc.assert(
     fc.property(
@@ -140,9 +158,14 @@ test('the same table whatever pieces the text arrives in (a stream cut anywhere:
       fc.constantFrom('\n', '\r\n', '\r'),
       fc.boolean(),
       fc.array(fc.nat(), { maxLength: 8 }),
-      (cols, rows, eol, quote, cuts) => {
+      fc.constantFrom(',', ';', '\t', ' ', '   '),
+      fc.constantFrom('', ' ', '  '),
+      (cols, rows, eol, quote, cuts, sep, pad) => {
         const q = (f: string) => (quote ? `"${f}"` : f);
-        const text = ['a,b,c,d'.split(',').slice(0, cols).map(q).join(','), ...rows.map((r) => r.slice(0, cols).map(q).join(','))].join(eol) + eol;
+        // spaces around a line only where spaces separate (elsewhere, or in a single column, they belong to the field)
+        const around = sep.startsWith(' ') && cols > 1 ? pad : '';
+        const line = (r: string[]) => around + r.slice(0, cols).map(q).join(sep) + around;
+        const text = [line(['a', 'b', 'c', 'd']), ...rows.map(line)].join(eol) + eol;
         const whole = parseCsvTable(text);
         const p = new CsvParser();
         let at = 0;
