@@ -158,6 +158,7 @@ export {
   CsvParser,
   scalePixels,
   labelColumnProblem,
+  oneHotColumns,
   type CsvTable,
   type CsvData,
   type CsvLimits,

@@ -304,19 +304,19 @@ const LABEL_NAMES = ['label', 'labels', 'y', 'class', 'target', 'digit'];
  * single value throughout; values spread far wider than their count, as pixel intensities are); undefined when it
  * looks like labels.
  */
-export function labelColumnProblem(t: CsvTable, j: number): { hard: boolean; why: string } | undefined {
+export function labelColumnProblem(t: CsvTable, j: number): { hard: boolean; single: boolean; why: string } | undefined {
   const seen = new Set<number>();
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < t.rows; i++) {
     const v = t.values[i * t.cols + j];
-    if (!isLabel(v)) return { hard: true, why: `it holds ${v} on data row ${i + 1}, and labels are whole numbers from 0 to ${MAX_CLASSES}` };
+    if (!isLabel(v)) return { hard: true, single: false, why: `it holds ${v} on data row ${i + 1}, and labels are whole numbers from 0 to ${MAX_CLASSES}` };
     if (seen.size <= MAX_CLASSES) seen.add(v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (seen.size < 2 && t.rows > 1) return { hard: false, why: `it has the single value ${min} in all ${t.rows} rows` };
-  if (seen.size * 2 < max - min + 1) return { hard: false, why: `its ${seen.size} values are spread over ${min}..${max}, as features are, not classes` };
+  if (seen.size < 2 && t.rows > 1) return { hard: false, single: true, why: `it has the single value ${min} in all ${t.rows} rows` };
+  if (seen.size * 2 < max - min + 1) return { hard: false, single: false, why: `its ${seen.size} values are spread over ${min}..${max}, as features are, not classes` };
   return undefined;
 }
 
@@ -329,9 +329,68 @@ export interface SplitOptions {
 }
 
 /**
+ * The one-hot label columns at an end of a table (the last ones looked at first): the fewest k ≥ 2 columns there,
+ * all 0 or 1, with a single 1 in each row, the 1s in more than one column (a bias column of ones beside a column of
+ * zeros is no labels). undefined when there are none. A 0/1 column among them looked like a 2-class label column.
+ */
+export function oneHotColumns(t: CsvTable): { end: 'first' | 'last'; count: number } | undefined {
+  for (const end of ['last', 'first'] as const) {
+    const count = oneHotWidth(t, end);
+    if (count > 0) return { end, count };
+  }
+  return undefined;
+}
+
+function oneHotWidth(t: CsvTable, end: 'first' | 'last'): number {
+  if (t.rows < 2) return 0;
+  const hot = new Uint8Array(t.rows); // whether row i has its 1 yet
+  let rowsDone = 0;
+  let columnsUsed = 0;
+  for (let c = 0; c < t.cols - 1; c++) {
+    const j = end === 'first' ? c : t.cols - 1 - c;
+    let ones = 0;
+    for (let i = 0; i < t.rows; i++) {
+      const v = t.values[i * t.cols + j];
+      if (v === 1) {
+        if (hot[i] === 1) return 0; // a second 1 in a row
+        hot[i] = 1;
+        ones++;
+      } else if (v !== 0) return 0;
+    }
+    rowsDone += ones;
+    if (ones > 0) columnsUsed++;
+    if (rowsDone === t.rows) return c >= 1 && columnsUsed >= 2 ? c + 1 : 0;
+  }
+  return 0;
+}
+
+/** How a column is named in advice: first, last, or its number (1-based), as the flag takes it. */
+function columnName(t: CsvTable, k: number): string {
+  return k === 0 ? 'first' : k === t.cols - 1 ? 'last' : String(k + 1);
+}
+
+/** The column, other than j and the one-hot ones, to advise as the labels: the first or the last, else any. */
+function labelLikeColumn(t: CsvTable, j: number, anywhere: boolean, oneHot: Set<number>): number | undefined {
+  const fits = (k: number) => k !== j && !oneHot.has(k) && labelColumnProblem(t, k) === undefined;
+  const ends = [0, t.cols - 1].find(fits);
+  if (ends !== undefined || !anywhere) return ends;
+  // a column in the middle: the one with the most classes (a 0/1 feature looks like labels too), at least 3
+  let best: number | undefined;
+  let most = 2;
+  for (let k = 1; k < t.cols - 1; k++) {
+    if (!fits(k)) continue;
+    const n = new Set(Array.from({ length: t.rows }, (_, i) => t.values[i * t.cols + k])).size;
+    if (n > most) [best, most] = [k, n];
+  }
+  return best;
+}
+
+/**
  * The features and the labels of a table, the labels from the chosen column. With 'auto', a header's label
- * column ("label", "y", "class", …), else the first column; when that one does not look like labels and the last
- * does, the error says to use the last. A chosen column that cannot be labels is an error naming one that can.
+ * column ("label", "y", "class", …), else the first column; when that one does not look like labels (a single
+ * value throughout: once a first column of zeros was read as the labels of a file whose labels were in column 201,
+ * for a cost of 9.24 with no word) the error names one that does. One-hot label columns at either end are refused
+ * with the advice to write class numbers. A chosen column that cannot be labels is an error naming one that can.
  */
 export function splitLabels(t: CsvTable, choice: LabelColumn, source: string, options: SplitOptions = {}): { X: Matrix; y: Int32Array | undefined; labelColumn: number | undefined } {
   const flag = options.flag ?? '--label-column';
@@ -341,20 +400,32 @@ export function splitLabels(t: CsvTable, choice: LabelColumn, source: string, op
   if (t.cols < 2) throw new FormatError(`${source}: ${t.cols} column; expected a label and at least one feature (or ${flag} none for features only)`);
   const last = t.cols - 1;
   const named = t.header?.findIndex((h) => LABEL_NAMES.includes(h.toLowerCase())) ?? -1;
+  const guessed = choice === 'auto' && named < 0;
   const j = choice === 'auto' ? (named >= 0 ? named : 0) : choice === 'first' ? 0 : choice === 'last' ? last : choice;
   if (!Number.isInteger(j) || j < 0 || j > last) throw new FormatError(`${source}: ${flag} ${j + 1}, but the file has ${t.cols} columns`);
+  const hot = oneHotColumns(t);
+  const hotColumns = new Set(hot === undefined ? [] : Array.from({ length: hot.count }, (_, c) => (hot.end === 'first' ? c : last - c)));
+  if (hot !== undefined && (guessed || hotColumns.has(j))) {
+    throw new FormatError(
+      `${source}: the ${hot.end} ${hot.count} columns are one-hot labels (a single 1 in each row); nnlearn reads one label column: ` +
+        'write the class number instead (argmax, as np.argmax(Y, axis=1))',
+    );
+  }
   const problem = labelColumnProblem(t, j);
-  // a soft problem is only an error when the choice was a guess and another column clearly holds the labels
-  if (problem !== undefined && (problem.hard || (choice === 'auto' && named < 0))) {
-    const alternatives = [0, last].filter((k) => k !== j && labelColumnProblem(t, k) === undefined);
-    const name = (k: number) => (k === 0 ? 'first' : k === last ? 'last' : String(k + 1));
-    if (alternatives.length > 0) {
-      throw new FormatError(
-        `${source}: column ${j + 1} does not look like labels (${problem.why}); the ${name(alternatives[0])} column does: use ${flag} ${name(alternatives[0])}`,
-      );
+  // a soft problem is only an error when the choice was a guess; a single value throughout is one even alone
+  if (problem !== undefined && (problem.hard || guessed)) {
+    const alternative = labelLikeColumn(t, j, problem.single, hotColumns);
+    if (alternative !== undefined) {
+      const where = alternative === 0 || alternative === last ? `the ${columnName(t, alternative)} column` : `column ${alternative + 1}`;
+      throw new FormatError(`${source}: column ${j + 1} does not look like labels (${problem.why}); ${where} does: use ${flag} ${columnName(t, alternative)}`);
     }
     if (problem.hard) {
       throw new FormatError(`${source}: column ${j + 1} does not look like labels (${problem.why}); give the label column with ${flag} N, or ${flag} none for features only`);
+    }
+    if (problem.single) {
+      throw new FormatError(
+        `${source}: column ${j + 1} may not be labels (${problem.why}) and no other column looks like labels; give the label column with ${flag} N (${flag} ${columnName(t, j)} if it is this one), or ${flag} none for features only`,
+      );
     }
   }
   // the features: every column but j, moved left in place (row i's features never overtake what is still to read)

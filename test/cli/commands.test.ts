@@ -64,8 +64,12 @@ describe('nnlearn display and hidden', () => {
     const image = Array.from({ length: 25 }, (_, p) => (p < 5 ? 255 : 0));
     writeFileSync(csv, `${Array.from({ length: 4 }, () => image.join(',')).join('\n')}\n`);
     const guessed = await runCli(['display', '--data', csv, '--out', join(tmp, 'p.png')]);
-    assert.equal(guessed.code, 2);
-    assert.match(guessed.stderr, /rows of 24 values are not square images; nothing to draw \(if the file has no label column: --label-column none\)/);
+    // its first column (255 in every row) is no label column to guess
+    assert.equal(guessed.code, 1);
+    assert.match(guessed.stderr, /pixels\.csv: column 1 may not be labels \(it has the single value 255 in all 4 rows\).*, or --label-column none for features only$/m);
+    const labelled = await runCli(['display', '--data', csv, '--label-column', 'first', '--out', join(tmp, 'p.png')]);
+    assert.equal(labelled.code, 2);
+    assert.match(labelled.stderr, /rows of 24 values are not square images; nothing to draw \(if the file has no label column: --label-column none\)/);
     const out = join(tmp, 'pixels.png');
     const r = await runCli(['display', '--data', csv, '--label-column', 'none', '--first', '--out', out, '--json']);
     assert.equal(r.code, 0, r.stderr);

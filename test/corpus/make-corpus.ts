@@ -145,3 +145,10 @@ put(
   'csv/numpy-savetxt.csv',
   ['1 0 0', '2 1 1', '1 0.1 0', '2 0.9 1', '1 0 0.2', '2 1 0.8'].map((l) => l.split(' ').map((v) => Number(v).toExponential(18).replace(/e([+-])(\d)$/, 'e$10$2')).join(' ')).join('\n') + '\n',
 );
+
+// --- CSV label columns: a first column of zeros, one-hot labels ---
+
+// labels in the middle (column 3), the first column 0 throughout: it was read as the labels, all 0, silently
+put('csv/label-column-in-middle.csv', '0,0.5,1,0.25\n0,0.125,2,0.75\n0,1,3,0\n0,0.25,2,0.5\n');
+// one-hot labels in the last 3 columns: the advice was --label-column last, a 2-class task on one of them
+put('csv/one-hot-last.csv', '0.5,0.25,1,0,0\n0.125,0,0,1,0\n1,0.75,0,0,1\n0,1,1,0,0\n');

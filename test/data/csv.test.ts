@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CsvParser, parseCsv, parseCsvTable, scalePixels, splitLabels } from '../../src/data/csv.js';
+import { CsvParser, oneHotColumns, parseCsv, parseCsvTable, scalePixels, splitLabels } from '../../src/data/csv.js';
 import { FormatError } from '../../src/errors.js';
 import { loadDataset } from '../../src/cli/data.js';
 import { Matrix } from '../../src/linalg/matrix.js';
@@ -219,5 +219,49 @@ describe('the label column', () => {
     const t = parseCsvTable('0.5,1\n0.25,2\n0.75,1\n');
     assert.throws(() => splitLabels(t, 'first', 'c.csv'), /column 1 does not look like labels \(it holds 0\.5 on data row 1.*\); the last column does: use --label-column last/);
     assert.throws(() => splitLabels(parseCsvTable('0.5,0.1\n0.25,0.2\n'), 'auto', 'c.csv'), /give the label column with --label-column N, or --label-column none/);
+  });
+
+  // the middle: 6 examples with pixels around a label column 3, the first pixel 0 throughout (as the digits' are)
+  const labelMiddle = rows.map((r) => [r[0], r[1], r[3], r[2]].join(',')).join('\n');
+
+  test('a first column of one value is not taken for labels: the error names the column that looks like them', () => {
+    // once read as labels (all 0): the course's data with its labels in column 201 cost 9.24, with a note of labels 0..9
+    assert.throws(() => splitLabels(parseCsvTable(labelMiddle), 'auto', 'm.csv'), /^FormatError: m\.csv: column 1 does not look like labels \(it has the single value 0 in all 6 rows\); column 3 does: use --label-column 3$/);
+    assert.deepEqual(Array.from(splitLabels(parseCsvTable(labelMiddle), 2, 'm.csv').y ?? []), [0, 1, 2, 0, 1, 2]);
+    // with none that looks like labels, the way to say that this one is
+    const one = '3,0.5,0.25\n3,0.125,0.75\n3,1,0\n';
+    assert.throws(() => splitLabels(parseCsvTable(one), 'auto', 'o.csv'), /o\.csv: column 1 may not be labels \(it has the single value 3 in all 3 rows\) and no other column looks like labels; give the label column with --label-column N \(--label-column first if it is this one\), or --label-column none for features only$/);
+    assert.deepEqual(Array.from(splitLabels(parseCsvTable(one), 'first', 'o.csv').y ?? []), [3, 3, 3]);
+    // a middle column of 0s and 1s is no label column to advise (a binary feature looks like two classes)
+    assert.throws(() => splitLabels(parseCsvTable('0,1,0.5,0.5\n0,0,0.25,0.5\n0,1,0.75,0.5\n'), 'auto', 'b.csv'), /column 1 may not be labels/);
+  });
+
+  // one-hot labels: 6 examples of 2 features, classes 0..2 as 3 columns of 0/1
+  const hotRows = [
+    [0.5, 0.25, 1, 0, 0],
+    [0.125, 0, 0, 1, 0],
+    [1, 0.75, 0, 0, 1],
+    [0, 1, 1, 0, 0],
+    [0.25, 0.5, 0, 1, 0],
+    [0.75, 0.125, 0, 0, 1],
+  ];
+  test('one-hot label columns, at the end or the start, are refused with the advice to write class numbers', () => {
+    // once the advice was --label-column last, which trained 2 classes on the last of them
+    const last = hotRows.map((r) => r.join(',')).join('\n');
+    const first = hotRows.map((r) => [...r.slice(2), ...r.slice(0, 2)].join(',')).join('\n');
+    const advice = 'one-hot labels \\(a single 1 in each row\\); nnlearn reads one label column: write the class number instead \\(argmax';
+    for (const choice of ['auto', 'last'] as const) {
+      assert.throws(() => splitLabels(parseCsvTable(last), choice, 'h.csv'), new RegExp(`^FormatError: h\\.csv: the last 3 columns are ${advice}`));
+    }
+    for (const choice of ['auto', 'first'] as const) {
+      assert.throws(() => splitLabels(parseCsvTable(first), choice, 'h.csv'), new RegExp(`h\\.csv: the first 3 columns are ${advice}`));
+    }
+    assert.throws(() => splitLabels(parseCsvTable(`a,b,y0,y1,y2\n${last}`), 'auto', 'h.csv'), /the last 3 columns are one-hot/);
+    // a class label given elsewhere stands; a bias column of ones beside zeros is not one-hot
+    assert.deepEqual(Array.from(splitLabels(parseCsvTable(hotRows.map((r, i) => [i % 2, ...r].join(',')).join('\n')), 'first', 'h.csv').y ?? []), [0, 1, 0, 1, 0, 1]);
+    const bias = splitLabels(parseCsvTable(rows.map((r) => [1, ...r].join(',')).join('\n')), 'last', 'b.csv');
+    assert.deepEqual(Array.from(bias.y ?? []), [0, 1, 2, 0, 1, 2]);
+    assert.deepEqual(oneHotColumns(parseCsvTable('1,0,0.5\n1,0,0.25\n')), undefined);
+    assert.deepEqual(oneHotColumns(parseCsvTable('0.5,0,1\n0.25,1,0\n')), { end: 'last', count: 2 });
   });
 });
