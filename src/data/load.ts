@@ -129,8 +129,25 @@ function loadCsvData(path: string, options: LoadOptions): Inputs {
   if (y === undefined) return base;
   const max = maxLabel(y);
   const conv = options.labels !== undefined && options.labels !== 'auto' ? options.labels : detectConvention(y, max + 1);
-  const numLabels = options.numLabels ?? classCount(conv, max);
+  const numLabels = options.numLabels ?? classesOfLabels(y, conv, max, path);
   return { ...base, y, labels: conv, numLabels };
+}
+
+/**
+ * The classes that labels imply (1..max in the course's convention, 0..max zero-based), refusing labels far fewer
+ * than those classes: 10 labels 0, 100, …, 900 asked for a network of 901 outputs, 891 of them never used, without
+ * a word. Fewer labels than a quarter of the classes, past 20 classes, are numbers that are not class numbers.
+ */
+function classesOfLabels(y: Int32Array, convention: LabelConvention, max: number, source: string): number {
+  const K = classCount(convention, max);
+  if (K <= 20) return K;
+  const distinct = new Set(y).size;
+  if (distinct * 4 >= K) return K;
+  const lo = convention === 'course' ? 1 : 0;
+  throw new ValueError(
+    `${source}: ${distinct} different labels, up to ${max}, would make ${K} classes (${convention} labels ${lo}..${lo + K - 1}), most of them with no example; ` +
+      `renumber the classes ${lo}..${lo + distinct - 1} (train's --num-labels ${K} keeps them as they are)`,
+  );
 }
 
 /** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
@@ -162,7 +179,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
   const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);
   const conv = options.labels === undefined || options.labels === 'auto' ? 'zero-based' : options.labels;
-  const numLabels = options.numLabels ?? classCount(conv, maxLabel(y));
+  const numLabels = options.numLabels ?? classesOfLabels(y, conv, maxLabel(y), labelsPath);
   return { X, y, labels: conv, numLabels, source: path, image, scale: idxScale };
 }
 
@@ -271,7 +288,7 @@ function matData(mat: MatFile, numLabels: number | undefined, labels: LabelConve
     if (v > max) max = v;
   }
   const conv = labels !== 'auto' ? labels : detectConvention(y, numLabels ?? Math.max(max + 1, 2));
-  const K = numLabels ?? classCount(conv, max);
+  const K = numLabels ?? classesOfLabels(y, conv, max, path);
   // raw 8-bit pixels to [0, 1], as the IDX and CSV loaders do (the course's X, already scaled, is left alone)
   const scale = scalePixels(X);
   return { X, y, labels: conv, numLabels: K, source: path, image: squareImage(X.cols, 'column-major'), scale };

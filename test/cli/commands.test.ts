@@ -67,7 +67,7 @@ describe('nnlearn display and hidden', () => {
     // its first column (255 in every row) is no label column to guess
     assert.equal(guessed.code, 1);
     assert.match(guessed.stderr, /pixels\.csv: column 1 may not be labels \(it has the single value 255 in all 4 rows\).*, or --label-column none for features only$/m);
-    const labelled = await runCli(['display', '--data', csv, '--label-column', 'first', '--out', join(tmp, 'p.png')]);
+    const labelled = await runCli(['display', '--data', csv, '--label-column', 'last', '--out', join(tmp, 'p.png')]);
     assert.equal(labelled.code, 2);
     assert.match(labelled.stderr, /rows of 24 values are not square images; nothing to draw \(if the file has no label column: --label-column none\)/);
     const out = join(tmp, 'pixels.png');

@@ -152,3 +152,5 @@ put(
 put('csv/label-column-in-middle.csv', '0,0.5,1,0.25\n0,0.125,2,0.75\n0,1,3,0\n0,0.25,2,0.5\n');
 // one-hot labels in the last 3 columns: the advice was --label-column last, a 2-class task on one of them
 put('csv/one-hot-last.csv', '0.5,0.25,1,0,0\n0.125,0,0,1,0\n1,0.75,0,0,1\n0,1,1,0,0\n');
+// 10 labels 0, 100, …, 900: a network of 901 outputs, 891 of them never used, without a word
+put('csv/labels-spread.csv', `${Array.from({ length: 20 }, (_, i) => `${(i % 10) * 100},${(i % 7) / 8},${(i % 3) / 4}`).join('\n')}\n`);

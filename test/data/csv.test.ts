@@ -11,6 +11,7 @@ import { CsvParser, oneHotColumns, parseCsv, parseCsvTable, scalePixels, splitLa
 import { FormatError } from '../../src/errors.js';
 import { loadDataset } from '../../src/cli/data.js';
 import { Matrix } from '../../src/linalg/matrix.js';
+import { writeMat } from '../../src/data/mat.js';
 
 test('a CSV with a header reads as labels and a feature matrix', () => {
   const d = parseCsv('label,p1,p2\n5,0,255\n0,128,1\n', 'x.csv');
@@ -264,4 +265,28 @@ describe('the label column', () => {
     assert.deepEqual(oneHotColumns(parseCsvTable('1,0,0.5\n1,0,0.25\n')), undefined);
     assert.deepEqual(oneHotColumns(parseCsvTable('0.5,0,1\n0.25,1,0\n')), { end: 'last', count: 2 });
   });
+});
+
+test('labels far fewer than the classes they imply are refused with the advice to renumber them', () => {
+  // once 10 labels 0, 100, …, 900 trained a network of 901 outputs without a word
+  const dir = mkdtempSync(join(tmpdir(), 'nnlearn-csv-'));
+  const file = (name: string, labels: number[]) => {
+    const p = join(dir, name);
+    writeFileSync(p, `${labels.map((l, i) => `${l},${(i % 7) / 7},${(i % 3) / 3}`).join('\n')}\n`);
+    return p;
+  };
+  const spread = file('spread.csv', Array.from({ length: 20 }, (_, i) => (i % 10) * 100));
+  assert.throws(
+    () => loadDataset(spread),
+    /^ValueError: .*spread\.csv: 10 different labels, up to 900, would make 901 classes \(zero-based labels 0\.\.900\), most of them with no example; renumber the classes 0\.\.9 \(train's --num-labels 901 keeps them as they are\)$/,
+  );
+  assert.equal(loadDataset(spread, { numLabels: 901 }).numLabels, 901, 'asked for: kept');
+  // the bounds: 5 labels for 21 classes is too few; 6 for 21, or 5 for 20, are classes
+  assert.throws(() => loadDataset(file('a.csv', [1, 5, 10, 15, 21, 1])), /5 different labels, up to 21, would make 21 classes \(course labels 1\.\.21\).*renumber the classes 1\.\.5/);
+  assert.equal(loadDataset(file('b.csv', [0, 4, 8, 12, 16, 20])).numLabels, 21);
+  assert.equal(loadDataset(file('c.csv', [0, 5, 10, 15, 19])).numLabels, 20);
+  // the same for a MAT-file's y
+  const mat = join(dir, 'spread.mat');
+  writeFileSync(mat, writeMat({ X: new Matrix(3, 1, Float64Array.from([0, 0.5, 1])), y: new Matrix(3, 1, Float64Array.from([0, 500, 900])) }));
+  assert.throws(() => loadDataset(mat), /spread\.mat: 3 different labels, up to 900, would make 901 classes/);
 });
