@@ -211,10 +211,16 @@ describe('networks larger than the budget or than WebAssembly addresses are refu
   });
 });
 
-test('a label of 10000 (10,001 outputs) trains (once an offset past the WebAssembly memory)', async () => {
+test('10,000 outputs train with --num-labels (once an offset past the WebAssembly memory), four labels up to 10000 are refused', async () => {
   const labels = csv('label-10000.csv', 100, 20, (i) => (i === 0 ? 10000 : i % 3));
   const out = join(tmp, 'k.json');
-  const r = await runCli(['train', '--data', labels, '--max-iter', '2', '--threads', '2', '--quiet', '--out', out]);
+  // four labels making 10,001 classes are refused unless asked for (renumbered, or kept with --num-labels, which
+  // goes up to 10,000 classes: the largest label 9999)
+  const refusedRun = await runCli(['train', '--data', labels, '--max-iter', '2', '--quiet', '--out', out]);
+  assert.equal(refusedRun.code, 1, refusedRun.stderr);
+  assert.match(refusedRun.stderr, /4 different labels, up to 10000, would make 10001 classes .*; renumber the classes 0\.\.3\n$/);
+  const kept = csv('label-9999.csv', 100, 20, (i) => (i === 0 ? 9999 : i % 3));
+  const r = await runCli(['train', '--data', kept, '--num-labels', '10000', '--max-iter', '2', '--threads', '2', '--quiet', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as { layers: number[] }).layers, [20, 25, 10001]);
+  assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as { layers: number[] }).layers, [20, 25, 10000]);
 });

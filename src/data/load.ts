@@ -146,7 +146,7 @@ function classesOfLabels(y: Int32Array, convention: LabelConvention, max: number
   const lo = convention === 'course' ? 1 : 0;
   throw new ValueError(
     `${source}: ${distinct} different labels, up to ${max}, would make ${K} classes (${convention} labels ${lo}..${lo + K - 1}), most of them with no example; ` +
-      `renumber the classes ${lo}..${lo + distinct - 1} (train's --num-labels ${K} keeps them as they are)`,
+      `renumber the classes ${lo}..${lo + distinct - 1}${K <= MAX_CLASSES ? ` (train's --num-labels ${K} keeps them as they are)` : ''}`,
   );
 }
 
