@@ -150,6 +150,11 @@ function classesOfLabels(y: Int32Array, convention: LabelConvention, max: number
   );
 }
 
+/** The name MNIST's labels file of an images file has (`t10k-labels-idx1-ubyte.gz`), for messages. */
+export function idxLabelsName(imagesPath: string): string {
+  return basename(imagesPath).replace('images', 'labels').replace('idx3', 'idx1');
+}
+
 /** The MNIST naming: `train-images-idx3-ubyte.gz` has its labels in `train-labels-idx1-ubyte.gz`. */
 export function idxLabelsPath(imagesPath: string): string | undefined {
   const name = basename(imagesPath);
@@ -174,7 +179,7 @@ function loadIdxData(path: string, bytes: Uint8Array, options: LoadOptions): Inp
   if (labelsPath === undefined) {
     // features alone: loadDataset says what labels file it looked for
     if (labelsOptional(options)) return { X, source: path, image, scale: idxScale };
-    throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${basename(path).replace('images', 'labels').replace('idx3', 'idx1')}); give one with --labels-file`);
+    throw new NnlearnError(`${path}: no labels file beside it (expected a name like ${idxLabelsName(path)}); give one with --labels-file`);
   }
   const y = idxLabels(parseIdx(readBytes(labelsPath), labelsPath, { gunzip: nativeGunzip }), labelsPath);
   if (y.length !== X.rows) throw new FormatError(`${labelsPath}: ${y.length} labels for the ${X.rows} images of ${path}`);

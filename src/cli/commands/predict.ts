@@ -15,7 +15,7 @@ import { writeFileAtomic } from '../../data/files.js';
 import { confusionChart } from '../../viz/charts.js';
 import { saveChart } from '../../viz/save.js';
 import { jsonOption, type Io } from '../io.js';
-import { checkFitsModel, DATA_HELP, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
+import { checkFitsModel, DATA_HELP, idxLabelsName, loadInputs, loadModel, MODEL_HELP, parseLabelColumn, targetsForModel, warnInputRange } from '../data.js';
 import { labelsOption, parseLabels } from '../options.js';
 import { checkOutputFile } from '../output.js';
 import { basename, extname } from 'node:path';
@@ -89,7 +89,7 @@ export function registerPredict(program: Command, io: Io): void {
       // IDX images whose labels file was not found beside them: predictions only, said (a misnamed labels file
       // once gave a stream of predictions where an accuracy was expected, without a word)
       if (data.y === undefined && opts.labelsFile === undefined && /idx3/i.test(basename(data.source))) {
-        io.err(`nnlearn: note: no labels file beside ${data.source} (a name like ${basename(data.source).replace('images', 'labels').replace('idx3', 'idx1')}): predictions only; --labels-file gives the labels, for the accuracy\n`);
+        io.err(`nnlearn: note: no labels file beside ${data.source} (a name like ${idxLabelsName(data.source)}): predictions only; --labels-file gives the labels, for the accuracy\n`);
       }
       const K = net.numLabels;
       // The outputs themselves are printed or written only as CSV or JSON (and as CSV without labels); the labels

@@ -115,7 +115,7 @@ export async function runSession(
     const outDir = plan.outputs.outDir !== undefined ? ensureFolder(plan.outputs.outDir) : plan.outputs.out === undefined ? newRunFolder('train') : undefined;
     // a run in a folder made for it alone needs no claim on its checkpoint; one that another run could name does
     const o = plan.outputs;
-    release = o.out === undefined && o.outDir === undefined && o.checkpoint === undefined ? release : claimCheckpoint(checkpointPath(plan, outDir));
+    if (o.out !== undefined || o.outDir !== undefined || o.checkpoint !== undefined) release = claimCheckpoint(checkpointPath(plan, outDir));
     const started = performance.now();
     const evaluator = await prepareEvaluator(net.sizes, data.fit.X, data.fit.y, net.labels, plan.backend, { pool, architecture: net.architecture });
     const record = (settings: ResolvedTraining) => options.record(data, settings, outDir);
